@@ -1,0 +1,272 @@
+/* fit.c -- the fit: start state, iterations, convergence
+
+   Copyright (C) 2026 The vbgmm developers
+
+   This program is free software: you can redistribute it and/or modify
+   it under the terms of the GNU General Public License as published by
+   the Free Software Foundation, either version 3 of the License, or
+   (at your option) any later version.
+
+   This program is distributed in the hope that it will be useful,
+   but WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+   GNU General Public License for more details.
+
+   You should have received a copy of the GNU General Public License
+   along with this program.  If not, see <https://www.gnu.org/licenses/>.  */
+
+#include <config.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_matrix.h>
+
+#include "dirichlet.h"
+#include "responsibility.h"
+#include "vbgmm.h"
+#include "wishart.h"
+
+static int
+fail (vbgmm_error *err, int status, const char *msg)
+{
+  if (err)
+    {
+      err->status = status;
+      err->line = 0;
+      snprintf (err->message, sizeof err->message, "%s", msg);
+    }
+  return status;
+}
+
+/* Everything one fit allocates, freed in one place.  */
+typedef struct fit_work
+{
+  vbgmm_estep *es;
+  vbgmm_wishart_prior wp;
+  vbgmm_wishart_suff *suff;  /* k */
+  double *suff_mem;
+  double *stats;
+  gsl_matrix *A;
+} fit_work;
+
+static void
+fit_work_free (fit_work *w, size_t k)
+{
+  (void) k;
+  vbgmm_estep_free (w->es);
+  vbgmm_wishart_prior_free (&w->wp);
+  free (w->suff);
+  free (w->suff_mem);
+  free (w->stats);
+  gsl_matrix_free (w->A);
+}
+
+static int
+fit_work_alloc (fit_work *w, const vbgmm_prior *prior, size_t k,
+                vbgmm_error *err)
+{
+  size_t d = prior->d;
+  memset (w, 0, sizeof *w);
+  int status = vbgmm_wishart_prior_init (&w->wp, prior, err);
+  if (status)
+    return status;
+  w->es = vbgmm_estep_alloc (k, d);
+  w->suff = calloc (k, sizeof *w->suff);
+  w->suff_mem = calloc (k * (d * d + d), sizeof (double));
+  w->stats = calloc (vbgmm_stats_size (k, d), sizeof (double));
+  w->A = gsl_matrix_alloc (d, d);
+  if (!w->es || !w->suff || !w->suff_mem || !w->stats || !w->A)
+    return fail (err, VBGMM_ENOMEM, "out of memory");
+  for (size_t c = 0; c < k; c++)
+    {
+      w->suff[c].NS = w->suff_mem + c * (d * d + d);
+      w->suff[c].dx = w->suff[c].NS + d * d;
+    }
+  return VBGMM_SUCCESS;
+}
+
+/* The M-step (10.58, 10.60-10.63) from the statistics of one pass.  */
+static int
+m_step (vbgmm_model *model, const vbgmm_prior *prior, fit_work *w,
+        vbgmm_error *err)
+{
+  size_t k = model->k, d = model->d;
+  const double *s = w->stats;
+  for (size_t c = 0; c < k; c++)
+    {
+      if (vbgmm_wishart_update (&w->wp, model->shift,
+                                VBGMM_STATS_N (s, k, d)[c],
+                                VBGMM_STATS_SY (s, k, d) + c * d,
+                                VBGMM_STATS_SYY (s, k, d) + c * d * (d + 1) / 2,
+                                w->suff + c, model->beta + c, model->m + c * d,
+                                model->W + c * d * d, model->nu + c, w->A))
+        {
+          fail (err, VBGMM_ENUM, "");
+          snprintf (err->message, sizeof err->message,
+                    "component %zu: W is not positive definite", c);
+          return VBGMM_ENUM;
+        }
+      model->N[c] = w->suff[c].N;
+    }
+  vbgmm_dirichlet_update (k, prior->alpha0, model->N, model->alpha);
+  return VBGMM_SUCCESS;
+}
+
+/* The lower bound (10.70-10.77) from the statistics of the pass and the
+   q(theta) that the M-step made of them.  */
+static int
+lower_bound (const vbgmm_model *model, const vbgmm_prior *prior,
+             const fit_work *w, double *L)
+{
+  size_t k = model->k, d = model->d;
+  const vbgmm_estep *es = w->es;
+  double acc;
+  if (vbgmm_dirichlet_bound (k, prior->alpha0, model->alpha, model->N,
+                             es->e_ln_pi, &acc))
+    return -1;
+  for (size_t c = 0; c < k; c++)
+    {
+      double t;
+      if (vbgmm_wishart_bound (&w->wp, w->suff + c, model->beta[c],
+                               model->W + c * d * d, model->nu[c],
+                               es->ln_det_W[c], es->e_ln_det[c], &t))
+        return -1;
+      acc += t;
+    }
+  /* - E[ln q(Z)] (10.75) */
+  acc -= *VBGMM_STATS_RLNR (w->stats, k, d);
+  *L = acc;
+  return isfinite (acc) ? 0 : -1;
+}
+
+/* The start state: N_k = N/K for every component, W_k = W0, m_k the
+   initial means.  */
+static void
+start_state (vbgmm_model *model, const vbgmm_prior *prior,
+             const double *means, size_t n)
+{
+  size_t k = model->k, d = model->d;
+  double Nk = (double) n / k;
+  for (size_t c = 0; c < k; c++)
+    {
+      model->N[c] = Nk;
+      model->alpha[c] = prior->alpha0 + Nk;
+      model->beta[c] = prior->beta0 + Nk;
+      model->nu[c] = prior->nu0 + Nk;
+      memcpy (model->m + c * d, means + c * d, d * sizeof (double));
+      memcpy (model->W + c * d * d, prior->W0, d * d * sizeof (double));
+    }
+}
+
+vbgmm_model *
+vbgmm_fit (const vbgmm_data *data, const vbgmm_prior *prior,
+           const vbgmm_options *opt, vbgmm_error *err)
+{
+  const char *why = vbgmm_options_check (opt, data);
+  if (!why)
+    why = vbgmm_prior_check (prior);
+  if (!why && prior->d != data->d)
+    why = "the prior and the data differ in dimension";
+  if (why)
+    {
+      fail (err, VBGMM_EINVAL, why);
+      return NULL;
+    }
+  gsl_set_error_handler_off ();
+
+  size_t k = opt->k, d = data->d;
+  const vbgmm_comm *comm = opt->comm;
+  vbgmm_model *model = vbgmm_model_alloc (k, d, opt->max_iter);
+  double *means = malloc (k * d * sizeof (double));
+  fit_work w;
+  memset (&w, 0, sizeof w);
+  if (!model || !means)
+    {
+      fail (err, VBGMM_ENOMEM, "out of memory");
+      goto error;
+    }
+
+  /* Second moments are taken about the data mean, so that points far
+     from the origin lose no precision.  */
+  double *cov = malloc (d * d * sizeof (double));
+  if (!cov || vbgmm_data_moments (data, comm, model->shift, cov, err))
+    {
+      if (!cov)
+        fail (err, VBGMM_ENOMEM, "out of memory");
+      free (cov);
+      goto error;
+    }
+  free (cov);
+
+  if (vbgmm_init_means (data, opt, means, err)
+      || fit_work_alloc (&w, prior, k, err))
+    goto error;
+  start_state (model, prior, means, data->n_total);
+  if (vbgmm_estep_prepare (w.es, model, err))
+    goto error;
+
+  size_t len = vbgmm_stats_size (k, d);
+  for (size_t t = 1; t <= opt->max_iter; t++)
+    {
+      double L;
+      if (vbgmm_pass (w.es, data, opt->threads, w.stats, err))
+        goto error;
+      if (comm && comm->sum && comm->sum (w.stats, len, comm->arg))
+        {
+          fail (err, VBGMM_EIO, "communication failed");
+          goto error;
+        }
+      if (m_step (model, prior, &w, err)
+          || vbgmm_estep_prepare (w.es, model, err))
+        goto error;
+      if (lower_bound (model, prior, &w, &L))
+        {
+          fail (err, VBGMM_ENUM, "the lower bound is not finite");
+          goto error;
+        }
+      model->bound[t - 1] = L;
+      model->iterations = t;
+      if (opt->progress)
+        opt->progress (t, L, opt->progress_arg);
+      if (t >= 2)
+        {
+          double change = L - model->bound[t - 2];
+          /* The bound never falls; more than rounding is a fault.  */
+          if (change < -1e-9 * fabs (L))
+            model->decreases++;
+          if (opt->tol > 0 && change < opt->tol * fabs (L))
+            {
+              model->converged = 1;
+              break;
+            }
+        }
+    }
+  fit_work_free (&w, k);
+  free (means);
+  return model;
+
+error:
+  fit_work_free (&w, k);
+  free (means);
+  vbgmm_model_free (model);
+  return NULL;
+}
+
+int
+vbgmm_responsibilities (const vbgmm_model *model, const vbgmm_data *data,
+                        int threads, vbgmm_sink sink, void *arg,
+                        vbgmm_error *err)
+{
+  gsl_set_error_handler_off ();
+  vbgmm_estep *es = vbgmm_estep_alloc (model->k, model->d);
+  if (!es)
+    return fail (err, VBGMM_ENOMEM, "out of memory");
+  int status = vbgmm_estep_prepare (es, model, err);
+  if (!status)
+    status = vbgmm_estep_stream (es, data, threads, sink, arg, err);
+  vbgmm_estep_free (es);
+  return status;
+}

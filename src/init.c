@@ -1,0 +1,183 @@
+/* init.c -- the initial means: k-means++ seeding or K distinct data points
+
+   Copyright (C) 2026 The vbgmm developers
+
+   This program is free software: you can redistribute it and/or modify
+   it under the terms of the GNU General Public License as published by
+   the Free Software Foundation, either version 3 of the License, or
+   (at your option) any later version.
+
+   This program is distributed in the hope that it will be useful,
+   but WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+   GNU General Public License for more details.
+
+   You should have received a copy of the GNU General Public License
+   along with this program.  If not, see <https://www.gnu.org/licenses/>.  */
+
+#include <config.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "vbgmm.h"
+
+static int
+fail (vbgmm_error *err, int status, const char *msg)
+{
+  if (err)
+    {
+      err->status = status;
+      err->line = 0;
+      snprintf (err->message, sizeof err->message, "%s", msg);
+    }
+  return status;
+}
+
+static int
+comm_sum (const vbgmm_comm *comm, double *buf, size_t n)
+{
+  return comm && comm->sum ? comm->sum (buf, n, comm->arg) : 0;
+}
+
+/* Row G of the data over all processes into OUT: its owner contributes
+   the row and every other process zeros, and adding zeros is exact.  */
+static int
+fetch_row (const vbgmm_data *data, const vbgmm_comm *comm, size_t g,
+           double *out)
+{
+  size_t d = data->d;
+  if (g >= data->first_row && g < data->first_row + data->n)
+    memcpy (out, data->x + (g - data->first_row) * d, d * sizeof (double));
+  else
+    memset (out, 0, d * sizeof (double));
+  return comm_sum (comm, out, d);
+}
+
+/* K distinct rows, uniformly (Floyd's sampling: no array of N).  */
+static int
+init_random (const vbgmm_data *data, const vbgmm_options *opt, gsl_rng *rng,
+             double *means)
+{
+  size_t k = opt->k, n = data->n_total;
+  size_t *pick = malloc (k * sizeof *pick);
+  if (!pick)
+    return -1;
+  size_t m = 0;
+  for (size_t j = n - k; j < n; j++)
+    {
+      size_t t = gsl_rng_uniform_int (rng, j + 1);
+      int seen = 0;
+      for (size_t i = 0; i < m; i++)
+        seen |= pick[i] == t;
+      pick[m++] = seen ? j : t;
+    }
+  int status = 0;
+  for (size_t i = 0; i < k && !status; i++)
+    status = fetch_row (data, opt->comm, pick[i], means + i * data->d);
+  free (pick);
+  return status;
+}
+
+/* k-means++ (Arthur and Vassilvitskii 2007): each next mean is a point
+   drawn with probability proportional to its squared distance to the
+   nearest mean chosen so far.  Over many processes the draw is the
+   same: the cumulative sum runs over the processes in rank order.  */
+static int
+init_kmeanspp (const vbgmm_data *data, const vbgmm_options *opt, gsl_rng *rng,
+               double *means)
+{
+  size_t k = opt->k, d = data->d, n = data->n;
+  double *dist = malloc ((n ? n : 1) * sizeof (double));
+  if (!dist)
+    return -1;
+  int status = fetch_row (data, opt->comm, gsl_rng_uniform_int (rng, data->n_total),
+                          means);
+  for (size_t r = 0; r < n; r++)
+    dist[r] = INFINITY;
+
+  for (size_t c = 1; c < k && !status; c++)
+    {
+      const double *prev = means + (c - 1) * d;
+      double total = 0;
+      for (size_t r = 0; r < n; r++)
+        {
+          double acc = 0;
+          for (size_t i = 0; i < d; i++)
+            {
+              double v = data->x[r * d + i] - prev[i];
+              acc += v * v;
+            }
+          if (acc < dist[r])
+            dist[r] = acc;
+          total += dist[r];
+        }
+      double before = total, all = total;
+      if (opt->comm && opt->comm->exscan
+          && opt->comm->exscan (&before, 1, opt->comm->arg))
+        status = -1;
+      else if (!opt->comm || !opt->comm->exscan)
+        before = 0;
+      if (!status)
+        status = comm_sum (opt->comm, &all, 1);
+      if (status)
+        break;
+
+      double u = gsl_rng_uniform (rng);
+      size_t g;
+      if (all > 0)
+        {
+          /* The row where the running sum first passes u * all.  Every
+             process draws the same u; exactly one owns the row, and it
+             alone offers its index (others offer 0).  */
+          double target = u * all, run = before;
+          double found = 0;
+          if (target >= before && target < before + total)
+            for (size_t r = 0; r < n; r++)
+              {
+                run += dist[r];
+                if (run > target && dist[r] > 0)
+                  {
+                    found = (double) (data->first_row + r) + 1;
+                    break;
+                  }
+              }
+          if ((status = comm_sum (opt->comm, &found, 1)))
+            break;
+          g = found > 0 ? (size_t) found - 1 : data->n_total - 1;
+        }
+      else
+        /* Every point sits on a mean already: any will do.  */
+        g = gsl_rng_uniform_int (rng, data->n_total);
+      status = fetch_row (data, opt->comm, g, means + c * d);
+    }
+  free (dist);
+  return status;
+}
+
+int
+vbgmm_init_means (const vbgmm_data *data, const vbgmm_options *opt,
+                  double *means, vbgmm_error *err)
+{
+  if (opt->init == VBGMM_INIT_MEANS)
+    {
+      memcpy (means, opt->init_means, opt->k * data->d * sizeof (double));
+      return VBGMM_SUCCESS;
+    }
+  if (data->n_total < opt->k)
+    return fail (err, VBGMM_EDATA, "fewer points than components");
+  gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
+  if (!rng)
+    return fail (err, VBGMM_ENOMEM, "out of memory");
+  gsl_rng_set (rng, opt->seed);
+  int status = opt->init == VBGMM_INIT_RANDOM
+               ? init_random (data, opt, rng, means)
+               : init_kmeanspp (data, opt, rng, means);
+  gsl_rng_free (rng);
+  if (status)
+    return fail (err, VBGMM_ENOMEM, "cannot choose the initial means");
+  return VBGMM_SUCCESS;
+}

@@ -1,0 +1,124 @@
+/* model.c -- the fitted model and the options of a fit
+
+   Copyright (C) 2026 The vbgmm developers
+
+   This program is free software: you can redistribute it and/or modify
+   it under the terms of the GNU General Public License as published by
+   the Free Software Foundation, either version 3 of the License, or
+   (at your option) any later version.
+
+   This program is distributed in the hope that it will be useful,
+   but WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+   GNU General Public License for more details.
+
+   You should have received a copy of the GNU General Public License
+   along with this program.  If not, see <https://www.gnu.org/licenses/>.  */
+
+#include <config.h>
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "vbgmm.h"
+
+vbgmm_model *
+vbgmm_model_alloc (size_t k, size_t d, size_t max_iter)
+{
+  vbgmm_model *model = calloc (1, sizeof *model);
+  if (!model)
+    return NULL;
+  model->k = k;
+  model->d = d;
+  model->alpha = calloc (k, sizeof (double));
+  model->beta = calloc (k, sizeof (double));
+  model->m = calloc (k * d, sizeof (double));
+  model->W = calloc (k * d * d, sizeof (double));
+  model->nu = calloc (k, sizeof (double));
+  model->N = calloc (k, sizeof (double));
+  model->shift = calloc (d, sizeof (double));
+  model->bound = calloc (max_iter ? max_iter : 1, sizeof (double));
+  if (!model->alpha || !model->beta || !model->m || !model->W || !model->nu
+      || !model->N || !model->shift || !model->bound)
+    {
+      vbgmm_model_free (model);
+      return NULL;
+    }
+  return model;
+}
+
+void
+vbgmm_model_free (vbgmm_model *model)
+{
+  if (!model)
+    return;
+  free (model->alpha);
+  free (model->beta);
+  free (model->m);
+  free (model->W);
+  free (model->nu);
+  free (model->N);
+  free (model->shift);
+  free (model->bound);
+  free (model);
+}
+
+double
+vbgmm_model_weight (const vbgmm_model *model, size_t k)
+{
+  double sum = 0;
+  for (size_t j = 0; j < model->k; j++)
+    sum += model->alpha[j];
+  return model->alpha[k] / sum;
+}
+
+void
+vbgmm_options_default (vbgmm_options *opt)
+{
+  opt->k = 6;
+  opt->init = VBGMM_INIT_KMEANSPP;
+  opt->init_means = NULL;
+  opt->seed = 0;
+  opt->max_iter = 1000;
+  opt->tol = 1e-10;
+  opt->threads = 0;
+  opt->comm = NULL;
+  opt->progress = NULL;
+  opt->progress_arg = NULL;
+}
+
+const char *
+vbgmm_options_check (const vbgmm_options *opt, const vbgmm_data *data)
+{
+  if (opt->k < 1)
+    return "the number of components must be at least 1";
+  if (opt->max_iter < 1)
+    return "the iteration limit must be at least 1";
+  if (!(opt->tol >= 0) || !isfinite (opt->tol))
+    return "the tolerance must be a finite number >= 0";
+  if (opt->init != VBGMM_INIT_KMEANSPP && opt->init != VBGMM_INIT_RANDOM
+      && opt->init != VBGMM_INIT_MEANS)
+    return "unknown initialisation";
+  if (opt->init == VBGMM_INIT_MEANS && !opt->init_means)
+    return "initial means missing";
+  if (opt->threads < 0)
+    return "the number of threads must be at least 1";
+  if (data)
+    {
+      if (data->d < 1)
+        return "the data have no columns";
+      if (opt->init != VBGMM_INIT_MEANS && data->n_total < opt->k)
+        return "fewer points than components";
+      if (opt->init == VBGMM_INIT_MEANS)
+        for (size_t i = 0; i < opt->k * data->d; i++)
+          if (!isfinite (opt->init_means[i]))
+            return "initial means must be finite";
+    }
+  return NULL;
+}
+
+const char *
+vbgmm_version (void)
+{
+  return PACKAGE_VERSION;
+}

@@ -1,0 +1,196 @@
+/* prior.c -- the prior: defaults from the data, checks
+
+   Copyright (C) 2026 The vbgmm developers
+
+   This program is free software: you can redistribute it and/or modify
+   it under the terms of the GNU General Public License as published by
+   the Free Software Foundation, either version 3 of the License, or
+   (at your option) any later version.
+
+   This program is distributed in the hope that it will be useful,
+   but WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+   GNU General Public License for more details.
+
+   You should have received a copy of the GNU General Public License
+   along with this program.  If not, see <https://www.gnu.org/licenses/>.  */
+
+#include <config.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
+
+#include "vbgmm.h"
+
+static int
+fail (vbgmm_error *err, int status, const char *msg)
+{
+  if (err)
+    {
+      err->status = status;
+      err->line = 0;
+      snprintf (err->message, sizeof err->message, "%s", msg);
+    }
+  return status;
+}
+
+vbgmm_prior *
+vbgmm_prior_alloc (size_t d)
+{
+  vbgmm_prior *p = calloc (1, sizeof *p);
+  if (!p)
+    return NULL;
+  p->d = d;
+  p->alpha0 = 0.001;
+  p->beta0 = 1;
+  p->nu0 = d;
+  p->m0 = calloc (d, sizeof (double));
+  p->W0 = calloc (d * d, sizeof (double));
+  if (!p->m0 || !p->W0)
+    {
+      vbgmm_prior_free (p);
+      return NULL;
+    }
+  for (size_t i = 0; i < d; i++)
+    p->W0[i * d + i] = 1;
+  return p;
+}
+
+void
+vbgmm_prior_free (vbgmm_prior *p)
+{
+  if (!p)
+    return;
+  free (p->m0);
+  free (p->W0);
+  free (p);
+}
+
+const char *
+vbgmm_prior_check (const vbgmm_prior *p)
+{
+  size_t d = p->d;
+  if (!(p->alpha0 > 0) || !isfinite (p->alpha0))
+    return "alpha0 must be a finite number > 0";
+  if (!(p->beta0 > 0) || !isfinite (p->beta0))
+    return "beta0 must be a finite number > 0";
+  if (!(p->nu0 > d - 1.0) || !isfinite (p->nu0))
+    return "nu0 must be a finite number > D - 1";
+  for (size_t i = 0; i < d; i++)
+    if (!isfinite (p->m0[i]))
+      return "m0 must be finite";
+  for (size_t i = 0; i < d; i++)
+    for (size_t j = 0; j < d; j++)
+      if (!isfinite (p->W0[i * d + j]) || p->W0[i * d + j] != p->W0[j * d + i])
+        return "W0 must be finite and symmetric";
+  gsl_matrix *L = gsl_matrix_alloc (d, d);
+  if (!L)
+    return "out of memory";
+  memcpy (L->data, p->W0, d * d * sizeof (double));
+  int status = gsl_linalg_cholesky_decomp1 (L);
+  gsl_matrix_free (L);
+  if (status != GSL_SUCCESS)
+    return "W0 must be positive definite";
+  return NULL;
+}
+
+int
+vbgmm_data_moments (const vbgmm_data *data, const vbgmm_comm *comm,
+                    double *mean, double *cov, vbgmm_error *err)
+{
+  size_t n = data->n, d = data->d;
+  double *buf = calloc (d * d + d, sizeof (double));
+  if (!buf)
+    return fail (err, VBGMM_ENOMEM, "out of memory");
+
+  /* Two passes: the mean first, then the scatter about it, so that data
+     far from the origin lose no precision.  */
+  for (size_t r = 0; r < n; r++)
+    for (size_t i = 0; i < d; i++)
+      buf[i] += data->x[r * d + i];
+  if (comm && comm->sum && comm->sum (buf, d, comm->arg))
+    {
+      free (buf);
+      return fail (err, VBGMM_EIO, "communication failed");
+    }
+  for (size_t i = 0; i < d; i++)
+    mean[i] = buf[i] / data->n_total;
+
+  double *S = buf + d;
+  memset (S, 0, d * d * sizeof (double));
+  double y[d];
+  for (size_t r = 0; r < n; r++)
+    {
+      for (size_t i = 0; i < d; i++)
+        y[i] = data->x[r * d + i] - mean[i];
+      for (size_t i = 0; i < d; i++)
+        for (size_t j = 0; j <= i; j++)
+          S[i * d + j] += y[i] * y[j];
+    }
+  if (comm && comm->sum && comm->sum (S, d * d, comm->arg))
+    {
+      free (buf);
+      return fail (err, VBGMM_EIO, "communication failed");
+    }
+  double denom = data->n_total > 1 ? data->n_total - 1.0 : 1.0;
+  for (size_t i = 0; i < d; i++)
+    for (size_t j = 0; j <= i; j++)
+      cov[i * d + j] = cov[j * d + i] = S[i * d + j] / denom;
+  free (buf);
+  return VBGMM_SUCCESS;
+}
+
+int
+vbgmm_prior_set_W0_inverse (vbgmm_prior *prior, const double *cov,
+                            double *ridge, vbgmm_error *err)
+{
+  size_t d = prior->d;
+  gsl_matrix *L = gsl_matrix_alloc (d, d);
+  if (!L)
+    return fail (err, VBGMM_ENOMEM, "out of memory");
+
+  /* A singular covariance (a constant column, a column that repeats
+     another, N <= D) gets a ridge: each variance grows by a relative
+     EPS (a zero variance by EPS times the mean variance), EPS rising
+     from 1e-10 until no Cholesky pivot is negligible against its
+     variance.  The test is scale-free, so columns in very different
+     units are left alone.  */
+  double scale = 0;
+  for (size_t i = 0; i < d; i++)
+    scale += fabs (cov[i * d + i]);
+  scale = scale > 0 ? scale / d : 1;
+  double eps = 0;
+  for (int attempt = 0; attempt < 12; attempt++)
+    {
+      memcpy (L->data, cov, d * d * sizeof (double));
+      for (size_t i = 0; i < d; i++)
+        {
+          double v = cov[i * d + i];
+          L->data[i * d + i] += eps * (v > 0 ? v : scale);
+        }
+      int ok = gsl_linalg_cholesky_decomp1 (L) == GSL_SUCCESS;
+      for (size_t i = 0; ok && i < d; i++)
+        {
+          double p = gsl_matrix_get (L, i, i);
+          double v = cov[i * d + i] + eps * (cov[i * d + i] > 0
+                                             ? cov[i * d + i] : scale);
+          ok = p * p > 1e-12 * v;
+        }
+      if (ok)
+        {
+          gsl_linalg_cholesky_invert (L);
+          memcpy (prior->W0, L->data, d * d * sizeof (double));
+          gsl_matrix_free (L);
+          if (ridge)
+            *ridge = eps;
+          return VBGMM_SUCCESS;
+        }
+      eps = eps == 0 ? 1e-10 : eps * 10;
+    }
+  gsl_matrix_free (L);
+  return fail (err, VBGMM_ENUM, "the sample covariance cannot be inverted");
+}

@@ -1,0 +1,69 @@
+/* responsibility.h -- q(Z): the E-step and the one pass over the data
+
+   Copyright (C) 2026 The vbgmm developers
+
+   This program is free software: you can redistribute it and/or modify
+   it under the terms of the GNU General Public License as published by
+   the Free Software Foundation, either version 3 of the License, or
+   (at your option) any later version.
+
+   This program is distributed in the hope that it will be useful,
+   but WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+   GNU General Public License for more details.
+
+   You should have received a copy of the GNU General Public License
+   along with this program.  If not, see <https://www.gnu.org/licenses/>.  */
+
+#ifndef VBGMM_RESPONSIBILITY_H
+#define VBGMM_RESPONSIBILITY_H
+
+#include <stddef.h>
+
+#include "vbgmm.h"
+
+/* What the E-step needs of q(theta), computed once per iteration.  */
+typedef struct vbgmm_estep
+{
+  size_t k, d;
+  const double *shift; /* d: the centre the points are taken about */
+  double *c;           /* k: the part of ln rho_nk that is the same for all n */
+  double *U;           /* k * d * d: sqrt(nu_k) L_k' with W_k = L_k L_k' */
+  double *u0;          /* k * d: U_k (m_k - shift) */
+  double *e_ln_pi;     /* k: E[ln pi_k] (10.66) */
+  double *e_ln_det;    /* k: E[ln |Lambda_k|] (10.65) */
+  double *ln_det_W;    /* k: ln |W_k| */
+} vbgmm_estep;
+
+vbgmm_estep *vbgmm_estep_alloc (size_t k, size_t d);
+void vbgmm_estep_free (vbgmm_estep *es);
+/* Fill ES from the parameters of MODEL.  */
+int vbgmm_estep_prepare (vbgmm_estep *es, const vbgmm_model *model,
+                         vbgmm_error *err);
+
+/* The sufficient statistics of one pass, packed into one array so that
+   many processes can sum them in one call:
+   sum_n r_nk (k), sum_n r_nk y_n (k * d), sum_n r_nk y_n y_n' (k * d(d+1)/2,
+   lower triangle by rows), sum_nk r_nk ln r_nk (1); y_n = x_n - shift.  */
+size_t vbgmm_stats_size (size_t k, size_t d);
+#define VBGMM_STATS_N(s, k, d) (s)
+#define VBGMM_STATS_SY(s, k, d) ((s) + (k))
+#define VBGMM_STATS_SYY(s, k, d) ((s) + (k) + (k) * (d))
+#define VBGMM_STATS_RLNR(s, k, d) \
+  ((s) + (k) + (k) * (d) + (k) * (d) * ((d) + 1) / 2)
+
+/* One pass over the rows of DATA: the E-step (10.46, 10.49) and the
+   statistics (10.51-10.53) together, into STATS.  The sum is the same
+   to the last bit whatever the number of threads.  */
+int vbgmm_pass (const vbgmm_estep *es, const vbgmm_data *data, int threads,
+                double *stats, vbgmm_error *err);
+
+/* The responsibilities themselves, in row order, to SINK.  */
+int vbgmm_estep_stream (const vbgmm_estep *es, const vbgmm_data *data,
+                        int threads, vbgmm_sink sink, void *arg,
+                        vbgmm_error *err);
+
+/* Threads to use for a request of THREADS (0: all).  */
+int vbgmm_threads (int threads);
+
+#endif

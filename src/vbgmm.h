@@ -1,0 +1,200 @@
+/* vbgmm.h -- variational Bayesian Gaussian mixture (Bishop, PRML 10.2)
+
+   Copyright (C) 2026 The vbgmm developers
+
+   This program is free software: you can redistribute it and/or modify
+   it under the terms of the GNU General Public License as published by
+   the Free Software Foundation, either version 3 of the License, or
+   (at your option) any later version.
+
+   This program is distributed in the hope that it will be useful,
+   but WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+   GNU General Public License for more details.
+
+   You should have received a copy of the GNU General Public License
+   along with this program.  If not, see <https://www.gnu.org/licenses/>.  */
+
+#ifndef VBGMM_H
+#define VBGMM_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Status codes.  The library never prints and never exits: every
+   fallible call returns one of these and fills a vbgmm_error.  */
+enum
+{
+  VBGMM_SUCCESS = 0,
+  VBGMM_EDATA = 1,   /* bad input data */
+  VBGMM_EIO = 2,     /* read or write failure */
+  VBGMM_EINVAL = 3,  /* a parameter out of range */
+  VBGMM_ENOMEM = 4,  /* out of memory */
+  VBGMM_ENUM = 5     /* numerical failure (matrix not positive definite) */
+};
+
+typedef struct vbgmm_error
+{
+  int status;        /* one of the codes above */
+  long line;         /* input line the error is about, or 0 */
+  char message[512]; /* what is wrong, without program or file name */
+} vbgmm_error;
+
+/* Communication hooks: the fit runs unchanged on one process or on
+   many (each holding some rows).  On one process leave them NULL.  */
+typedef struct vbgmm_comm
+{
+  /* Sum BUF[0..N-1] over all processes, in place.  */
+  int (*sum) (double *buf, size_t n, void *arg);
+  /* Replace BUF[0..N-1] by the sum of the BUFs of all processes of
+     lower rank (zero on the first).  */
+  int (*exscan) (double *buf, size_t n, void *arg);
+  void *arg;
+} vbgmm_comm;
+
+/* The data: N points in D dimensions, row-major.  */
+typedef struct vbgmm_data
+{
+  size_t n, d;
+  double *x;        /* n * d */
+  char **names;     /* d column names from a header row, or NULL */
+  size_t first_row; /* global index of row 0 (0 on one process) */
+  size_t n_total;   /* rows over all processes (n on one process) */
+} vbgmm_data;
+
+vbgmm_data *vbgmm_data_alloc (size_t n, size_t d);
+void vbgmm_data_free (vbgmm_data *data);
+
+/* Reading CSV (RFC 4180 through libcsv).  */
+enum
+{
+  VBGMM_CSV_HEADER_AUTO = 0, /* a first row with a non-number is a header */
+  VBGMM_CSV_HEADER_NONE = 1  /* every row must be numbers */
+};
+
+typedef struct vbgmm_csv_options
+{
+  const size_t *columns; /* 0-based fields to keep, in this order; NULL: all */
+  size_t n_columns;
+  int header;            /* VBGMM_CSV_HEADER_* */
+  size_t n_fields;       /* fields each row must have; 0: as the first row */
+  long first_line;       /* number of the stream's first line; 0 means 1 */
+} vbgmm_csv_options;
+
+/* Read every point from FP.  On error returns a status and fills ERR
+   (ERR->line names the offending line).  */
+int vbgmm_csv_read (FILE *fp, const vbgmm_csv_options *opt,
+                    vbgmm_data **data, vbgmm_error *err);
+
+/* The prior (PRML 10.39, 10.40).  */
+typedef struct vbgmm_prior
+{
+  size_t d;
+  double alpha0; /* Dirichlet concentration, > 0 */
+  double beta0;  /* precision scale of the means, > 0 */
+  double nu0;    /* Wishart degrees of freedom, > d - 1 */
+  double *m0;    /* d */
+  double *W0;    /* d * d, symmetric positive definite */
+} vbgmm_prior;
+
+/* alpha0 = 0.001, beta0 = 1, nu0 = d, m0 = 0, W0 = I.  */
+vbgmm_prior *vbgmm_prior_alloc (size_t d);
+void vbgmm_prior_free (vbgmm_prior *prior);
+/* NULL when PRIOR is usable, else what is wrong.  */
+const char *vbgmm_prior_check (const vbgmm_prior *prior);
+
+/* Mean and sample covariance (N - 1 denominator) of the data, over all
+   processes of COMM (may be NULL).  */
+int vbgmm_data_moments (const vbgmm_data *data, const vbgmm_comm *comm,
+                        double *mean, double *cov, vbgmm_error *err);
+/* W0 = COV^-1.  When COV is singular a ridge is added to its diagonal
+   first; *RIDGE (may be NULL) receives it, 0 when none was needed.  */
+int vbgmm_prior_set_W0_inverse (vbgmm_prior *prior, const double *cov,
+                                double *ridge, vbgmm_error *err);
+
+/* Options of a fit.  */
+enum
+{
+  VBGMM_INIT_KMEANSPP = 0, /* k-means++ seeding */
+  VBGMM_INIT_RANDOM = 1,   /* K distinct data points */
+  VBGMM_INIT_MEANS = 2     /* the means in init_means */
+};
+
+typedef struct vbgmm_options
+{
+  size_t k;                  /* number of components */
+  int init;                  /* VBGMM_INIT_* */
+  const double *init_means;  /* k * d, for VBGMM_INIT_MEANS */
+  unsigned long seed;
+  size_t max_iter;           /* >= 1 */
+  double tol;                /* >= 0; 0: run max_iter iterations */
+  int threads;               /* 0: all cores */
+  const vbgmm_comm *comm;    /* NULL on one process */
+  /* Called after every iteration, when not NULL.  */
+  void (*progress) (size_t iter, double bound, void *arg);
+  void *progress_arg;
+} vbgmm_options;
+
+void vbgmm_options_default (vbgmm_options *opt);
+/* NULL when the options suit DATA, else what is wrong.  */
+const char *vbgmm_options_check (const vbgmm_options *opt,
+                                 const vbgmm_data *data);
+
+/* The fitted q(theta) and the history of the fit.  */
+typedef struct vbgmm_model
+{
+  size_t k, d;
+  double *alpha;       /* k: q(pi) = Dir(alpha) */
+  double *beta;        /* k */
+  double *m;           /* k * d */
+  double *W;           /* k * d * d */
+  double *nu;          /* k */
+  double *N;           /* k: N_k of the last iteration */
+  double *shift;       /* d: fixed centre of the second moments */
+  double *bound;       /* the lower bound after each iteration */
+  size_t iterations;   /* iterations run */
+  int converged;       /* 1 when the tolerance was met */
+  size_t decreases;    /* iterations whose bound fell by more than rounding */
+} vbgmm_model;
+
+vbgmm_model *vbgmm_model_alloc (size_t k, size_t d, size_t max_iter);
+void vbgmm_model_free (vbgmm_model *model);
+
+/* Initial means (k * d) as OPT asks, from DATA (over COMM).  */
+int vbgmm_init_means (const vbgmm_data *data, const vbgmm_options *opt,
+                      double *means, vbgmm_error *err);
+
+/* Fit: start state from the initial means, then iterate until the
+   bound converges or max_iter.  Returns NULL on error.  */
+vbgmm_model *vbgmm_fit (const vbgmm_data *data, const vbgmm_prior *prior,
+                        const vbgmm_options *opt, vbgmm_error *err);
+
+/* Responsibilities of every point under MODEL, in row order, a block
+   at a time: SINK receives ROWS rows of K numbers (row-major) and
+   returns 0, or non-zero to stop.  */
+typedef int (*vbgmm_sink) (const double *r, size_t rows, size_t k,
+                           void *arg);
+int vbgmm_responsibilities (const vbgmm_model *model, const vbgmm_data *data,
+                            int threads, vbgmm_sink sink, void *arg,
+                            vbgmm_error *err);
+
+/* Output files (DESIGN 4), in the C locale whatever the caller's.  */
+int vbgmm_write_params (FILE *fp, const vbgmm_model *model);
+int vbgmm_write_bound (FILE *fp, const vbgmm_model *model);
+int vbgmm_write_z (FILE *fp, const vbgmm_model *model,
+                   const vbgmm_data *data, int threads, vbgmm_error *err);
+
+/* Expected weight E[pi_k] = alpha_k / sum alpha.  */
+double vbgmm_model_weight (const vbgmm_model *model, size_t k);
+
+const char *vbgmm_version (void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VBGMM_H */
