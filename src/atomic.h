@@ -1,0 +1,47 @@
+/* atomic.h -- output files that appear whole or not at all
+
+   Copyright (C) 2026 The vbgmm developers
+
+   This program is free software: you can redistribute it and/or modify
+   it under the terms of the GNU General Public License as published by
+   the Free Software Foundation, either version 3 of the License, or
+   (at your option) any later version.
+
+   This program is distributed in the hope that it will be useful,
+   but WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+   GNU General Public License for more details.
+
+   You should have received a copy of the GNU General Public License
+   along with this program.  If not, see <https://www.gnu.org/licenses/>.  */
+
+#ifndef VBGMM_ATOMIC_H
+#define VBGMM_ATOMIC_H
+
+#include <stdio.h>
+
+/* A set of output files written under temporary names in one folder
+   and renamed into place together, only when all were written.  */
+typedef struct atomic_file
+{
+  char *final;  /* the name it gets */
+  char *temp;   /* the name it is written under */
+  FILE *fp;
+} atomic_file;
+
+typedef struct atomic_set
+{
+  atomic_file *files;
+  size_t n;
+} atomic_set;
+
+/* Open DIR/NAME for writing under a temporary name.  Returns NULL and
+   sets errno on failure.  */
+FILE *atomic_open (atomic_set *set, const char *dir, const char *name);
+/* Close every file and rename each into place.  Returns 0, or -1 with
+   errno set and *FAILED naming the file (then nothing is renamed).  */
+int atomic_commit (atomic_set *set, const char **failed);
+/* Remove the temporary files that are left, and free SET.  */
+void atomic_abort (atomic_set *set);
+
+#endif

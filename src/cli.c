@@ -1,0 +1,448 @@
+/* cli.c -- the command line of vbgmm
+
+   Copyright (C) 2026 The vbgmm developers
+
+   This program is free software: you can redistribute it and/or modify
+   it under the terms of the GNU General Public License as published by
+   the Free Software Foundation, either version 3 of the License, or
+   (at your option) any later version.
+
+   This program is distributed in the hope that it will be useful,
+   but WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+   GNU General Public License for more details.
+
+   You should have received a copy of the GNU General Public License
+   along with this program.  If not, see <https://www.gnu.org/licenses/>.  */
+
+#include <config.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <locale.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+void
+cli_error (const char *fmt, ...)
+{
+  va_list ap;
+  fputs (PACKAGE_NAME ": ", stderr);
+  va_start (ap, fmt);
+  vfprintf (stderr, fmt, ap);
+  va_end (ap);
+  fputc ('\n', stderr);
+}
+
+static void
+usage (int status)
+{
+  if (status != 0)
+    exit (status);
+  printf ("\
+Usage: %s [OPTION]... [FILE]\n\
+Fit a Bayesian Gaussian mixture by variational inference to the points\n\
+in FILE (CSV, one point per row), find how many clusters they hold, and\n\
+write the responsibilities (z.csv), the posterior parameters (params.dat)\n\
+and the lower bound at every iteration (vblikelihood.txt).\n\
+\n\
+With no FILE, fit the sample data installed with the program.\n\
+When FILE is -, read standard input.\n\
+\n", PACKAGE_NAME);
+  fputs ("\
+Model:\n\
+  -k, --components=K     number of components, an upper bound: those the\n\
+                           data do not need empty out (default 6)\n\
+      --alpha0=A         Dirichlet concentration, > 0 (default 0.001)\n\
+      --beta0=B          prior precision scale of the means, > 0 (default 1)\n\
+      --nu0=NU           Wishart degrees of freedom, > D - 1 (default D)\n\
+      --m0=M             prior mean: 'mean' (of the data), 'zero', or\n\
+                           V1,...,VD (default mean)\n\
+      --W0=W             Wishart scale: 'cov' (inverse sample covariance),\n\
+                           a number S (S times the identity), or a CSV\n\
+                           file of D rows of D numbers (default cov)\n\
+\n\
+Fit:\n\
+      --init=METHOD      initial means: 'kmeans++' (k-means++ seeding) or\n\
+                           'random' (K distinct data points) (default kmeans++)\n\
+      --init-means=FILE  initial means from a CSV file of K rows of D numbers\n\
+  -s, --seed=N           random seed (default 0)\n\
+  -i, --max-iter=N       iteration limit, >= 1 (default 1000)\n\
+  -t, --tol=T            stop when the bound rises by less than T times its\n\
+                           size; 0 runs all iterations (default 1e-10)\n\
+  -j, --threads=N        threads to use (default: all cores, or\n\
+                           OMP_NUM_THREADS)\n\
+\n\
+Input and output:\n\
+  -c, --columns=LIST     use only these fields, 1-based: 1,3 or 2-4\n\
+  -o, --output-dir=DIR   where the output files go, created if missing\n\
+                           (default .)\n\
+      --plot=FORMAT      pictures vb.FORMAT and bound.FORMAT: png, svg,\n\
+                           pdf or none (default png when built with PLplot)\n\
+      --plot-size=WxH    picture size in pixels (default 800x600)\n\
+      --plot-dims=LIST   dimensions to draw, 1-based (default the first\n\
+                           four; 3 given draws a scatter matrix)\n\
+  -q, --quiet            no progress and no summary\n\
+  -v, --verbose          a progress line every iteration (default every 100)\n\
+\n\
+  -h, --help             display this help and exit\n\
+  -V, --version          output version information and exit\n\
+\n\
+Exit status: 0 on success (also when the iteration limit is reached before\n\
+convergence, with a warning), 1 on bad input data or an I/O error, 2 on bad\n\
+usage.\n\
+\n", stdout);
+
+
+  exit (0);
+}
+
+static void
+version (void)
+{
+  printf ("%s (%s) %s\n", PACKAGE_NAME, PACKAGE_NAME, PACKAGE_VERSION);
+  fputs ("\
+Copyright (C) 2026 The vbgmm developers.\n\
+License GPLv3+: GNU GPL version 3 or later <https://gnu.org/licenses/gpl.html>.\n\
+This is free software: you are free to change and redistribute it.\n\
+There is NO WARRANTY, to the extent permitted by law.\n", stdout);
+  exit (0);
+}
+
+static void
+bad_value (const char *option, const char *arg, const char *expected)
+{
+  cli_error ("invalid --%s '%s': expected %s", option, arg, expected);
+  exit (EXIT_USAGE);
+}
+
+/* A whole-string number in the C locale.  */
+static int
+parse_double (const char *s, double *out)
+{
+  char *end;
+  errno = 0;
+  locale_t c = newlocale (LC_ALL_MASK, "C", (locale_t) 0);
+  double v = c ? strtod_l (s, &end, c) : strtod (s, &end);
+  if (c)
+    freelocale (c);
+  if (end == s || *end != '\0' || errno == ERANGE || !isfinite (v))
+    return -1;
+  *out = v;
+  return 0;
+}
+
+static int
+parse_size (const char *s, size_t *out)
+{
+  char *end;
+  errno = 0;
+  if (*s == '-' || *s == '+' || *s == ' ')
+    return -1;
+  unsigned long long v = strtoull (s, &end, 10);
+  if (end == s || *end != '\0' || errno == ERANGE || v > SIZE_MAX)
+    return -1;
+  *out = v;
+  return 0;
+}
+
+/* "1,3,5-7" into 0-based indices.  */
+static int
+parse_list (const char *s, size_t **out, size_t *n)
+{
+  size_t cap = 8, len = 0;
+  size_t *v = malloc (cap * sizeof *v);
+  char *copy = strdup (s);
+  if (!v || !copy)
+    goto fail;
+  for (char *save = NULL, *tok = strtok_r (copy, ",", &save); tok;
+       tok = strtok_r (NULL, ",", &save))
+    {
+      size_t lo, hi;
+      char *dash = strchr (tok, '-');
+      if (dash)
+        {
+          *dash = '\0';
+          if (parse_size (tok, &lo) || parse_size (dash + 1, &hi))
+            goto fail;
+        }
+      else if (parse_size (tok, &lo))
+        goto fail;
+      else
+        hi = lo;
+      if (lo < 1 || hi < lo || hi - lo > 1000000)
+        goto fail;
+      for (size_t i = lo; i <= hi; i++)
+        {
+          if (len == cap)
+            {
+              size_t *w = realloc (v, 2 * cap * sizeof *v);
+              if (!w)
+                goto fail;
+              v = w;
+              cap *= 2;
+            }
+          v[len++] = i - 1;
+        }
+    }
+  if (len == 0 || s[strlen (s) - 1] == ',' || s[0] == ',' || strstr (s, ",,"))
+    goto fail;
+  free (copy);
+  *out = v;
+  *n = len;
+  return 0;
+fail:
+  free (v);
+  free (copy);
+  return -1;
+}
+
+static int
+parse_doubles (const char *s, double **out, size_t *n)
+{
+  size_t len = 1;
+  for (const char *p = s; *p; p++)
+    len += *p == ',';
+  double *v = malloc (len * sizeof *v);
+  char *copy = strdup (s);
+  if (!v || !copy)
+    goto fail;
+  char *p = copy;
+  for (size_t i = 0; i < len; i++)
+    {
+      char *comma = strchr (p, ',');
+      if (comma)
+        *comma = '\0';
+      if (parse_double (p, v + i))
+        goto fail;
+      p = comma ? comma + 1 : p;
+    }
+  free (copy);
+  *out = v;
+  *n = len;
+  return 0;
+fail:
+  free (v);
+  free (copy);
+  return -1;
+}
+
+enum
+{
+  OPT_ALPHA0 = CHAR_MAX + 1,
+  OPT_BETA0,
+  OPT_NU0,
+  OPT_M0,
+  OPT_W0,
+  OPT_INIT,
+  OPT_INIT_MEANS,
+  OPT_PLOT,
+  OPT_PLOT_SIZE,
+  OPT_PLOT_DIMS
+};
+
+static const struct option long_options[] = {
+  { "components", required_argument, NULL, 'k' },
+  { "alpha0", required_argument, NULL, OPT_ALPHA0 },
+  { "beta0", required_argument, NULL, OPT_BETA0 },
+  { "nu0", required_argument, NULL, OPT_NU0 },
+  { "m0", required_argument, NULL, OPT_M0 },
+  { "W0", required_argument, NULL, OPT_W0 },
+  { "init", required_argument, NULL, OPT_INIT },
+  { "init-means", required_argument, NULL, OPT_INIT_MEANS },
+  { "seed", required_argument, NULL, 's' },
+  { "max-iter", required_argument, NULL, 'i' },
+  { "tol", required_argument, NULL, 't' },
+  { "threads", required_argument, NULL, 'j' },
+  { "columns", required_argument, NULL, 'c' },
+  { "output-dir", required_argument, NULL, 'o' },
+  { "plot", required_argument, NULL, OPT_PLOT },
+  { "plot-size", required_argument, NULL, OPT_PLOT_SIZE },
+  { "plot-dims", required_argument, NULL, OPT_PLOT_DIMS },
+  { "quiet", no_argument, NULL, 'q' },
+  { "verbose", no_argument, NULL, 'v' },
+  { "help", no_argument, NULL, 'h' },
+  { "version", no_argument, NULL, 'V' },
+  { NULL, 0, NULL, 0 }
+};
+
+void
+cli_parse (int argc, char **argv, cli_params *p)
+{
+  memset (p, 0, sizeof *p);
+  vbgmm_options_default (&p->opt);
+  p->alpha0 = 0.001;
+  p->beta0 = 1;
+  p->m0_kind = M0_MEAN;
+  p->W0_kind = W0_COV;
+  p->output_dir = ".";
+  p->verbosity = VERBOSITY_NORMAL;
+#ifdef HAVE_PLPLOT
+  p->plot_format = "png";
+#else
+  p->plot_format = "none";
+#endif
+  p->plot_width = 800;
+  p->plot_height = 600;
+
+  int c;
+  size_t z;
+  double v;
+  while ((c = getopt_long (argc, argv, "k:s:i:t:j:c:o:qvhV", long_options,
+                           NULL)) != -1)
+    switch (c)
+      {
+      case 'k':
+        if (parse_size (optarg, &z) || z < 1)
+          bad_value ("components", optarg, "an integer >= 1");
+        p->opt.k = z;
+        break;
+      case OPT_ALPHA0:
+        if (parse_double (optarg, &v) || !(v > 0))
+          bad_value ("alpha0", optarg, "a number > 0");
+        p->alpha0 = v;
+        break;
+      case OPT_BETA0:
+        if (parse_double (optarg, &v) || !(v > 0))
+          bad_value ("beta0", optarg, "a number > 0");
+        p->beta0 = v;
+        break;
+      case OPT_NU0:
+        if (parse_double (optarg, &v))
+          bad_value ("nu0", optarg, "a number > D - 1");
+        p->nu0 = v;
+        p->nu0_set = 1;
+        break;
+      case OPT_M0:
+        p->m0_arg = optarg;
+        free (p->m0_list);
+        p->m0_list = NULL;
+        if (strcmp (optarg, "mean") == 0)
+          p->m0_kind = M0_MEAN;
+        else if (strcmp (optarg, "zero") == 0)
+          p->m0_kind = M0_ZERO;
+        else if (parse_doubles (optarg, &p->m0_list, &p->m0_len) == 0)
+          p->m0_kind = M0_LIST;
+        else
+          bad_value ("m0", optarg, "'mean', 'zero' or D numbers V1,...,VD");
+        break;
+      case OPT_W0:
+        p->W0_arg = optarg;
+        if (strcmp (optarg, "cov") == 0)
+          p->W0_kind = W0_COV;
+        else if (parse_double (optarg, &v) == 0)
+          {
+            if (!(v > 0))
+              bad_value ("W0", optarg, "'cov', a number > 0, or a file");
+            p->W0_kind = W0_SCALE;
+            p->W0_scale = v;
+          }
+        else
+          p->W0_kind = W0_FILE;
+        break;
+      case OPT_INIT:
+        if (strcmp (optarg, "kmeans++") == 0)
+          p->opt.init = VBGMM_INIT_KMEANSPP;
+        else if (strcmp (optarg, "random") == 0)
+          p->opt.init = VBGMM_INIT_RANDOM;
+        else
+          bad_value ("init", optarg, "'kmeans++' or 'random'");
+        break;
+      case OPT_INIT_MEANS:
+        p->init_means_file = optarg;
+        break;
+      case 's':
+        if (parse_size (optarg, &z) || z > ULONG_MAX)
+          bad_value ("seed", optarg, "an integer >= 0");
+        p->opt.seed = z;
+        break;
+      case 'i':
+        if (parse_size (optarg, &z) || z < 1 || z > 100000000)
+          bad_value ("max-iter", optarg, "an integer from 1 to 100000000");
+        p->opt.max_iter = z;
+        break;
+      case 't':
+        if (parse_double (optarg, &v) || !(v >= 0))
+          bad_value ("tol", optarg, "a number >= 0");
+        p->opt.tol = v;
+        break;
+      case 'j':
+        if (parse_size (optarg, &z) || z < 1 || z > 4096)
+          bad_value ("threads", optarg, "an integer from 1 to 4096");
+        p->opt.threads = (int) z;
+        break;
+      case 'c':
+        free (p->columns);
+        p->columns = NULL;
+        if (parse_list (optarg, &p->columns, &p->n_columns))
+          bad_value ("columns", optarg, "a list of fields such as 1,3 or 2-4");
+        break;
+      case 'o':
+        p->output_dir = optarg;
+        break;
+      case OPT_PLOT:
+        if (strcmp (optarg, "png") && strcmp (optarg, "svg")
+            && strcmp (optarg, "pdf") && strcmp (optarg, "none"))
+          bad_value ("plot", optarg, "png, svg, pdf or none");
+        p->plot_format = optarg;
+        break;
+      case OPT_PLOT_SIZE:
+        {
+          int w, h;
+          char tail;
+          if (sscanf (optarg, "%dx%d%c", &w, &h, &tail) != 2 || w < 100
+              || h < 100 || w > 10000 || h > 10000)
+            bad_value ("plot-size", optarg,
+                       "WIDTHxHEIGHT in pixels, each from 100 to 10000");
+          p->plot_width = w;
+          p->plot_height = h;
+        }
+        break;
+      case OPT_PLOT_DIMS:
+        free (p->plot_dims);
+        p->plot_dims = NULL;
+        if (parse_list (optarg, &p->plot_dims, &p->n_plot_dims)
+            || p->n_plot_dims > 4)
+          bad_value ("plot-dims", optarg, "one to four dimensions such as 1,3");
+        break;
+      case 'q':
+        p->verbosity = VERBOSITY_QUIET;
+        break;
+      case 'v':
+        p->verbosity = VERBOSITY_VERBOSE;
+        break;
+      case 'h':
+        usage (0);
+        break;
+      case 'V':
+        version ();
+        break;
+      default:
+        /* getopt_long has said what is wrong.  */
+        usage (EXIT_USAGE);
+      }
+
+  if (argc - optind > 1)
+    {
+      cli_error ("extra operand '%s'", argv[optind + 1]);
+      exit (EXIT_USAGE);
+    }
+  p->input = optind < argc ? argv[optind] : NULL;
+  if (p->init_means_file)
+    p->opt.init = VBGMM_INIT_MEANS;
+}
+
+void
+cli_free (cli_params *p)
+{
+  free (p->m0_list);
+  free (p->columns);
+  free (p->plot_dims);
+}

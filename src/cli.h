@@ -1,0 +1,70 @@
+/* cli.h -- the command line of vbgmm
+
+   Copyright (C) 2026 The vbgmm developers
+
+   This program is free software: you can redistribute it and/or modify
+   it under the terms of the GNU General Public License as published by
+   the Free Software Foundation, either version 3 of the License, or
+   (at your option) any later version.
+
+   This program is distributed in the hope that it will be useful,
+   but WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+   GNU General Public License for more details.
+
+   You should have received a copy of the GNU General Public License
+   along with this program.  If not, see <https://www.gnu.org/licenses/>.  */
+
+#ifndef VBGMM_CLI_H
+#define VBGMM_CLI_H
+
+#include <stddef.h>
+
+#include "vbgmm.h"
+
+/* Exit statuses (documented in --help and the manual page).  */
+enum
+{
+  EXIT_DATA = 1,   /* bad input data or an I/O error */
+  EXIT_USAGE = 2   /* bad usage */
+};
+
+enum { M0_MEAN, M0_ZERO, M0_LIST };
+enum { W0_COV, W0_SCALE, W0_FILE };
+enum { VERBOSITY_QUIET, VERBOSITY_NORMAL, VERBOSITY_VERBOSE };
+
+/* Everything the command line says, before the data are read.  */
+typedef struct cli_params
+{
+  vbgmm_options opt;
+  double alpha0, beta0, nu0;
+  int nu0_set;
+  int m0_kind;
+  double *m0_list;
+  size_t m0_len;
+  const char *m0_arg;
+  int W0_kind;
+  double W0_scale;
+  const char *W0_arg;
+  const char *init_means_file;
+  size_t *columns;          /* 0-based */
+  size_t n_columns;
+  const char *output_dir;
+  const char *input;        /* the file name; "-" is standard input */
+  int verbosity;
+  const char *plot_format;  /* "png", "svg", "pdf" or "none" */
+  int plot_width, plot_height;
+  size_t *plot_dims;        /* 0-based */
+  size_t n_plot_dims;
+} cli_params;
+
+/* Parse ARGV into P.  Exits with EXIT_USAGE on bad usage, 0 after
+   --help or --version.  */
+void cli_parse (int argc, char **argv, cli_params *p);
+void cli_free (cli_params *p);
+
+/* Print "vbgmm: " and the message to stderr.  */
+void cli_error (const char *fmt, ...)
+  __attribute__ ((format (printf, 1, 2)));
+
+#endif
