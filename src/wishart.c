@@ -166,13 +166,16 @@ vbgmm_wishart_update (const vbgmm_wishart_prior *wp, const double *shift,
   size_t d = wp->d;
   double N = r_sum + N_FLOOR;
 
-  /* With y = x - c (c = SHIFT): xbar - c = (sum r y - N_FLOOR c) / N_k,
-     written so that an empty component keeps its tiny sums exact.  */
+  /* The floor carries the prior mean: xbar = (sum r x + N_FLOOR m0) / N_k,
+     so that an empty component sits at m0 and the fit does not depend
+     on where the origin is.  With y = x - c (c = SHIFT), written so that
+     the tiny sums of an empty component stay exact:
+     xbar - m0 = (sum r y + r_sum (c - m0)) / N_k, e = xbar - c.  */
   double e[d];
   for (size_t i = 0; i < d; i++)
     {
-      e[i] = (sy[i] - N_FLOOR * shift[i]) / N;
-      suff->dx[i] = e[i] + (shift[i] - wp->m0[i]);
+      suff->dx[i] = (sy[i] + r_sum * (shift[i] - wp->m0[i])) / N;
+      e[i] = suff->dx[i] + (wp->m0[i] - shift[i]);
     }
 
   /* N_k S_k = sum r (y - e)(y - e)' (10.53), from the moments about c.  */
@@ -188,7 +191,7 @@ vbgmm_wishart_update (const vbgmm_wishart_prior *wp, const double *shift,
   *beta = wp->beta0 + N;                                  /* 10.60 */
   *nu = wp->nu0 + N;                                      /* 10.63 */
   for (size_t i = 0; i < d; i++)                          /* 10.61 */
-    m[i] = (wp->beta0 * wp->m0[i] + sy[i] + r_sum * shift[i]) / *beta;
+    m[i] = wp->m0[i] + N * suff->dx[i] / *beta;
 
   /* W_k^-1 = W0^-1 + N_k S_k + beta0 N_k / (beta0 + N_k) dx dx' (10.62),
      inverted through its Cholesky factor.  */

@@ -1,0 +1,129 @@
+/* test_onedim.c -- a one-dimensional fit checkable by hand, and the Cholesky paths
+
+   Copyright (C) 2026 The vbgmm developers
+
+   This program is free software: you can redistribute it and/or modify
+   it under the terms of the GNU General Public License as published by
+   the Free Software Foundation, either version 3 of the License, or
+   (at your option) any later version.
+
+   This program is distributed in the hope that it will be useful,
+   but WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+   GNU General Public License for more details.
+
+   You should have received a copy of the GNU General Public License
+   along with this program.  If not, see <https://www.gnu.org/licenses/>.  */
+
+#include <config.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_test.h>
+
+#include "vbgmm.h"
+
+/* Two points, 1 and 3, one component, alpha0 = beta0 = W0 = nu0 = 1,
+   m0 = 0.  Every r_n1 is 1, so N = 2, xbar = 2, S = 1 and by hand
+   (10.58, 10.60-10.63): alpha = beta = nu = 3, m = 4/3,
+   W^-1 = 1 + 2 * 1 + (1 * 2 / 3) * 2^2 = 17/3.  The bound, from the
+   terms of 10.71-10.77 evaluated with mpmath: -4.9890847938255599125.
+   A second iteration changes nothing.  */
+static void
+test_hand (void)
+{
+  vbgmm_data *data = vbgmm_data_alloc (2, 1);
+  vbgmm_prior *prior = vbgmm_prior_alloc (1);
+  vbgmm_options opt;
+  vbgmm_error err;
+  double mean0 = 2;
+
+  data->x[0] = 1;
+  data->x[1] = 3;
+  prior->alpha0 = 1;
+  prior->nu0 = 1;
+  vbgmm_options_default (&opt);
+  opt.k = 1;
+  opt.init = VBGMM_INIT_MEANS;
+  opt.init_means = &mean0;
+  opt.max_iter = 2;
+  opt.tol = 0;
+
+  vbgmm_model *model = vbgmm_fit (data, prior, &opt, &err);
+  gsl_test (model == NULL, "1-D fit: %s", model ? "" : err.message);
+  if (model)
+    {
+      gsl_test_rel (model->alpha[0], 3, 1e-14, "1-D alpha");
+      gsl_test_rel (model->beta[0], 3, 1e-14, "1-D beta");
+      gsl_test_rel (model->nu[0], 3, 1e-14, "1-D nu");
+      gsl_test_rel (model->m[0], 4.0 / 3, 1e-14, "1-D m");
+      gsl_test_rel (model->W[0], 3.0 / 17, 1e-14, "1-D W");
+      gsl_test_int (model->iterations, 2, "1-D iterations");
+      gsl_test_rel (model->bound[0], -4.9890847938255599125, 1e-12,
+                    "1-D bound after iteration 1");
+      gsl_test_rel (model->bound[1], model->bound[0], 1e-14,
+                    "1-D bound unchanged by iteration 2");
+    }
+  vbgmm_model_free (model);
+  vbgmm_prior_free (prior);
+  vbgmm_data_free (data);
+}
+
+/* W0 from the sample covariance: exact inverse when regular, a ridge
+   when singular, and no ridge for columns in very different units.  */
+static void
+test_cholesky (void)
+{
+  vbgmm_prior *p = vbgmm_prior_alloc (2);
+  double ridge;
+  vbgmm_error err;
+
+  const double regular[4] = { 4, 2, 2, 3 };
+  gsl_test (vbgmm_prior_set_W0_inverse (p, regular, &ridge, &err),
+            "regular covariance inverted");
+  gsl_test_abs (ridge, 0, 0, "no ridge for a regular covariance");
+  /* [4 2; 2 3]^-1 = [3 -2; -2 4] / 8 */
+  gsl_test_rel (p->W0[0], 3.0 / 8, 1e-15, "W0[0][0]");
+  gsl_test_rel (p->W0[1], -2.0 / 8, 1e-15, "W0[0][1]");
+  gsl_test_rel (p->W0[2], -2.0 / 8, 1e-15, "W0[1][0]");
+  gsl_test_rel (p->W0[3], 4.0 / 8, 1e-15, "W0[1][1]");
+  gsl_test (vbgmm_prior_check (p) != NULL, "inverse is a valid W0");
+
+  const double scaled[4] = { 1e-8, 0, 0, 1e8 };
+  gsl_test (vbgmm_prior_set_W0_inverse (p, scaled, &ridge, &err),
+            "badly scaled covariance inverted");
+  gsl_test_abs (ridge, 0, 0, "no ridge for columns in different units");
+  gsl_test_rel (p->W0[0], 1e8, 1e-15, "W0 of a small variance");
+
+  const double twin[4] = { 1, 1, 1, 1 };
+  gsl_test (vbgmm_prior_set_W0_inverse (p, twin, &ridge, &err),
+            "singular covariance (two equal columns) regularised");
+  gsl_test (!(ridge > 0), "a ridge for two equal columns");
+  gsl_test (vbgmm_prior_check (p) != NULL, "regularised W0 is valid");
+
+  const double constant[4] = { 0, 0, 0, 2 };
+  gsl_test (vbgmm_prior_set_W0_inverse (p, constant, &ridge, &err),
+            "singular covariance (a constant column) regularised");
+  gsl_test (!(ridge > 0), "a ridge for a constant column");
+  gsl_test (!isfinite (p->W0[0]) || !isfinite (p->W0[3]), "finite W0");
+
+  /* A W0 that is not positive definite is refused.  */
+  const double bad[4] = { 1, 2, 2, 1 };
+  memcpy (p->W0, bad, sizeof bad);
+  const char *why = vbgmm_prior_check (p);
+  gsl_test_str (why ? why : "", "W0 must be positive definite",
+                "W0 not positive definite refused");
+  vbgmm_prior_free (p);
+}
+
+int
+main (void)
+{
+  gsl_set_error_handler_off ();
+  test_hand ();
+  test_cholesky ();
+  return gsl_test_summary ();
+}
