@@ -97,6 +97,18 @@ atomic_commit (atomic_set *set, const char **failed)
           return -1;
         }
     }
+  /* A rename onto a folder fails; find that before any file is renamed,
+     so that a failure leaves every earlier output as it was.  */
+  for (size_t i = 0; i < set->n; i++)
+    {
+      struct stat st;
+      if (stat (set->files[i].final, &st) == 0 && S_ISDIR (st.st_mode))
+        {
+          *failed = set->files[i].final;
+          errno = EISDIR;
+          return -1;
+        }
+    }
   for (size_t i = 0; i < set->n; i++)
     if (rename (set->files[i].temp, set->files[i].final) != 0)
       {

@@ -292,6 +292,11 @@ cli_parse (int argc, char **argv, cli_params *p)
   p->plot_width = 800;
   p->plot_height = 600;
 
+  /* getopt_long names the program by argv[0]; every message of vbgmm
+     begins "vbgmm: ", however it was started (libtool, a path).  */
+  if (argc > 0)
+    argv[0] = (char *) PACKAGE_NAME;
+
   int c;
   size_t z;
   double v;

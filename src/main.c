@@ -25,6 +25,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <gsl/gsl_errno.h>
+
 #include "atomic.h"
 #include "cli.h"
 #include "pictures.h"
@@ -66,6 +68,14 @@ read_csv (const char *name, const size_t *columns, size_t n_columns)
 {
   int is_stdin = strcmp (name, "-") == 0;
   FILE *fp = is_stdin ? stdin : fopen (name, "r");
+  struct stat st;
+  if (fp && !is_stdin && fstat (fileno (fp), &st) == 0
+      && S_ISDIR (st.st_mode))
+    {
+      fclose (fp);
+      fp = NULL;
+      errno = EISDIR;
+    }
   if (!fp)
     {
       cli_error ("%s: %s", name, strerror (errno));
@@ -99,9 +109,9 @@ read_matrix (const char *name, size_t rows, size_t cols, const char *what)
   return v;
 }
 
-/* The prior, from the command line and the data.  */
+/* The prior, from the command line and the data read from NAME.  */
 static vbgmm_prior *
-make_prior (const cli_params *p, const vbgmm_data *data)
+make_prior (const cli_params *p, const vbgmm_data *data, const char *name)
 {
   size_t d = data->d;
   vbgmm_prior *prior = vbgmm_prior_alloc (d);
@@ -156,7 +166,7 @@ make_prior (const cli_params *p, const vbgmm_data *data)
         double ridge = 0;
         if (vbgmm_prior_set_W0_inverse (prior, cov, &ridge, &err))
           {
-            cli_error ("%s", err.message);
+            cli_error ("%s: %s", name, err.message);
             exit (EXIT_DATA);
           }
         if (ridge > 0)
@@ -235,6 +245,29 @@ make_dirs (const char *dir)
 }
 
 static void
+summary (const vbgmm_model *model)
+{
+  size_t k = model->k, d = model->d, effective = 0;
+  for (size_t c = 0; c < k; c++)
+    effective += model->N[c] >= 1;
+  printf ("effective components: %zu of %zu (N_k >= 1)\n", effective, k);
+  printf ("component  weight      N_k           mean\n");
+  for (size_t c = 0; c < k; c++)
+    {
+      if (model->N[c] < 1)
+        continue;
+      printf ("%9zu  %-10.6f  %-12.6g ", c, vbgmm_model_weight (model, c),
+              model->N[c]);
+      for (size_t i = 0; i < d; i++)
+        printf (" %.6g", model->m[c * d + i]);
+      putchar ('\n');
+    }
+  printf ("iterations: %zu (%s)\n", model->iterations,
+          model->converged ? "converged" : "not converged");
+  printf ("lower bound: %.17g\n", model->bound[model->iterations - 1]);
+}
+
+static void
 write_outputs (const cli_params *p, const vbgmm_data *data,
                const vbgmm_model *model)
 {
@@ -268,6 +301,16 @@ write_outputs (const cli_params *p, const vbgmm_data *data,
     }
   if (pictures_draw (p, data, model, &set, &failed) != 0)
     goto fail;
+  /* The summary goes out before the files are renamed into place, so
+     that a write error on standard output leaves them as they were.  */
+  if (p->verbosity != VERBOSITY_QUIET)
+    summary (model);
+  if (fflush (stdout) != 0 || ferror (stdout))
+    {
+      cli_error ("write error: %s", strerror (errno));
+      atomic_abort (&set);
+      exit (EXIT_DATA);
+    }
   if (atomic_commit (&set, &failed) != 0)
     {
       cli_error ("%s: %s", failed, strerror (errno));
@@ -287,33 +330,14 @@ fail:
   exit (EXIT_DATA);
 }
 
-static void
-summary (const vbgmm_model *model)
-{
-  size_t k = model->k, d = model->d, effective = 0;
-  for (size_t c = 0; c < k; c++)
-    effective += model->N[c] >= 1;
-  printf ("effective components: %zu of %zu (N_k >= 1)\n", effective, k);
-  printf ("component  weight      N_k           mean\n");
-  for (size_t c = 0; c < k; c++)
-    {
-      if (model->N[c] < 1)
-        continue;
-      printf ("%9zu  %-10.6f  %-12.6g ", c, vbgmm_model_weight (model, c),
-              model->N[c]);
-      for (size_t i = 0; i < d; i++)
-        printf (" %.6g", model->m[c * d + i]);
-      putchar ('\n');
-    }
-  printf ("iterations: %zu (%s)\n", model->iterations,
-          model->converged ? "converged" : "not converged");
-  printf ("lower bound: %.17g\n", model->bound[model->iterations - 1]);
-}
-
 int
 main (int argc, char **argv)
 {
   cli_params p;
+  /* A failure of GSL is reported by its status, never by an abort: a
+     singular sample covariance or a W0 that is not positive definite
+     must be an error message, not a crash.  */
+  gsl_set_error_handler_off ();
   cli_parse (argc, argv, &p);
 
   const char *input = p.input ? p.input : default_input ();
@@ -325,7 +349,7 @@ main (int argc, char **argv)
                  data->n, p.opt.k);
       exit (EXIT_DATA);
     }
-  vbgmm_prior *prior = make_prior (&p, data);
+  vbgmm_prior *prior = make_prior (&p, data, name);
   double *means = NULL;
   if (p.init_means_file)
     {
@@ -359,13 +383,6 @@ main (int argc, char **argv)
                model->iterations, p.opt.tol);
 
   write_outputs (&p, data, model);
-  if (p.verbosity != VERBOSITY_QUIET)
-    summary (model);
-  if (fflush (stdout) != 0 || ferror (stdout))
-    {
-      cli_error ("write error: %s", strerror (errno));
-      exit (EXIT_DATA);
-    }
 
   vbgmm_model_free (model);
   vbgmm_prior_free (prior);

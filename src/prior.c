@@ -74,6 +74,7 @@ const char *
 vbgmm_prior_check (const vbgmm_prior *p)
 {
   size_t d = p->d;
+  gsl_set_error_handler_off ();
   if (!(p->alpha0 > 0) || !isfinite (p->alpha0))
     return "alpha0 must be a finite number > 0";
   if (!(p->beta0 > 0) || !isfinite (p->beta0))
@@ -149,6 +150,7 @@ vbgmm_prior_set_W0_inverse (vbgmm_prior *prior, const double *cov,
                             double *ridge, vbgmm_error *err)
 {
   size_t d = prior->d;
+  gsl_set_error_handler_off ();
   gsl_matrix *L = gsl_matrix_alloc (d, d);
   if (!L)
     return fail (err, VBGMM_ENOMEM, "out of memory");
