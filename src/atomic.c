@@ -77,12 +77,27 @@ fail:
   return NULL;
 }
 
+const char *
+atomic_reserve (atomic_set *set, const char *dir, const char *name)
+{
+  FILE *fp = atomic_open (set, dir, name);
+  if (!fp)
+    return NULL;
+  atomic_file *f = set->files + set->n - 1;
+  f->fp = NULL;
+  if (fclose (fp) != 0)
+    return NULL;
+  return f->temp;
+}
+
 int
 atomic_commit (atomic_set *set, const char **failed)
 {
   for (size_t i = 0; i < set->n; i++)
     {
       atomic_file *f = set->files + i;
+      if (!f->fp)
+        continue;
       int bad = ferror (f->fp);
       int e = bad ? EIO : 0;
       if (fflush (f->fp) != 0)

@@ -38,6 +38,10 @@ typedef struct atomic_set
 /* Open DIR/NAME for writing under a temporary name.  Returns NULL and
    sets errno on failure.  */
 FILE *atomic_open (atomic_set *set, const char *dir, const char *name);
+/* Reserve DIR/NAME for a writer that opens files by name: the
+   temporary file is created empty and its name returned (owned by SET).
+   Returns NULL and sets errno on failure.  */
+const char *atomic_reserve (atomic_set *set, const char *dir, const char *name);
 /* Close every file and rename each into place.  Returns 0, or -1 with
    errno set and *FAILED naming the file (then nothing is renamed).  */
 int atomic_commit (atomic_set *set, const char **failed);

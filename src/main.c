@@ -299,8 +299,13 @@ write_outputs (const cli_params *p, const vbgmm_data *data,
       failed = "vblikelihood.txt";
       goto fail;
     }
-  if (pictures_draw (p, data, model, &set, &failed) != 0)
-    goto fail;
+  if (pictures_draw (p, data, model, &set, &failed, err.message,
+                     sizeof err.message) != 0)
+    {
+      cli_error ("%s/%s: %s", dir, failed, err.message);
+      atomic_abort (&set);
+      exit (EXIT_DATA);
+    }
   /* The summary goes out before the files are renamed into place, so
      that a write error on standard output leaves them as they were.  */
   if (p->verbosity != VERBOSITY_QUIET)

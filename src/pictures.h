@@ -23,10 +23,10 @@
 #include "vbgmm.h"
 
 /* Draw vb.FORMAT and bound.FORMAT into SET as --plot asks; nothing when
-   it says none or PLplot is missing.  Returns 0, or -1 with errno set
-   and *FAILED naming the picture.  */
+   it says none or PLplot is missing.  Returns 0, or -1 with *FAILED
+   naming the picture and WHY saying what is wrong.  */
 int pictures_draw (const cli_params *p, const vbgmm_data *data,
                    const vbgmm_model *model, atomic_set *set,
-                   const char **failed);
+                   const char **failed, char *why, size_t whylen);
 
 #endif
