@@ -22,12 +22,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fmt17.h"
 #include "responsibility.h"
 #include "vbgmm.h"
 
 /* Numbers are written in the C locale whatever the caller chose: a
-   decimal comma would break every reader of these files.  The locale
-   is per thread, so each thread that formats sets it.  */
+   decimal comma would break every reader of these files.  */
 static locale_t
 c_locale_enter (locale_t *old)
 {
@@ -132,21 +132,18 @@ z_write (const double *r, size_t rows, size_t k, void *arg)
     return -1;
   char *buf = z->buf;
 
-#pragma omp parallel num_threads(z->threads)
-  {
-    locale_t old, c_loc = c_locale_enter (&old);
-#pragma omp for schedule(static)
-    for (size_t i = 0; i < rows; i++)
-      {
-        char *p = buf + i * slot;
-        size_t n = 0;
-        for (size_t c = 0; c < k; c++)
-          n += snprintf (p + n, CELL + 1, "%.17g%c", r[i * k + c],
-                         c + 1 < k ? ',' : '\n');
-        len[i] = n;
-      }
-    c_locale_leave (c_loc, old);
-  }
+#pragma omp parallel for schedule(static) num_threads(z->threads)
+  for (size_t i = 0; i < rows; i++)
+    {
+      char *p = buf + i * slot;
+      size_t n = 0;
+      for (size_t c = 0; c < k; c++)
+        {
+          n += vbgmm_fmt17 (r[i * k + c], p + n);
+          p[n++] = c + 1 < k ? ',' : '\n';
+        }
+      len[i] = n;
+    }
 
   size_t at = 0;
   for (size_t i = 0; i < rows; i++)
