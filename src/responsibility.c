@@ -185,8 +185,7 @@ typedef struct workspace
   double *y;   /* d * BLOCK: the points about the shift, by column */
   double *lr;  /* k * BLOCK: ln rho, then ln rho - max */
   double *r;   /* k * BLOCK: responsibilities */
-  double *ry;  /* d * BLOCK: r_nk y_n of one component */
-  double *t, *q, *mx, *s; /* BLOCK each */
+  double *mx, *s; /* BLOCK each */
 } workspace;
 
 static void
@@ -199,19 +198,30 @@ workspace_free (workspace *w)
 static int
 workspace_alloc (workspace *w, size_t k, size_t d)
 {
-  size_t total = (3 * d + 2 * k + 4) * BLOCK;
+  size_t total = (d + 2 * k + 2) * BLOCK;
   w->y = aligned_alloc (64, total * sizeof (double));
   if (!w->y)
     return -1;
   w->lr = w->y + d * BLOCK;
   w->r = w->lr + k * BLOCK;
-  w->ry = w->r + k * BLOCK;
-  w->t = w->ry + d * BLOCK;
-  w->q = w->t + BLOCK;
-  w->mx = w->q + BLOCK;
+  w->mx = w->r + k * BLOCK;
   w->s = w->mx + BLOCK;
   return 0;
 }
+
+/* Four points at a time in GCC's vector extensions: one AVX register
+   in the x86-64-v3 version of the kernel, two SSE2 registers in the
+   default one.  Accumulating four lanes, each in a fixed order, keeps
+   the sums independent of the thread that runs the block.  */
+typedef double v4d __attribute__ ((vector_size (4 * sizeof (double))));
+#define LOAD4(v, p) memcpy (&(v), (p), sizeof (v4d))
+#define STORE4(p, v) memcpy ((p), &(v), sizeof (v4d))
+#define HSUM4(v) (((v)[0] + (v)[1]) + ((v)[2] + (v)[3]))
+/* ln of the smallest responsibility kept (about 1e-304): far enough
+   above the smallest normal number that r y y' stays normal too.  */
+#define LN_R_MIN (-700.0)
+/* The most statistics one component has per block in registers.  */
+#define MAX_ACC 64
 
 /* The E-step for ROWS (<= BLOCK) points at X, and, when STATS is not
    NULL, their sufficient statistics added to STATS.  When R_OUT is not
@@ -221,9 +231,11 @@ block_kernel (const vbgmm_estep *es, const double *restrict x, size_t rows,
               workspace *w, double *restrict stats, double *restrict r_out)
 {
   const size_t d = es->d, k = es->k, B = rows;
+  /* Padded to whole groups of four; the padding rows have y = 0 and,
+     once normalised, r = 0, so they add nothing.  */
+  const size_t Bp = (B + 3) & ~(size_t) 3;
   double *restrict y = w->y, *restrict lr = w->lr, *restrict r = w->r;
-  double *restrict t = w->t, *restrict q = w->q, *restrict mx = w->mx;
-  double *restrict s = w->s, *restrict ry = w->ry;
+  double *restrict mx = w->mx, *restrict s = w->s;
 
   for (size_t j = 0; j < d; j++)
     {
@@ -231,70 +243,72 @@ block_kernel (const vbgmm_estep *es, const double *restrict x, size_t rows,
       double *restrict yj = y + j * BLOCK;
       for (size_t b = 0; b < B; b++)
         yj[b] = x[b * d + j] - c;
+      for (size_t b = B; b < Bp; b++)
+        yj[b] = 0;
     }
 
   /* ln rho_nk (10.46) = c_k - |U_k y_n - u0_k|^2 / 2.  */
   for (size_t c = 0; c < k; c++)
     {
       const double *U = es->U + c * d * d, *u0 = es->u0 + c * d;
-      SIMD for (size_t b = 0; b < B; b++)
-        q[b] = 0;
-      for (size_t i = 0; i < d; i++)
-        {
-          const double t0 = -u0[i];
-          SIMD for (size_t b = 0; b < B; b++)
-            t[b] = t0;
-          for (size_t j = i; j < d; j++)
-            {
-              const double a = U[i * d + j];
-              const double *restrict yj = y + j * BLOCK;
-              SIMD for (size_t b = 0; b < B; b++)
-                t[b] += a * yj[b];
-            }
-          SIMD for (size_t b = 0; b < B; b++)
-            q[b] += t[b] * t[b];
-        }
       const double ck = es->c[c];
       double *restrict lrc = lr + c * BLOCK;
-      SIMD for (size_t b = 0; b < B; b++)
-        lrc[b] = ck - 0.5 * q[b];
+      for (size_t b = 0; b < Bp; b += 4)
+        {
+          v4d q = { 0, 0, 0, 0 };
+          for (size_t i = 0; i < d; i++)
+            {
+              v4d t = { -u0[i], -u0[i], -u0[i], -u0[i] };
+              for (size_t j = i; j < d; j++)
+                {
+                  v4d yj;
+                  LOAD4 (yj, y + j * BLOCK + b);
+                  t += U[i * d + j] * yj;
+                }
+              q += t * t;
+            }
+          v4d l = ck - 0.5 * q;
+          STORE4 (lrc + b, l);
+        }
     }
 
   /* r_nk = exp(ln rho_nk - logsumexp_j ln rho_nj) (10.49), shifted by
      the largest term so that nothing overflows and some term is 1.  */
-  SIMD for (size_t b = 0; b < B; b++)
+  SIMD for (size_t b = 0; b < Bp; b++)
     mx[b] = lr[b];
   for (size_t c = 1; c < k; c++)
     {
       const double *restrict lrc = lr + c * BLOCK;
-      SIMD for (size_t b = 0; b < B; b++)
+      SIMD for (size_t b = 0; b < Bp; b++)
         mx[b] = lrc[b] > mx[b] ? lrc[b] : mx[b];
     }
-  SIMD for (size_t b = 0; b < B; b++)
+  SIMD for (size_t b = 0; b < Bp; b++)
     s[b] = 0;
   for (size_t c = 0; c < k; c++)
     {
       double *restrict lrc = lr + c * BLOCK, *restrict rc = r + c * BLOCK;
-      SIMD for (size_t b = 0; b < B; b++)
+      /* A responsibility below e^LN_R_MIN is taken as 0: subnormal
+         numbers would slow every operation on them a hundredfold.  */
+      SIMD for (size_t b = 0; b < Bp; b++)
         {
-          /* Below -746 exp is 0 in double precision anyway.  */
           double v = lrc[b] - mx[b];
-          v = v < -746.0 ? -746.0 : v;
           lrc[b] = v;
+          rc[b] = v < LN_R_MIN ? LN_R_MIN : v;
         }
-      SIMD for (size_t b = 0; b < B; b++)
+      SIMD for (size_t b = 0; b < Bp; b++)
+        rc[b] = vbgmm_vexp (rc[b]);
+      SIMD for (size_t b = 0; b < Bp; b++)
         {
-          double e = vbgmm_vexp (lrc[b]);
+          double e = lrc[b] < LN_R_MIN ? 0.0 : rc[b];
           rc[b] = e;
           s[b] += e;
         }
     }
   double rlnr = 0;
   for (size_t b = 0; b < B; b++)
-    {
-      rlnr -= log (s[b]);
-      s[b] = 1 / s[b];
-    }
+    rlnr -= log (s[b]);
+  SIMD for (size_t b = 0; b < Bp; b++)
+    s[b] = 1 / s[b];
   for (size_t c = 0; c < k; c++)
     {
       double *restrict lrc = lr + c * BLOCK, *restrict rc = r + c * BLOCK;
@@ -304,43 +318,84 @@ block_kernel (const vbgmm_estep *es, const double *restrict x, size_t rows,
           rc[b] *= s[b];
           acc += rc[b] * lrc[b];
         }
+      for (size_t b = B; b < Bp; b++)
+        rc[b] = 0;
       /* sum_k r ln r = sum_k r (ln rho - max) - ln sum_j exp(ln rho_j - max) */
       rlnr += acc;
     }
 
   if (stats)
     {
+      const size_t tri = d * (d + 1) / 2;
       double *N = VBGMM_STATS_N (stats, k, d);
       double *sy = VBGMM_STATS_SY (stats, k, d);
       double *syy = VBGMM_STATS_SYY (stats, k, d);
       for (size_t c = 0; c < k; c++)
         {
           const double *restrict rc = r + c * BLOCK;
-          double acc = 0;
-          SIMD_SUM (acc) for (size_t b = 0; b < B; b++)
-            acc += rc[b];
-          N[c] += acc;
-          for (size_t i = 0; i < d; i++)
+          /* N_k, sum r y and sum r y y' in as few sweeps as the
+             registers allow: rows i0..i1-1 of y y' at a time, each row
+             taking 2 + i accumulators (sum r y_i and sum r y_i y_j).  */
+          v4d n4 = { 0, 0, 0, 0 };
+          for (size_t i0 = 0, i1; i0 < d; i0 = i1)
             {
-              const double *restrict yi = y + i * BLOCK;
-              double *restrict ryi = ry + i * BLOCK;
-              double a1 = 0;
-              SIMD_SUM (a1) for (size_t b = 0; b < B; b++)
+              v4d acc[MAX_ACC];
+              size_t na = 0;
+              for (i1 = i0; i1 < d && na + 2 + i1 <= MAX_ACC; i1++)
+                na += 2 + i1;
+              if (i1 == i0)
                 {
-                  ryi[b] = rc[b] * yi[b];
-                  a1 += ryi[b];
+                  /* A row longer than the registers: one sum at a time.  */
+                  const double *restrict yi = y + i0 * BLOCK;
+                  double a1 = 0;
+                  SIMD_SUM (a1) for (size_t b = 0; b < Bp; b++)
+                    a1 += rc[b] * yi[b];
+                  sy[c * d + i0] += a1;
+                  for (size_t j = 0; j <= i0; j++)
+                    {
+                      const double *restrict yj = y + j * BLOCK;
+                      double a2 = 0;
+                      SIMD_SUM (a2) for (size_t b = 0; b < Bp; b++)
+                        a2 += rc[b] * yi[b] * yj[b];
+                      syy[c * tri + i0 * (i0 + 1) / 2 + j] += a2;
+                    }
+                  i1 = i0 + 1;
+                  continue;
                 }
-              sy[c * d + i] += a1;
-              double *syyc = syy + c * d * (d + 1) / 2 + i * (i + 1) / 2;
-              for (size_t j = 0; j <= i; j++)
+              for (size_t a = 0; a < na; a++)
+                acc[a] = (v4d) { 0, 0, 0, 0 };
+              for (size_t b = 0; b < Bp; b += 4)
                 {
-                  const double *restrict yj = y + j * BLOCK;
-                  double a2 = 0;
-                  SIMD_SUM (a2) for (size_t b = 0; b < B; b++)
-                    a2 += ryi[b] * yj[b];
-                  syyc[j] += a2;
+                  v4d rb;
+                  LOAD4 (rb, rc + b);
+                  if (i0 == 0)
+                    n4 += rb;
+                  size_t a = 0;
+                  for (size_t i = i0; i < i1; i++)
+                    {
+                      v4d yi;
+                      LOAD4 (yi, y + i * BLOCK + b);
+                      v4d ry = rb * yi;
+                      acc[a++] += ry;
+                      for (size_t j = 0; j <= i; j++)
+                        {
+                          v4d yj;
+                          LOAD4 (yj, y + j * BLOCK + b);
+                          acc[a++] += ry * yj;
+                        }
+                    }
+                }
+              size_t a = 0;
+              for (size_t i = i0; i < i1; i++)
+                {
+                  sy[c * d + i] += HSUM4 (acc[a]);
+                  a++;
+                  double *syyc = syy + c * tri + i * (i + 1) / 2;
+                  for (size_t j = 0; j <= i; j++, a++)
+                    syyc[j] += HSUM4 (acc[a]);
                 }
             }
+          N[c] += HSUM4 (n4);
         }
       *VBGMM_STATS_RLNR (stats, k, d) += rlnr;
     }
