@@ -1,0 +1,345 @@
+/* setup.c -- what the programs vbgmm and vbgmm-mpi share: the prior
+   from the command line and the data, the matrix files, the outputs
+
+   Copyright (C) 2026 The vbgmm developers
+
+   This program is free software: you can redistribute it and/or modify
+   it under the terms of the GNU General Public License as published by
+   the Free Software Foundation, either version 3 of the License, or
+   (at your option) any later version.
+
+   This program is distributed in the hope that it will be useful,
+   but WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+   GNU General Public License for more details.
+
+   You should have received a copy of the GNU General Public License
+   along with this program.  If not, see <https://www.gnu.org/licenses/>.  */
+
+#include <config.h>
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "atomic.h"
+#include "cli.h"
+#include "setup.h"
+#include "vbgmm.h"
+
+const char *
+setup_default_input (void)
+{
+  static const char *const places[] = { PKGDATADIR "/x.csv",
+                                        ABS_TOP_SRCDIR "/data/x.csv" };
+  const char *env = getenv ("VBGMM_DATADIR");
+  static char buf[4096];
+  if (env && *env)
+    {
+      snprintf (buf, sizeof buf, "%s/x.csv", env);
+      return buf;
+    }
+  for (size_t i = 0; i < sizeof places / sizeof *places; i++)
+    if (access (places[i], R_OK) == 0)
+      return places[i];
+  return places[0];
+}
+
+int
+setup_report_error (const char *name, const vbgmm_error *err)
+{
+  if (err->line > 0)
+    cli_error ("%s:%ld: %s", name, err->line, err->message);
+  else
+    cli_error ("%s: %s", name, err->message);
+  return err->status == VBGMM_EINVAL ? EXIT_USAGE : EXIT_DATA;
+}
+
+vbgmm_data *
+setup_read_csv (const char *name, const size_t *columns, size_t n_columns)
+{
+  int is_stdin = strcmp (name, "-") == 0;
+  FILE *fp = is_stdin ? stdin : fopen (name, "r");
+  struct stat st;
+  if (fp && !is_stdin && fstat (fileno (fp), &st) == 0
+      && S_ISDIR (st.st_mode))
+    {
+      fclose (fp);
+      fp = NULL;
+      errno = EISDIR;
+    }
+  if (!fp)
+    {
+      cli_error ("%s: %s", name, strerror (errno));
+      exit (EXIT_DATA);
+    }
+  vbgmm_csv_options copt = { columns, n_columns, VBGMM_CSV_HEADER_AUTO, 0, 1 };
+  vbgmm_data *data = NULL;
+  vbgmm_error err = { 0 };
+  int status = vbgmm_csv_read (fp, &copt, &data, &err);
+  if (!is_stdin)
+    fclose (fp);
+  if (status)
+    exit (setup_report_error (is_stdin ? "(standard input)" : name, &err));
+  return data;
+}
+
+double *
+setup_read_matrix (const char *name, size_t rows, size_t cols,
+                   const char *what)
+{
+  vbgmm_data *m = setup_read_csv (name, NULL, 0);
+  if (m->n != rows || m->d != cols)
+    {
+      cli_error ("%s: %s: expected %zu rows of %zu numbers, found %zu rows "
+                 "of %zu", name, what, rows, cols, m->n, m->d);
+      exit (EXIT_DATA);
+    }
+  double *v = m->x;
+  m->x = NULL;
+  vbgmm_data_free (m);
+  return v;
+}
+
+/* Moments over COMM, so that every process builds the same prior.  */
+vbgmm_prior *
+setup_make_prior (const cli_params *p, const vbgmm_data *data,
+                  const vbgmm_comm *comm, const char *name)
+{
+  size_t d = data->d;
+  vbgmm_prior *prior = vbgmm_prior_alloc (d);
+  vbgmm_error err = { 0 };
+  if (!prior)
+    {
+      cli_error ("out of memory");
+      exit (EXIT_DATA);
+    }
+  prior->alpha0 = p->alpha0;
+  prior->beta0 = p->beta0;
+  if (p->nu0_set)
+    {
+      if (!(p->nu0 > d - 1.0))
+        {
+          cli_error ("invalid --nu0 '%g': expected a number > D - 1 = %zu",
+                     p->nu0, d - 1);
+          exit (EXIT_USAGE);
+        }
+      prior->nu0 = p->nu0;
+    }
+
+  double *mean = malloc (d * sizeof (double));
+  double *cov = malloc (d * d * sizeof (double));
+  if (!mean || !cov || vbgmm_data_moments (data, comm, mean, cov, &err))
+    {
+      cli_error ("out of memory");
+      exit (EXIT_DATA);
+    }
+
+  switch (p->m0_kind)
+    {
+    case M0_MEAN:
+      memcpy (prior->m0, mean, d * sizeof (double));
+      break;
+    case M0_LIST:
+      if (p->m0_len != d)
+        {
+          cli_error ("invalid --m0 '%s': expected %zu numbers", p->m0_arg, d);
+          exit (EXIT_USAGE);
+        }
+      memcpy (prior->m0, p->m0_list, d * sizeof (double));
+      break;
+    default:
+      break;
+    }
+
+  switch (p->W0_kind)
+    {
+    case W0_COV:
+      {
+        double ridge = 0;
+        if (vbgmm_prior_set_W0_inverse (prior, cov, &ridge, &err))
+          {
+            cli_error ("%s: %s", name, err.message);
+            exit (EXIT_DATA);
+          }
+        if (ridge > 0)
+          cli_error ("warning: the sample covariance is singular; W0 is the "
+                     "inverse of it with %g of each variance added to the "
+                     "diagonal", ridge);
+      }
+      break;
+    case W0_SCALE:
+      for (size_t i = 0; i < d; i++)
+        for (size_t j = 0; j < d; j++)
+          prior->W0[i * d + j] = i == j ? p->W0_scale : 0;
+      break;
+    case W0_FILE:
+      {
+        double *W0 = setup_read_matrix (p->W0_arg, d, d, "W0");
+        memcpy (prior->W0, W0, d * d * sizeof (double));
+        free (W0);
+      }
+      break;
+    }
+  free (mean);
+  free (cov);
+
+  const char *why = vbgmm_prior_check (prior);
+  if (why)
+    {
+      cli_error ("%s%s%s", p->W0_kind == W0_FILE ? p->W0_arg : "",
+                 p->W0_kind == W0_FILE ? ": " : "", why);
+      exit (p->W0_kind == W0_FILE ? EXIT_DATA : EXIT_USAGE);
+    }
+  return prior;
+}
+
+void
+setup_progress (size_t iter, double bound, void *arg)
+{
+  const cli_params *p = arg;
+  if (p->verbosity == VERBOSITY_VERBOSE
+      || (p->verbosity == VERBOSITY_NORMAL && iter % 100 == 0))
+    fprintf (stderr, PACKAGE_NAME ": iteration %zu: lower bound %.17g\n",
+             iter, bound);
+}
+
+/* Create DIR and its parents when missing.  */
+static int
+make_dirs (const char *dir)
+{
+  char *path = strdup (dir);
+  if (!path)
+    return -1;
+  for (char *s = path + 1; ; s++)
+    if (*s == '/' || *s == '\0')
+      {
+        char c = *s;
+        *s = '\0';
+        if (mkdir (path, 0777) != 0 && errno != EEXIST)
+          {
+            free (path);
+            return -1;
+          }
+        *s = c;
+        if (c == '\0')
+          break;
+      }
+  free (path);
+  struct stat st;
+  if (stat (dir, &st) != 0)
+    return -1;
+  if (!S_ISDIR (st.st_mode))
+    {
+      errno = ENOTDIR;
+      return -1;
+    }
+  return 0;
+}
+
+static void
+summary (const vbgmm_model *model)
+{
+  size_t k = model->k, d = model->d, effective = 0;
+  for (size_t c = 0; c < k; c++)
+    effective += model->N[c] >= 1;
+  printf ("effective components: %zu of %zu (N_k >= 1)\n", effective, k);
+  printf ("component  weight      N_k           mean\n");
+  for (size_t c = 0; c < k; c++)
+    {
+      if (model->N[c] < 1)
+        continue;
+      printf ("%9zu  %-10.6f  %-12.6g ", c, vbgmm_model_weight (model, c),
+              model->N[c]);
+      for (size_t i = 0; i < d; i++)
+        printf (" %.6g", model->m[c * d + i]);
+      putchar ('\n');
+    }
+  printf ("iterations: %zu (%s)\n", model->iterations,
+          model->converged ? "converged" : "not converged");
+  printf ("lower bound: %.17g\n", model->bound[model->iterations - 1]);
+}
+
+void
+setup_fit_warnings (const cli_params *p, const vbgmm_model *model)
+{
+  if (model->decreases)
+    cli_error ("warning: the lower bound fell in %zu iterations",
+               model->decreases);
+  if (!model->converged && p->opt.tol > 0)
+    cli_error ("warning: not converged after %zu iterations (tolerance %g)",
+               model->iterations, p->opt.tol);
+}
+
+int
+setup_write_outputs (const cli_params *p, const vbgmm_model *model,
+                     setup_z_writer write_z, void *z_arg,
+                     setup_extra_writer extra, void *extra_arg)
+{
+  atomic_set set = { NULL, 0 };
+  const char *dir = p->output_dir, *failed = NULL;
+  vbgmm_error err = { 0 };
+  FILE *fp;
+
+  if (make_dirs (dir) != 0)
+    {
+      cli_error ("%s: %s", dir, strerror (errno));
+      return EXIT_DATA;
+    }
+  if (!(fp = atomic_open (&set, dir, "z.csv"))
+      || write_z (fp, z_arg, &err))
+    {
+      failed = "z.csv";
+      goto fail;
+    }
+  if (!(fp = atomic_open (&set, dir, "params.dat"))
+      || vbgmm_write_params (fp, model))
+    {
+      failed = "params.dat";
+      goto fail;
+    }
+  if (!(fp = atomic_open (&set, dir, "vblikelihood.txt"))
+      || vbgmm_write_bound (fp, model))
+    {
+      failed = "vblikelihood.txt";
+      goto fail;
+    }
+  if (extra && extra (&set, &failed, err.message, sizeof err.message,
+                      extra_arg) != 0)
+    {
+      cli_error ("%s/%s: %s", dir, failed, err.message);
+      atomic_abort (&set);
+      return EXIT_DATA;
+    }
+  /* The summary goes out before the files are renamed into place, so
+     that a write error on standard output leaves them as they were.  */
+  if (p->verbosity != VERBOSITY_QUIET)
+    summary (model);
+  if (fflush (stdout) != 0 || ferror (stdout))
+    {
+      cli_error ("write error: %s", strerror (errno));
+      atomic_abort (&set);
+      return EXIT_DATA;
+    }
+  if (atomic_commit (&set, &failed) != 0)
+    {
+      cli_error ("%s: %s", failed, strerror (errno));
+      atomic_abort (&set);
+      return EXIT_DATA;
+    }
+  atomic_abort (&set);
+  return 0;
+
+fail:
+  {
+    int e = errno;
+    cli_error ("%s/%s: %s", dir, failed, err.status && err.message[0]
+               ? err.message : strerror (e ? e : EIO));
+  }
+  atomic_abort (&set);
+  return EXIT_DATA;
+}

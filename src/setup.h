@@ -1,0 +1,77 @@
+/* setup.h -- what the programs vbgmm and vbgmm-mpi share: the prior
+   from the command line and the data, the matrix files, the outputs
+
+   Copyright (C) 2026 The vbgmm developers
+
+   This program is free software: you can redistribute it and/or modify
+   it under the terms of the GNU General Public License as published by
+   the Free Software Foundation, either version 3 of the License, or
+   (at your option) any later version.
+
+   This program is distributed in the hope that it will be useful,
+   but WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+   GNU General Public License for more details.
+
+   You should have received a copy of the GNU General Public License
+   along with this program.  If not, see <https://www.gnu.org/licenses/>.  */
+
+#ifndef VBGMM_SETUP_H
+#define VBGMM_SETUP_H
+
+#include <stdio.h>
+
+#include "atomic.h"
+#include "cli.h"
+#include "vbgmm.h"
+
+/* Every function here that can fail prints one message and exits, as
+   the serial program always did.  Under MPI that is only right where
+   every process reaches the same verdict (the same small file, the
+   same global moments); what one process alone can fail at is handled
+   by the caller.  */
+
+/* The sample data: installed, or in the source tree before that.  */
+const char *setup_default_input (void);
+
+/* Print "NAME:LINE: message" (or "NAME: message") for ERR.  Returns the
+   exit status it calls for.  */
+int setup_report_error (const char *name, const vbgmm_error *err);
+
+/* A whole CSV file, read on this process; NAME "-" is standard input.  */
+vbgmm_data *setup_read_csv (const char *name, const size_t *columns,
+                            size_t n_columns);
+
+/* A ROWS x COLS matrix from the CSV file NAME, for the error messages
+   called WHAT.  */
+double *setup_read_matrix (const char *name, size_t rows, size_t cols,
+                           const char *what);
+
+/* The prior, from the command line and the data read from NAME; the
+   moments of the data are summed over COMM (NULL: this process).  */
+vbgmm_prior *setup_make_prior (const cli_params *p, const vbgmm_data *data,
+                               const vbgmm_comm *comm, const char *name);
+
+/* Progress on stderr as P (the progress argument) asks.  */
+void setup_progress (size_t iter, double bound, void *arg);
+
+/* The warnings a finished fit calls for.  */
+void setup_fit_warnings (const cli_params *p, const vbgmm_model *model);
+
+/* Writes z.csv into FP.  Returns 0, or a VBGMM_* status with ERR
+   filled (or 0 in ERR->status and errno set).  */
+typedef int (*setup_z_writer) (FILE *fp, void *arg, vbgmm_error *err);
+/* Adds further files (the pictures) to SET.  Returns 0, or -1 with
+   *FAILED naming the file and WHY saying what is wrong.  */
+typedef int (*setup_extra_writer) (atomic_set *set, const char **failed,
+                                   char *why, size_t whylen, void *arg);
+
+/* Write z.csv (through WRITE_Z), params.dat, vblikelihood.txt and what
+   EXTRA adds (may be NULL) into the output folder, print the summary,
+   and rename the files into place only when all went well.  Returns 0,
+   or the exit status after printing the message.  */
+int setup_write_outputs (const cli_params *p, const vbgmm_model *model,
+                         setup_z_writer write_z, void *z_arg,
+                         setup_extra_writer extra, void *extra_arg);
+
+#endif
