@@ -26,20 +26,9 @@
 
 #include "dirichlet.h"
 #include "responsibility.h"
+#include "error.h"
 #include "vbgmm.h"
 #include "wishart.h"
-
-static int
-fail (vbgmm_error *err, int status, const char *msg)
-{
-  if (err)
-    {
-      err->status = status;
-      err->line = 0;
-      snprintf (err->message, sizeof err->message, "%s", msg);
-    }
-  return status;
-}
 
 /* Everything one fit allocates, freed in one place.  */
 typedef struct fit_work
@@ -79,7 +68,7 @@ fit_work_alloc (fit_work *w, const vbgmm_prior *prior, size_t k,
   w->stats = calloc (vbgmm_stats_size (k, d), sizeof (double));
   w->A = gsl_matrix_alloc (d, d);
   if (!w->es || !w->suff || !w->suff_mem || !w->stats || !w->A)
-    return fail (err, VBGMM_ENOMEM, "out of memory");
+    return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
   for (size_t c = 0; c < k; c++)
     {
       w->suff[c].NS = w->suff_mem + c * (d * d + d);
@@ -104,10 +93,8 @@ m_step (vbgmm_model *model, const vbgmm_prior *prior, fit_work *w,
                                 w->suff + c, model->beta + c, model->m + c * d,
                                 model->W + c * d * d, model->nu + c, w->A))
         {
-          fail (err, VBGMM_ENUM, "");
-          snprintf (err->message, sizeof err->message,
-                    "component %zu: W is not positive definite", c);
-          return VBGMM_ENUM;
+          return vbgmm_fail (err, VBGMM_ENUM,
+                             "component %zu: W is not positive definite", c);
         }
       model->N[c] = w->suff[c].N;
     }
@@ -172,7 +159,7 @@ vbgmm_fit (const vbgmm_data *data, const vbgmm_prior *prior,
     why = "the prior and the data differ in dimension";
   if (why)
     {
-      fail (err, VBGMM_EINVAL, why);
+      vbgmm_fail (err, VBGMM_EINVAL, "%s", why);
       return NULL;
     }
   gsl_set_error_handler_off ();
@@ -185,7 +172,7 @@ vbgmm_fit (const vbgmm_data *data, const vbgmm_prior *prior,
   memset (&w, 0, sizeof w);
   if (!model || !means)
     {
-      fail (err, VBGMM_ENOMEM, "out of memory");
+      vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
       goto error;
     }
 
@@ -195,7 +182,7 @@ vbgmm_fit (const vbgmm_data *data, const vbgmm_prior *prior,
   if (!cov || vbgmm_data_moments (data, comm, model->shift, cov, err))
     {
       if (!cov)
-        fail (err, VBGMM_ENOMEM, "out of memory");
+        vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
       free (cov);
       goto error;
     }
@@ -216,7 +203,7 @@ vbgmm_fit (const vbgmm_data *data, const vbgmm_prior *prior,
         goto error;
       if (comm && comm->sum && comm->sum (w.stats, len, comm->arg))
         {
-          fail (err, VBGMM_EIO, "communication failed");
+          vbgmm_fail (err, VBGMM_EIO, "communication failed");
           goto error;
         }
       if (m_step (model, prior, &w, err)
@@ -224,7 +211,7 @@ vbgmm_fit (const vbgmm_data *data, const vbgmm_prior *prior,
         goto error;
       if (lower_bound (model, prior, &w, &L))
         {
-          fail (err, VBGMM_ENUM, "the lower bound is not finite");
+          vbgmm_fail (err, VBGMM_ENUM, "the lower bound is not finite");
           goto error;
         }
       model->bound[t - 1] = L;
@@ -263,7 +250,7 @@ vbgmm_responsibilities (const vbgmm_model *model, const vbgmm_data *data,
   gsl_set_error_handler_off ();
   vbgmm_estep *es = vbgmm_estep_alloc (model->k, model->d);
   if (!es)
-    return fail (err, VBGMM_ENOMEM, "out of memory");
+    return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
   int status = vbgmm_estep_prepare (es, model, err);
   if (!status)
     status = vbgmm_estep_stream (es, data, threads, sink, arg, err);

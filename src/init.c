@@ -23,19 +23,8 @@
 
 #include <gsl/gsl_rng.h>
 
+#include "error.h"
 #include "vbgmm.h"
-
-static int
-fail (vbgmm_error *err, int status, const char *msg)
-{
-  if (err)
-    {
-      err->status = status;
-      err->line = 0;
-      snprintf (err->message, sizeof err->message, "%s", msg);
-    }
-  return status;
-}
 
 static int
 comm_sum (const vbgmm_comm *comm, double *buf, size_t n)
@@ -168,16 +157,16 @@ vbgmm_init_means (const vbgmm_data *data, const vbgmm_options *opt,
       return VBGMM_SUCCESS;
     }
   if (data->n_total < opt->k)
-    return fail (err, VBGMM_EDATA, "fewer points than components");
+    return vbgmm_fail (err, VBGMM_EDATA, "fewer points than components");
   gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
   if (!rng)
-    return fail (err, VBGMM_ENOMEM, "out of memory");
+    return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
   gsl_rng_set (rng, opt->seed);
   int status = opt->init == VBGMM_INIT_RANDOM
                ? init_random (data, opt, rng, means)
                : init_kmeanspp (data, opt, rng, means);
   gsl_rng_free (rng);
   if (status)
-    return fail (err, VBGMM_ENOMEM, "cannot choose the initial means");
+    return vbgmm_fail (err, VBGMM_ENOMEM, "cannot choose the initial means");
   return VBGMM_SUCCESS;
 }

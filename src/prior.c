@@ -24,19 +24,8 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 
+#include "error.h"
 #include "vbgmm.h"
-
-static int
-fail (vbgmm_error *err, int status, const char *msg)
-{
-  if (err)
-    {
-      err->status = status;
-      err->line = 0;
-      snprintf (err->message, sizeof err->message, "%s", msg);
-    }
-  return status;
-}
 
 vbgmm_prior *
 vbgmm_prior_alloc (size_t d)
@@ -106,7 +95,7 @@ vbgmm_data_moments (const vbgmm_data *data, const vbgmm_comm *comm,
   size_t n = data->n, d = data->d;
   double *buf = calloc (d * d + d, sizeof (double));
   if (!buf)
-    return fail (err, VBGMM_ENOMEM, "out of memory");
+    return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
 
   /* Two passes: the mean first, then the scatter about it, so that data
      far from the origin lose no precision.  */
@@ -116,7 +105,7 @@ vbgmm_data_moments (const vbgmm_data *data, const vbgmm_comm *comm,
   if (comm && comm->sum && comm->sum (buf, d, comm->arg))
     {
       free (buf);
-      return fail (err, VBGMM_EIO, "communication failed");
+      return vbgmm_fail (err, VBGMM_EIO, "communication failed");
     }
   for (size_t i = 0; i < d; i++)
     mean[i] = buf[i] / data->n_total;
@@ -135,7 +124,7 @@ vbgmm_data_moments (const vbgmm_data *data, const vbgmm_comm *comm,
   if (comm && comm->sum && comm->sum (S, d * d, comm->arg))
     {
       free (buf);
-      return fail (err, VBGMM_EIO, "communication failed");
+      return vbgmm_fail (err, VBGMM_EIO, "communication failed");
     }
   double denom = data->n_total > 1 ? data->n_total - 1.0 : 1.0;
   for (size_t i = 0; i < d; i++)
@@ -153,7 +142,7 @@ vbgmm_prior_set_W0_inverse (vbgmm_prior *prior, const double *cov,
   gsl_set_error_handler_off ();
   gsl_matrix *L = gsl_matrix_alloc (d, d);
   if (!L)
-    return fail (err, VBGMM_ENOMEM, "out of memory");
+    return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
 
   /* A singular covariance (a constant column, a column that repeats
      another, N <= D) gets a ridge: each variance grows by a relative
@@ -194,5 +183,5 @@ vbgmm_prior_set_W0_inverse (vbgmm_prior *prior, const double *cov,
       eps = eps == 0 ? 1e-10 : eps * 10;
     }
   gsl_matrix_free (L);
-  return fail (err, VBGMM_ENUM, "the sample covariance cannot be inverted");
+  return vbgmm_fail (err, VBGMM_ENUM, "the sample covariance cannot be inverted");
 }

@@ -30,6 +30,7 @@
 #include <gsl/gsl_math.h>
 
 #include "dirichlet.h"
+#include "error.h"
 #include "responsibility.h"
 #include "vexp.h"
 #include "wishart.h"
@@ -53,18 +54,6 @@
 #else
 # define KERNEL_CLONES
 #endif
-
-static int
-fail (vbgmm_error *err, int status, const char *msg)
-{
-  if (err)
-    {
-      err->status = status;
-      err->line = 0;
-      snprintf (err->message, sizeof err->message, "%s", msg);
-    }
-  return status;
-}
 
 int
 vbgmm_threads (int threads)
@@ -127,24 +116,19 @@ vbgmm_estep_prepare (vbgmm_estep *es, const vbgmm_model *model,
   size_t k = model->k, d = model->d;
   es->shift = model->shift;
   if (vbgmm_dirichlet_e_ln_pi (k, model->alpha, es->e_ln_pi))
-    return fail (err, VBGMM_ENUM, "cannot evaluate E[ln pi]");
+    return vbgmm_fail (err, VBGMM_ENUM, "cannot evaluate E[ln pi]");
 
   gsl_matrix *L = gsl_matrix_alloc (d, d);
   if (!L)
-    return fail (err, VBGMM_ENOMEM, "out of memory");
+    return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
   for (size_t c = 0; c < k; c++)
     {
       memcpy (L->data, model->W + c * d * d, d * d * sizeof (double));
       if (gsl_linalg_cholesky_decomp1 (L) != GSL_SUCCESS)
         {
           gsl_matrix_free (L);
-          if (err)
-            {
-              fail (err, VBGMM_ENUM, "");
-              snprintf (err->message, sizeof err->message,
-                        "component %zu: W is not positive definite", c);
-            }
-          return VBGMM_ENUM;
+          return vbgmm_fail (err, VBGMM_ENUM,
+                             "component %zu: W is not positive definite", c);
         }
       double ln_det = 0;
       for (size_t i = 0; i < d; i++)
@@ -153,7 +137,7 @@ vbgmm_estep_prepare (vbgmm_estep *es, const vbgmm_model *model,
       if (vbgmm_wishart_e_ln_det (d, model->nu[c], ln_det, es->e_ln_det + c))
         {
           gsl_matrix_free (L);
-          return fail (err, VBGMM_ENUM, "cannot evaluate E[ln |Lambda|]");
+          return vbgmm_fail (err, VBGMM_ENUM, "cannot evaluate E[ln |Lambda|]");
         }
 
       /* nu (x - m)' W (x - m) = |U (x - m)|^2 with U = sqrt(nu) L'.  */
@@ -458,7 +442,7 @@ vbgmm_pass (const vbgmm_estep *es, const vbgmm_data *data, int threads,
     {
       free (acc);
       workspaces_free (ws, nt);
-      return fail (err, VBGMM_ENOMEM, "out of memory");
+      return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
     }
 
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
@@ -494,7 +478,7 @@ vbgmm_estep_stream (const vbgmm_estep *es, const vbgmm_data *data,
   workspace *ws = workspaces_alloc (nt, k, d);
   int status = VBGMM_SUCCESS;
   if (!buf || !ws)
-    status = fail (err, VBGMM_ENOMEM, "out of memory");
+    status = vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
 
   for (size_t r0 = 0; status == VBGMM_SUCCESS && r0 < n; r0 += round)
     {
@@ -509,7 +493,7 @@ vbgmm_estep_stream (const vbgmm_estep *es, const vbgmm_data *data,
                         NULL, buf + i0 * k);
         }
       if (sink (buf, rows, k, arg))
-        status = fail (err, VBGMM_EIO, "cannot write the responsibilities");
+        status = vbgmm_fail (err, VBGMM_EIO, "cannot write the responsibilities");
     }
   free (buf);
   workspaces_free (ws, nt);

@@ -28,6 +28,7 @@
 #include <gsl/gsl_sf_gamma.h>
 #include <gsl/gsl_sf_psi.h>
 
+#include "error.h"
 #include "wishart.h"
 
 /* An empty component keeps this N_k, so that xbar_k stays defined.  */
@@ -119,18 +120,13 @@ vbgmm_wishart_prior_init (vbgmm_wishart_prior *wp, const vbgmm_prior *prior,
   if (!wp->W0inv || !L)
     {
       gsl_matrix_free (L);
-      err->status = VBGMM_ENOMEM;
-      snprintf (err->message, sizeof err->message, "out of memory");
-      return err->status;
+      return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
     }
   memcpy (L->data, prior->W0, d * d * sizeof (double));
   if (gsl_linalg_cholesky_decomp1 (L) != GSL_SUCCESS)
     {
       gsl_matrix_free (L);
-      err->status = VBGMM_EINVAL;
-      snprintf (err->message, sizeof err->message,
-                "W0 is not positive definite");
-      return err->status;
+      return vbgmm_fail (err, VBGMM_EINVAL, "W0 is not positive definite");
     }
   double ln_det = 0;
   for (size_t i = 0; i < d; i++)
@@ -139,11 +135,7 @@ vbgmm_wishart_prior_init (vbgmm_wishart_prior *wp, const vbgmm_prior *prior,
   memcpy (wp->W0inv, L->data, d * d * sizeof (double));
   gsl_matrix_free (L);
   if (vbgmm_wishart_ln_b (d, wp->nu0, ln_det, &wp->ln_b0))
-    {
-      err->status = VBGMM_ENUM;
-      snprintf (err->message, sizeof err->message, "cannot evaluate ln B(W0, nu0)");
-      return err->status;
-    }
+    return vbgmm_fail (err, VBGMM_ENUM, "cannot evaluate ln B(W0, nu0)");
   return VBGMM_SUCCESS;
 }
 
