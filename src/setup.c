@@ -97,6 +97,7 @@ setup_read_matrix (const char *name, size_t rows, size_t cols,
     {
       cli_error ("%s: %s: expected %zu rows of %zu numbers, found %zu rows "
                  "of %zu", name, what, rows, cols, m->n, m->d);
+      vbgmm_data_free (m);
       exit (EXIT_DATA);
     }
   double *v = m->x;
@@ -112,11 +113,14 @@ setup_make_prior (const cli_params *p, const vbgmm_data *data,
 {
   size_t d = data->d;
   vbgmm_prior *prior = vbgmm_prior_alloc (d);
+  double *mean = malloc (d * sizeof (double));
+  double *cov = malloc (d * d * sizeof (double));
   vbgmm_error err = { 0 };
-  if (!prior)
+  int status = EXIT_DATA;
+  if (!prior || !mean || !cov)
     {
       cli_error ("out of memory");
-      exit (EXIT_DATA);
+      goto fail;
     }
   prior->alpha0 = p->alpha0;
   prior->beta0 = p->beta0;
@@ -126,17 +130,16 @@ setup_make_prior (const cli_params *p, const vbgmm_data *data,
         {
           cli_error ("invalid --nu0 '%g': expected a number > D - 1 = %zu",
                      p->nu0, d - 1);
-          exit (EXIT_USAGE);
+          status = EXIT_USAGE;
+          goto fail;
         }
       prior->nu0 = p->nu0;
     }
 
-  double *mean = malloc (d * sizeof (double));
-  double *cov = malloc (d * d * sizeof (double));
-  if (!mean || !cov || vbgmm_data_moments (data, comm, mean, cov, &err))
+  if (vbgmm_data_moments (data, comm, mean, cov, &err))
     {
-      cli_error ("out of memory");
-      exit (EXIT_DATA);
+      cli_error ("%s: %s", name, err.message);
+      goto fail;
     }
 
   switch (p->m0_kind)
@@ -148,7 +151,8 @@ setup_make_prior (const cli_params *p, const vbgmm_data *data,
       if (p->m0_len != d)
         {
           cli_error ("invalid --m0 '%s': expected %zu numbers", p->m0_arg, d);
-          exit (EXIT_USAGE);
+          status = EXIT_USAGE;
+          goto fail;
         }
       memcpy (prior->m0, p->m0_list, d * sizeof (double));
       break;
@@ -164,7 +168,7 @@ setup_make_prior (const cli_params *p, const vbgmm_data *data,
         if (vbgmm_prior_set_W0_inverse (prior, cov, &ridge, &err))
           {
             cli_error ("%s: %s", name, err.message);
-            exit (EXIT_DATA);
+            goto fail;
           }
         if (ridge > 0)
           cli_error ("warning: the sample covariance is singular; W0 is the "
@@ -185,17 +189,24 @@ setup_make_prior (const cli_params *p, const vbgmm_data *data,
       }
       break;
     }
-  free (mean);
-  free (cov);
 
   const char *why = vbgmm_prior_check (prior);
   if (why)
     {
       cli_error ("%s%s%s", p->W0_kind == W0_FILE ? p->W0_arg : "",
                  p->W0_kind == W0_FILE ? ": " : "", why);
-      exit (p->W0_kind == W0_FILE ? EXIT_DATA : EXIT_USAGE);
+      status = p->W0_kind == W0_FILE ? EXIT_DATA : EXIT_USAGE;
+      goto fail;
     }
+  free (mean);
+  free (cov);
   return prior;
+
+fail:
+  free (mean);
+  free (cov);
+  vbgmm_prior_free (prior);
+  exit (status);
 }
 
 void
