@@ -1,0 +1,298 @@
+#!/bin/bash
+# vbgmm benchmark: per-iteration time, whole-run time and peak RSS of vbgmm
+# (one thread and all threads) against scikit-learn's
+# BayesianGaussianMixture.  See bench/README.
+#
+# usage: bench/run.sh PATH/TO/vbgmm
+# env:   BENCH_DIR=DIR        work dir, kept (data sets are reused if their
+#                             parameters match); default: a temporary dir
+#                             removed on exit
+#        BENCH_SETS="A B C"   which data sets
+#        BENCH_SKIP_SKLEARN=1 no scikit-learn rows
+#        BENCH_SKLEARN_C=1    run scikit-learn on set C too (~20 s/iter)
+#        BENCH_OUT=DIR        where vbgmm writes its outputs (default: a
+#                             temporary dir in /dev/shm if it has room)
+#        BENCH_REPEAT=R       time each vbgmm run R times, keep the fastest (1)
+#        BENCH_SCALE=F        multiply every N by F (smoke test: 0.01)
+#        PYTHON=python3       interpreter with numpy (and scikit-learn)
+set -eu
+export LC_ALL=C
+
+die() { echo "bench: $*" >&2; exit 1; }
+say() { echo "bench: $*" >&2; }
+
+[ $# -eq 1 ] || die "usage: $0 PATH/TO/vbgmm"
+case $1 in
+/*) VBGMM=$1 ;;
+*) VBGMM=$PWD/$1 ;;
+esac
+[ -x "$VBGMM" ] || die "$1: not an executable (run make first)"
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+SETS=${BENCH_SETS:-A B C}
+REPEAT=${BENCH_REPEAT:-1}
+SCALE=${BENCH_SCALE:-1}
+NPROC=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)
+T1=5 T2=25    # per-iteration time = (wall(T2) - wall(T1)) / (T2 - T1)
+
+CLEAN=()
+# shellcheck disable=SC2317 # called by the trap
+cleanup() { [ ${#CLEAN[@]} = 0 ] || rm -rf "${CLEAN[@]}"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+if [ -n "${BENCH_DIR:-}" ]; then
+	W=$BENCH_DIR
+	mkdir -p "$W"
+else
+	W=$(mktemp -d "${TMPDIR:-/tmp}/vbgmm-bench.XXXXXX")
+	CLEAN+=("$W")
+fi
+W=$(cd "$W" && pwd)
+
+# vbgmm's outputs (z.csv is N x K numbers: 2.4 GB for set C) go to a
+# tmpfs when there is one with room, so that disk write-back, which varies
+# from run to run by tens of seconds, does not swamp the timings.
+if [ -n "${BENCH_OUT:-}" ]; then
+	OUT=$BENCH_OUT
+	mkdir -p "$OUT"
+elif [ -d /dev/shm ] && [ -w /dev/shm ] &&
+    [ "$(df -Pk /dev/shm | awk 'NR == 2 { print $4 }')" -gt 4000000 ]; then
+	OUT=$(mktemp -d /dev/shm/vbgmm-bench.XXXXXX)
+	CLEAN+=("$OUT")
+else
+	OUT=$W
+	say "no tmpfs with 4 GB free: outputs go to $W, disk write-back adds noise"
+fi
+OUT=$(cd "$OUT" && pwd)
+
+# ---- what is installed ---------------------------------------------------
+PY=
+for p in ${PYTHON:-} python3 /usr/bin/python3; do
+	if command -v "$p" >/dev/null 2>&1 && "$p" -c 'import numpy' 2>/dev/null; then
+		PY=$p
+		break
+	fi
+done
+[ -n "$PY" ] || die "no python3 with numpy (Debian: apt-get install python3-numpy; or set PYTHON=)"
+
+HAVE_TIME=0
+if [ -x /usr/bin/time ] && /usr/bin/time -f '%e %M' -o /dev/null true 2>/dev/null; then
+	HAVE_TIME=1
+else
+	say "GNU time missing (Debian package 'time'): peak RSS of vbgmm not measured"
+fi
+
+NOTES=()
+SKLEARN=1
+if [ "${BENCH_SKIP_SKLEARN:-0}" = 1 ]; then
+	SKLEARN=0
+	NOTES+=("scikit-learn skipped (BENCH_SKIP_SKLEARN=1)")
+elif ! "$PY" -c 'import sklearn' 2>/dev/null; then
+	SKLEARN=0
+	say "scikit-learn missing for $PY (Debian: apt-get install python3-sklearn): no sklearn rows"
+	NOTES+=("scikit-learn not installed (python3-sklearn): no sklearn rows")
+elif ! "$PY" -c 'import threadpoolctl' 2>/dev/null; then
+	say "threadpoolctl missing (python3-threadpoolctl): BLAS kernel not reported"
+fi
+
+# no pictures: drawing is not what is measured (and sklearn draws none)
+PLOT_ARGS=()
+if "$VBGMM" --help 2>/dev/null | grep -q -e '--plot='; then
+	PLOT_ARGS=(--plot=none)
+fi
+
+RES=$W/results    # one row per program and set, '|'-separated
+: >"$RES"
+FAILED=0
+
+# ---- helpers --------------------------------------------------------------
+now() { date +%s.%N; }
+sub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f", a - b }'; }
+min() { awk -v a="$1" -v b="$2" 'BEGIN { print (b == "" || a + 0 < b + 0) ? a : b }'; }
+max() { awk -v a="$1" -v b="$2" 'BEGIN { print (b == "" || a + 0 > b + 0) ? a : b }'; }
+
+# timed CMD...: run CMD, stdout/stderr to $W/run.out/err; sets WALL (s,
+# from date +%N) and RSS (KB, '-' without GNU time).  Returns CMD's status.
+timed() {
+	local t0 t1 rc=0
+	t0=$(now)
+	if [ $HAVE_TIME = 1 ]; then
+		/usr/bin/time -f '%e %M' -o "$W/time.out" "$@" >"$W/run.out" 2>"$W/run.err" || rc=$?
+	else
+		"$@" >"$W/run.out" 2>"$W/run.err" || rc=$?
+	fi
+	t1=$(now)
+	WALL=$(sub "$t1" "$t0")
+	RSS=-
+	[ $HAVE_TIME = 0 ] || RSS=$(tail -n 1 "$W/time.out" | awk '{ print $2 }')
+	return $rc
+}
+
+# row LABEL S_PER_ITER WHOLE_S RSS_KB [NOTE]: add a table row for $SET
+row() {
+	echo "$SET|$N|$D|$K|$DATA_MB|$1|$2|$3|$4|${5:-}" >>"$RES"
+}
+
+# run_vbgmm LABEL CMD...: time CMD plus the common vbgmm arguments for T1
+# and T2 iterations on the current set and add a row.  CMD is the program
+# with its own options, e.g.  run_vbgmm "vbgmm -j1" "$VBGMM" -j1  or
+# run_vbgmm "vbgmm-mpi -np 2" mpirun -np 2 ./vbgmm-mpi
+run_vbgmm() {
+	local label=$1 w5='' w25='' rss='' t out _
+	shift
+	out=$OUT/out
+	say "set $SET: $label"
+	for _ in $(seq "$REPEAT"); do
+		for t in $T1 $T2; do
+			rm -rf "$out"
+			sync    # start with no dirty pages to write back
+			if ! timed "$@" -q -k "$K" -s 0 --init-means="$INIT" \
+			    --max-iter="$t" --tol=0 ${PLOT_ARGS[@]+"${PLOT_ARGS[@]}"} \
+			    -o "$out" "$DATA"; then
+				cat "$W/run.err" >&2
+				say "set $SET: $label failed (--max-iter=$t)"
+				row "$label" - - - "FAILED"
+				FAILED=1
+				return 0
+			fi
+			say "  --max-iter=$t: $WALL s, $RSS KB"
+			if [ "$t" = $T1 ]; then
+				w5=$(min "$WALL" "$w5")
+			else
+				w25=$(min "$WALL" "$w25")
+				rss=$(max "$RSS" "$rss")
+			fi
+		done
+	done
+	local z
+	z=$(wc -l 2>/dev/null <"$out/z.csv" || echo 0)
+	[ "$z" -ge "$N" ] || say "set $SET: $label: $out/z.csv has $z lines, expected $N"
+	row "$label" "$(awk -v a="$w25" -v b="$w5" -v n=$((T2 - T1)) \
+	    'BEGIN { printf "%.6f", (a - b) / n }')" "$w25" "$rss"
+}
+
+run_sklearn() {
+	local label="sklearn -j1" res
+	if [ $SKLEARN = 0 ]; then
+		return 0
+	fi
+	if [ "$SET" = C ] && [ "${BENCH_SKLEARN_C:-0}" != 1 ]; then
+		row "$label" - - - "skipped (~20 s/iter; BENCH_SKLEARN_C=1 runs it)"
+		return 0
+	fi
+	say "set $SET: $label"
+	# One thread; OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE, when set, force a
+	# slower OpenBLAS kernel: unset them here only.
+	if ! env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE \
+	    OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
+	    "$PY" "$HERE/sk.py" "$DATA" "$INIT" "$K" $T1 $T2 \
+	    >"$W/sk.out" 2>"$W/sk.err"; then
+		cat "$W/sk.err" >&2
+		row "$label" - - - "FAILED"
+		FAILED=1
+		return 0
+	fi
+	[ -s "$W/sk.err" ] && cat "$W/sk.err" >&2
+	KERNEL=$(sed -n 's/^kernel: //p' "$W/sk.out")
+	res=$(sed -n 's/^result: //p' "$W/sk.out")
+	# shellcheck disable=SC2086 # split the numbers
+	set -- $res
+	row "$label" "$1" "$2" "$3"
+}
+
+# ---- data sets ------------------------------------------------------------
+set_params() {
+	case $1 in
+	A) N=1000000 D=3 K=10 SEED=1 ;;
+	B) N=200000 D=16 K=10 SEED=2 ;;
+	C) N=10000000 D=3 K=10 SEED=3 ;;
+	*) die "unknown data set '$1' (A, B or C)" ;;
+	esac
+	N=$(awk -v n=$N -v f="$SCALE" 'BEGIN { n = int(n * f); print (n < 100 ? 100 : n) }')
+}
+
+make_data() {
+	DATA=$W/$SET.csv
+	INIT=$W/$SET.init.csv
+	local stamp
+	stamp="$N $D $K $SEED $(cksum <"$HERE/gen.py")"
+	if [ -s "$DATA" ] && [ -s "$INIT" ] && [ "$(cat "$DATA.stamp" 2>/dev/null)" = "$stamp" ]; then
+		say "set $SET: reusing $DATA"
+	else
+		say "set $SET: generating N=$N D=$D K=$K"
+		rm -f "$DATA.stamp"
+		"$PY" "$HERE/gen.py" "$N" "$D" "$K" "$SEED" "$DATA" "$INIT"
+		echo "$stamp" >"$DATA.stamp"
+	fi
+	DATA_MB=$(awk -v b="$(wc -c <"$DATA")" 'BEGIN { printf "%.1f", b / 1e6 }')
+}
+
+LOAD0=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo 0)
+if awk -v l="$LOAD0" 'BEGIN { exit !(l > 0.5) }'; then
+	say "load average $LOAD0: other work on this machine will skew the timings"
+fi
+
+# vbgmm-mpi beside vbgmm, when it was built.
+VBGMM_MPI=${VBGMM_MPI:-$(dirname "$VBGMM")/vbgmm-mpi}
+if [ "$(id -u)" = 0 ]; then
+	export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+fi
+
+KERNEL=
+for SET in $SETS; do
+	set_params "$SET"
+	make_data
+	run_vbgmm "vbgmm -j1" "$VBGMM" -j1
+	if [ "$NPROC" -gt 1 ]; then
+		run_vbgmm "vbgmm -j$NPROC" "$VBGMM" -j"$NPROC"
+	fi
+	# vbgmm-mpi (configure --with-mpi) on the largest set: two ranks of
+	# one thread against one process of two threads.
+	if [ "$SET" = C ] && [ -x "$VBGMM_MPI" ] && command -v mpirun >/dev/null; then
+		run_vbgmm "vbgmm-mpi -np 2 -j1" mpirun --oversubscribe -np 2 "$VBGMM_MPI" -j1
+	fi
+	run_sklearn
+done
+
+# ---- table ----------------------------------------------------------------
+# s/iter = (wall(T2) - wall(T1)) / (T2 - T1); ns/pt.comp = s/iter / (N K);
+# x sklearn = sklearn's s/iter / this row's; x -j1 = vbgmm -j1's s/iter /
+# this row's (the thread speed-up).
+awk -F'|' -v t1=$T1 -v t2=$T2 '
+{ rows[NR] = $0 }
+$6 == "vbgmm -j1" && $7 != "-" { j1[$1] = $7 }
+$6 ~ /^sklearn/ && $7 != "-" { sk[$1] = $7 }
+END {
+	fmt = "%-3s %9s %3s %3s %8s  %-17s %9s %9s %8s %8s %9s %6s  %s\n"
+	printf fmt, "set", "N", "D", "K", "data MB", "program", "s/iter", \
+	    "ns/pt.k", "whole s", "RSS MB", "x sklearn", "x -j1", ""
+	for (i = 1; i <= NR; i++) {
+		split(rows[i], f, "|")
+		per = f[7]; ns = "-"; xs = "-"; xj = "-"; rss = "-"; whole = "-"
+		if (per != "-") {
+			ns = sprintf("%.2f", per * 1e9 / (f[2] * f[4]))
+			whole = sprintf("%.2f", f[8])
+			if (f[9] != "-") rss = sprintf("%.0f", f[9] / 1024)
+			if ((f[1] in sk) && f[6] !~ /^sklearn/ && per > 0)
+				xs = sprintf("%.1f", sk[f[1]] / per)
+			if ((f[1] in j1) && f[6] != "vbgmm -j1" && f[6] !~ /^sklearn/ && per > 0)
+				xj = sprintf("%.2f", j1[f[1]] / per)
+			per = sprintf("%.4f", per)
+		}
+		printf fmt, f[1], f[2], f[3], f[4], f[5], f[6], per, ns, whole, \
+		    rss, xs, xj, f[10]
+	}
+}' "$RES"
+
+echo
+echo "s/iter = (wall(--max-iter=$T2) - wall(--max-iter=$T1)) / $((T2 - T1)), --tol=0, same --init-means for all;"
+echo "whole s, RSS MB = the $T2-iteration run (vbgmm: read CSV + fit + write z.csv;"
+echo "sklearn: np.loadtxt + fit, RSS of the whole python process)."
+[ "$REPEAT" = 1 ] || echo "vbgmm times: fastest of $REPEAT runs."
+[ "$SCALE" = 1 ] || echo "N scaled by BENCH_SCALE=$SCALE."
+echo "machine: $NPROC CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)"
+echo "load average (1 min) at start: $LOAD0, at end: $(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo '?')"
+[ -z "$KERNEL" ] || echo "sklearn BLAS: $KERNEL"
+for n in ${NOTES[@]+"${NOTES[@]}"}; do echo "$n"; done
+[ $HAVE_TIME = 1 ] || echo "RSS of vbgmm not measured: install Debian package 'time' (/usr/bin/time)"
+exit $FAILED
