@@ -37,7 +37,7 @@
 
 /* Points are processed in blocks held column by column, so that the
    inner loops run across points on SIMD lanes.  */
-#define BLOCK 256
+#define BLOCK 128
 /* Blocks are gathered into this many chunks, each summed in order and
    the chunks summed in order: the result does not depend on which
    thread ran which chunk.  */
@@ -81,8 +81,8 @@ vbgmm_estep_alloc (size_t k, size_t d)
   es->k = k;
   es->d = d;
   es->c = calloc (k, sizeof (double));
-  es->U = calloc (k * d * d, sizeof (double));
-  es->u0 = calloc (k * d, sizeof (double));
+  es->U = calloc (k * VBGMM_ROWS4 (d) * d, sizeof (double));
+  es->u0 = calloc (k * VBGMM_ROWS4 (d), sizeof (double));
   es->e_ln_pi = calloc (k, sizeof (double));
   es->e_ln_det = calloc (k, sizeof (double));
   es->ln_det_W = calloc (k, sizeof (double));
@@ -142,7 +142,7 @@ vbgmm_estep_prepare (vbgmm_estep *es, const vbgmm_model *model,
 
       /* nu (x - m)' W (x - m) = |U (x - m)|^2 with U = sqrt(nu) L'.  */
       double s = sqrt (model->nu[c]);
-      double *U = es->U + c * d * d;
+      double *U = es->U + c * VBGMM_ROWS4 (d) * d;
       const double *m = model->m + c * d;
       for (size_t i = 0; i < d; i++)
         {
@@ -152,7 +152,7 @@ vbgmm_estep_prepare (vbgmm_estep *es, const vbgmm_model *model,
               U[i * d + j] = j >= i ? s * gsl_matrix_get (L, j, i) : 0;
               acc += U[i * d + j] * (m[j] - model->shift[j]);
             }
-          es->u0[c * d + i] = acc;
+          es->u0[c * VBGMM_ROWS4 (d) + i] = acc;
         }
 
       /* 10.46 without the quadratic form: it is what all points share.  */
@@ -166,9 +166,10 @@ vbgmm_estep_prepare (vbgmm_estep *es, const vbgmm_model *model,
 /* One thread's scratch space for one block.  */
 typedef struct workspace
 {
-  double *y;   /* d * BLOCK: the points about the shift, by column */
+  double *y;   /* d4 * BLOCK: the points about the shift, by column */
   double *lr;  /* k * BLOCK: ln rho, then ln rho - max */
   double *r;   /* k * BLOCK: responsibilities */
+  double *ry;  /* d4 * BLOCK: r_nk y_n of one component */
   double *mx, *s; /* BLOCK each */
 } workspace;
 
@@ -182,30 +183,48 @@ workspace_free (workspace *w)
 static int
 workspace_alloc (workspace *w, size_t k, size_t d)
 {
-  size_t total = (d + 2 * k + 2) * BLOCK;
+  size_t total = (2 * VBGMM_ROWS4 (d) + 2 * k + 2) * BLOCK;
   w->y = aligned_alloc (64, total * sizeof (double));
   if (!w->y)
     return -1;
-  w->lr = w->y + d * BLOCK;
+  w->lr = w->y + VBGMM_ROWS4 (d) * BLOCK;
   w->r = w->lr + k * BLOCK;
-  w->mx = w->r + k * BLOCK;
+  w->ry = w->r + k * BLOCK;
+  w->mx = w->ry + VBGMM_ROWS4 (d) * BLOCK;
   w->s = w->mx + BLOCK;
   return 0;
 }
 
-/* Four points at a time in GCC's vector extensions: one AVX register
-   in the x86-64-v3 version of the kernel, two SSE2 registers in the
-   default one.  Accumulating four lanes, each in a fixed order, keeps
-   the sums independent of the thread that runs the block.  */
+/* Eight points at a time in GCC's vector extensions: one AVX-512
+   register in the x86-64-v4 version of the kernel, two AVX registers in
+   the x86-64-v3 one, four SSE2 registers in the default one.  The lanes
+   are summed in a fixed order, so the sums do not depend on the thread
+   that runs the block.  */
+#define W 8
+typedef double v8d __attribute__ ((vector_size (W * sizeof (double))));
+#define LOAD(v, p) memcpy (&(v), (p), sizeof (v8d))
+#define STORE(p, v) memcpy ((p), &(v), sizeof (v8d))
+#define SPLAT(x) ((v8d) { (x), (x), (x), (x), (x), (x), (x), (x) })
 typedef double v4d __attribute__ ((vector_size (4 * sizeof (double))));
-#define LOAD4(v, p) memcpy (&(v), (p), sizeof (v4d))
-#define STORE4(p, v) memcpy ((p), &(v), sizeof (v4d))
-#define HSUM4(v) (((v)[0] + (v)[1]) + ((v)[2] + (v)[3]))
+typedef double v2d __attribute__ ((vector_size (2 * sizeof (double))));
+/* The sum of the lanes, halving the vector each step: a fixed order
+   that takes a few vector additions rather than seven scalar ones.  */
+#define HSUM(v)                                                         \
+  ({                                                                    \
+    v8d hs8_ = (v);                                                     \
+    v4d hs4a_, hs4b_;                                                   \
+    memcpy (&hs4a_, &hs8_, sizeof hs4a_);                               \
+    memcpy (&hs4b_, (const char *) &hs8_ + sizeof hs4a_, sizeof hs4b_); \
+    v4d hs4_ = hs4a_ + hs4b_;                                           \
+    v2d hs2a_, hs2b_;                                                   \
+    memcpy (&hs2a_, &hs4_, sizeof hs2a_);                               \
+    memcpy (&hs2b_, (const char *) &hs4_ + sizeof hs2a_, sizeof hs2b_); \
+    v2d hs2_ = hs2a_ + hs2b_;                                           \
+    hs2_[0] + hs2_[1];                                                  \
+  })
 /* ln of the smallest responsibility kept (about 1e-304): far enough
    above the smallest normal number that r y y' stays normal too.  */
 #define LN_R_MIN (-700.0)
-/* The most statistics one component has per block in registers.  */
-#define MAX_ACC 64
 
 /* The E-step for ROWS (<= BLOCK) points at X, and, when STATS is not
    NULL, their sufficient statistics added to STATS.  When R_OUT is not
@@ -214,45 +233,66 @@ KERNEL_CLONES static void
 block_kernel (const vbgmm_estep *es, const double *restrict x, size_t rows,
               workspace *w, double *restrict stats, double *restrict r_out)
 {
-  const size_t d = es->d, k = es->k, B = rows;
-  /* Padded to whole groups of four; the padding rows have y = 0 and,
-     once normalised, r = 0, so they add nothing.  */
-  const size_t Bp = (B + 3) & ~(size_t) 3;
+  const size_t d = es->d, k = es->k, B = rows, d4 = VBGMM_ROWS4 (d);
+  /* Padded to whole pairs of groups of W points, and to rows of y in
+     fours; the padding has y = 0 and, once normalised, r = 0, so it
+     adds nothing.  */
+  const size_t Bp = (B + 2 * W - 1) / (2 * W) * (2 * W);
   double *restrict y = w->y, *restrict lr = w->lr, *restrict r = w->r;
-  double *restrict mx = w->mx, *restrict s = w->s;
+  double *restrict ry = w->ry, *restrict mx = w->mx, *restrict s = w->s;
 
-  for (size_t j = 0; j < d; j++)
+  const double *restrict shift = es->shift;
+  for (size_t b = 0; b < B; b++)
+    for (size_t j = 0; j < d; j++)
+      y[j * BLOCK + b] = x[b * d + j] - shift[j];
+  for (size_t j = 0; j < d4; j++)
     {
-      const double c = es->shift[j];
       double *restrict yj = y + j * BLOCK;
-      for (size_t b = 0; b < B; b++)
-        yj[b] = x[b * d + j] - c;
-      for (size_t b = B; b < Bp; b++)
-        yj[b] = 0;
+      if (j >= d)
+        memset (yj, 0, B * sizeof (double));
+      memset (yj + B, 0, (Bp - B) * sizeof (double));
     }
 
-  /* ln rho_nk (10.46) = c_k - |U_k y_n - u0_k|^2 / 2.  */
+  /* ln rho_nk (10.46) = c_k - |U_k y_n - u0_k|^2 / 2, four rows of
+     U_k y_n for two groups of points at a time in registers (rows past
+     d are 0).  */
   for (size_t c = 0; c < k; c++)
     {
-      const double *U = es->U + c * d * d, *u0 = es->u0 + c * d;
+      const double *U = es->U + c * d4 * d, *u0 = es->u0 + c * d4;
       const double ck = es->c[c];
       double *restrict lrc = lr + c * BLOCK;
-      for (size_t b = 0; b < Bp; b += 4)
+      for (size_t b = 0; b < Bp; b += 2 * W)
         {
-          v4d q = { 0, 0, 0, 0 };
-          for (size_t i = 0; i < d; i++)
+          v8d q = SPLAT (0.0), qq = q;
+          for (size_t i = 0; i < d4; i += 4)
             {
-              v4d t = { -u0[i], -u0[i], -u0[i], -u0[i] };
+              v8d t0 = SPLAT (-u0[i]), t1 = SPLAT (-u0[i + 1]);
+              v8d t2 = SPLAT (-u0[i + 2]), t3 = SPLAT (-u0[i + 3]);
+              v8d tt0 = t0, tt1 = t1, tt2 = t2, tt3 = t3;
+              const double *U0 = U + i * d, *U1 = U0 + d, *U2 = U1 + d;
+              const double *U3 = U2 + d;
               for (size_t j = i; j < d; j++)
                 {
-                  v4d yj;
-                  LOAD4 (yj, y + j * BLOCK + b);
-                  t += U[i * d + j] * yj;
+                  v8d yj, yyj;
+                  LOAD (yj, y + j * BLOCK + b);
+                  LOAD (yyj, y + j * BLOCK + b + W);
+                  const double u0j = U0[j], u1j = U1[j], u2j = U2[j];
+                  const double u3j = U3[j];
+                  t0 += u0j * yj;
+                  t1 += u1j * yj;
+                  t2 += u2j * yj;
+                  t3 += u3j * yj;
+                  tt0 += u0j * yyj;
+                  tt1 += u1j * yyj;
+                  tt2 += u2j * yyj;
+                  tt3 += u3j * yyj;
                 }
-              q += t * t;
+              q += (t0 * t0 + t1 * t1) + (t2 * t2 + t3 * t3);
+              qq += (tt0 * tt0 + tt1 * tt1) + (tt2 * tt2 + tt3 * tt3);
             }
-          v4d l = ck - 0.5 * q;
-          STORE4 (lrc + b, l);
+          v8d l = ck - 0.5 * q, ll = ck - 0.5 * qq;
+          STORE (lrc + b, l);
+          STORE (lrc + b + W, ll);
         }
     }
 
@@ -317,69 +357,65 @@ block_kernel (const vbgmm_estep *es, const double *restrict x, size_t rows,
       for (size_t c = 0; c < k; c++)
         {
           const double *restrict rc = r + c * BLOCK;
-          /* N_k, sum r y and sum r y y' in as few sweeps as the
-             registers allow: rows i0..i1-1 of y y' at a time, each row
-             taking 2 + i accumulators (sum r y_i and sum r y_i y_j).  */
-          v4d n4 = { 0, 0, 0, 0 };
-          for (size_t i0 = 0, i1; i0 < d; i0 = i1)
+          /* N_k and sum r y, keeping r y for the second moments.  */
+          v8d n = SPLAT (0.0);
+          for (size_t b = 0; b < Bp; b += W)
             {
-              v4d acc[MAX_ACC];
-              size_t na = 0;
-              for (i1 = i0; i1 < d && na + 2 + i1 <= MAX_ACC; i1++)
-                na += 2 + i1;
-              if (i1 == i0)
-                {
-                  /* A row longer than the registers: one sum at a time.  */
-                  const double *restrict yi = y + i0 * BLOCK;
-                  double a1 = 0;
-                  SIMD_SUM (a1) for (size_t b = 0; b < Bp; b++)
-                    a1 += rc[b] * yi[b];
-                  sy[c * d + i0] += a1;
-                  for (size_t j = 0; j <= i0; j++)
-                    {
-                      const double *restrict yj = y + j * BLOCK;
-                      double a2 = 0;
-                      SIMD_SUM (a2) for (size_t b = 0; b < Bp; b++)
-                        a2 += rc[b] * yi[b] * yj[b];
-                      syy[c * tri + i0 * (i0 + 1) / 2 + j] += a2;
-                    }
-                  i1 = i0 + 1;
-                  continue;
-                }
-              for (size_t a = 0; a < na; a++)
-                acc[a] = (v4d) { 0, 0, 0, 0 };
-              for (size_t b = 0; b < Bp; b += 4)
-                {
-                  v4d rb;
-                  LOAD4 (rb, rc + b);
-                  if (i0 == 0)
-                    n4 += rb;
-                  size_t a = 0;
-                  for (size_t i = i0; i < i1; i++)
-                    {
-                      v4d yi;
-                      LOAD4 (yi, y + i * BLOCK + b);
-                      v4d ry = rb * yi;
-                      acc[a++] += ry;
-                      for (size_t j = 0; j <= i; j++)
-                        {
-                          v4d yj;
-                          LOAD4 (yj, y + j * BLOCK + b);
-                          acc[a++] += ry * yj;
-                        }
-                    }
-                }
-              size_t a = 0;
-              for (size_t i = i0; i < i1; i++)
-                {
-                  sy[c * d + i] += HSUM4 (acc[a]);
-                  a++;
-                  double *syyc = syy + c * tri + i * (i + 1) / 2;
-                  for (size_t j = 0; j <= i; j++, a++)
-                    syyc[j] += HSUM4 (acc[a]);
-                }
+              v8d rb;
+              LOAD (rb, rc + b);
+              n += rb;
             }
-          N[c] += HSUM4 (n4);
+          N[c] += HSUM (n);
+          for (size_t i = 0; i < d4; i++)
+            {
+              v8d a = SPLAT (0.0);
+              for (size_t b = 0; b < Bp; b += W)
+                {
+                  v8d rb, yi;
+                  LOAD (rb, rc + b);
+                  LOAD (yi, y + i * BLOCK + b);
+                  v8d v = rb * yi;
+                  STORE (ry + i * BLOCK + b, v);
+                  a += v;
+                }
+              if (i < d)
+                sy[c * d + i] += HSUM (a);
+            }
+          /* sum r y y': the lower triangle in 4 x 2 tiles, each summed
+             over the block in registers (rows past d are 0).  */
+          double *syyc = syy + c * tri;
+          for (size_t i = 0; i < d; i += 4)
+            for (size_t j = 0; j <= i + 2; j += 2)
+              {
+                v8d a00 = SPLAT (0.0), a01 = a00, a10 = a00, a11 = a00;
+                v8d a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+                const double *r0 = ry + i * BLOCK, *r1 = r0 + BLOCK;
+                const double *r2 = r1 + BLOCK, *r3 = r2 + BLOCK;
+                const double *y0 = y + j * BLOCK, *y1 = y0 + BLOCK;
+                for (size_t b = 0; b < Bp; b += W)
+                  {
+                    v8d p0, p1, p2, p3, q0, q1;
+                    LOAD (q0, y0 + b);
+                    LOAD (q1, y1 + b);
+                    LOAD (p0, r0 + b);
+                    LOAD (p1, r1 + b);
+                    LOAD (p2, r2 + b);
+                    LOAD (p3, r3 + b);
+                    a00 += p0 * q0;
+                    a01 += p0 * q1;
+                    a10 += p1 * q0;
+                    a11 += p1 * q1;
+                    a20 += p2 * q0;
+                    a21 += p2 * q1;
+                    a30 += p3 * q0;
+                    a31 += p3 * q1;
+                  }
+                const v8d *acc[4][2] = { { &a00, &a01 }, { &a10, &a11 },
+                                         { &a20, &a21 }, { &a30, &a31 } };
+                for (size_t u = 0; u < 4 && i + u < d; u++)
+                  for (size_t v = 0; v < 2 && j + v <= i + u; v++)
+                    syyc[(i + u) * (i + u + 1) / 2 + j + v] += HSUM (*acc[u][v]);
+              }
         }
       *VBGMM_STATS_RLNR (stats, k, d) += rlnr;
     }

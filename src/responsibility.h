@@ -22,14 +22,18 @@
 
 #include "vbgmm.h"
 
+/* D rounded up to a multiple of 4: the kernel takes rows in fours.  */
+#define VBGMM_ROWS4(d) (((d) + 3) / 4 * 4)
+
 /* What the E-step needs of q(theta), computed once per iteration.  */
 typedef struct vbgmm_estep
 {
   size_t k, d;
   const double *shift; /* d: the centre the points are taken about */
   double *c;           /* k: the part of ln rho_nk that is the same for all n */
-  double *U;           /* k * d * d: sqrt(nu_k) L_k' with W_k = L_k L_k' */
-  double *u0;          /* k * d: U_k (m_k - shift) */
+  double *U;           /* k * d4 * d: sqrt(nu_k) L_k' with W_k = L_k L_k',
+                          rows past d zero */
+  double *u0;          /* k * d4: U_k (m_k - shift) */
   double *e_ln_pi;     /* k: E[ln pi_k] (10.66) */
   double *e_ln_det;    /* k: E[ln |Lambda_k|] (10.65) */
   double *ln_det_W;    /* k: ln |W_k| */
