@@ -47,13 +47,6 @@
 #define SIMD PRAGMA (omp simd)
 #define SIMD_SUM(v) PRAGMA (omp simd reduction(+:v))
 
-/* The kernel is built for the host's widest vectors when the compiler
-   can select among versions at load time.  */
-#ifdef HAVE_TARGET_CLONES
-# define KERNEL_CLONES __attribute__ ((target_clones (VBGMM_CLONE_TARGETS)))
-#else
-# define KERNEL_CLONES
-#endif
 
 int
 vbgmm_threads (int threads)
@@ -195,235 +188,65 @@ workspace_alloc (workspace *w, size_t k, size_t d)
   return 0;
 }
 
-/* Eight points at a time in GCC's vector extensions: one AVX-512
-   register in the x86-64-v4 version of the kernel, two AVX registers in
-   the x86-64-v3 one, four SSE2 registers in the default one.  The lanes
-   are summed in a fixed order, so the sums do not depend on the thread
-   that runs the block.  */
-#define W 8
-typedef double v8d __attribute__ ((vector_size (W * sizeof (double))));
-#define LOAD(v, p) memcpy (&(v), (p), sizeof (v8d))
-#define STORE(p, v) memcpy ((p), &(v), sizeof (v8d))
-#define SPLAT(x) ((v8d) { (x), (x), (x), (x), (x), (x), (x), (x) })
-typedef double v4d __attribute__ ((vector_size (4 * sizeof (double))));
-typedef double v2d __attribute__ ((vector_size (2 * sizeof (double))));
-/* The sum of the lanes, halving the vector each step: a fixed order
-   that takes a few vector additions rather than seven scalar ones.  */
-#define HSUM(v)                                                         \
-  ({                                                                    \
-    v8d hs8_ = (v);                                                     \
-    v4d hs4a_, hs4b_;                                                   \
-    memcpy (&hs4a_, &hs8_, sizeof hs4a_);                               \
-    memcpy (&hs4b_, (const char *) &hs8_ + sizeof hs4a_, sizeof hs4b_); \
-    v4d hs4_ = hs4a_ + hs4b_;                                           \
-    v2d hs2a_, hs2b_;                                                   \
-    memcpy (&hs2a_, &hs4_, sizeof hs2a_);                               \
-    memcpy (&hs2b_, (const char *) &hs4_ + sizeof hs2a_, sizeof hs2b_); \
-    v2d hs2_ = hs2a_ + hs2b_;                                           \
-    hs2_[0] + hs2_[1];                                                  \
-  })
+/* Vectors are loaded and stored through memcpy: the columns are not
+   aligned to the vector size.  */
+#define LOAD(v, p) memcpy (&(v), (p), sizeof (v))
+#define STORE(p, v) memcpy ((p), &(v), sizeof (v))
+#define ZERO ((vec) { 0 })
+#define SPLAT(x) (ZERO + (x))
+#define KERNEL_PASTE2(a, b) a##_##b
+#define KERNEL_PASTE(a, b) KERNEL_PASTE2 (a, b)
 /* ln of the smallest responsibility kept (about 1e-304): far enough
    above the smallest normal number that r y y' stays normal too.  */
 #define LN_R_MIN (-700.0)
 
-/* The E-step for ROWS (<= BLOCK) points at X, and, when STATS is not
-   NULL, their sufficient statistics added to STATS.  When R_OUT is not
-   NULL the responsibilities are stored there, row-major.  */
-KERNEL_CLONES static void
-block_kernel (const vbgmm_estep *es, const double *restrict x, size_t rows,
-              workspace *w, double *restrict stats, double *restrict r_out)
+/* One kernel per instruction set, chosen when the library is loaded.  */
+typedef void kernel_fn (const vbgmm_estep *es, const double *restrict x,
+                        size_t rows, workspace *w, double *restrict stats,
+                        double *restrict r_out);
+#ifdef HAVE_X86_TARGETS
+# define KERNEL_NAME block_kernel_avx512
+# define KERNEL_TARGET __attribute__ ((target ("arch=x86-64-v4")))
+# define W 8
+# include "kernel.h"
+# undef KERNEL_NAME
+# undef KERNEL_TARGET
+# undef W
+# define KERNEL_NAME block_kernel_avx2
+# define KERNEL_TARGET __attribute__ ((target ("arch=x86-64-v3")))
+# define W 4
+# include "kernel.h"
+# undef KERNEL_NAME
+# undef KERNEL_TARGET
+# undef W
+#endif
+#define KERNEL_NAME block_kernel_generic
+#define KERNEL_TARGET
+#define W 2
+#include "kernel.h"
+#undef KERNEL_NAME
+#undef KERNEL_TARGET
+#undef W
+
+/* The widest kernel the processor runs, or the one VBGMM_KERNEL names
+   (generic, avx2, avx512) when the processor runs it: the tests check
+   every kernel against the same reference numbers.  */
+static kernel_fn *
+kernel_select (void)
 {
-  const size_t d = es->d, k = es->k, B = rows, d4 = VBGMM_ROWS4 (d);
-  /* Padded to whole pairs of groups of W points, and to rows of y in
-     fours; the padding has y = 0 and, once normalised, r = 0, so it
-     adds nothing.  */
-  const size_t Bp = (B + 2 * W - 1) / (2 * W) * (2 * W);
-  double *restrict y = w->y, *restrict lr = w->lr, *restrict r = w->r;
-  double *restrict ry = w->ry, *restrict mx = w->mx, *restrict s = w->s;
-
-  const double *restrict shift = es->shift;
-  for (size_t b = 0; b < B; b++)
-    for (size_t j = 0; j < d; j++)
-      y[j * BLOCK + b] = x[b * d + j] - shift[j];
-  for (size_t j = 0; j < d4; j++)
-    {
-      double *restrict yj = y + j * BLOCK;
-      if (j >= d)
-        memset (yj, 0, B * sizeof (double));
-      memset (yj + B, 0, (Bp - B) * sizeof (double));
-    }
-
-  /* ln rho_nk (10.46) = c_k - |U_k y_n - u0_k|^2 / 2, four rows of
-     U_k y_n for two groups of points at a time in registers (rows past
-     d are 0).  */
-  for (size_t c = 0; c < k; c++)
-    {
-      const double *U = es->U + c * d4 * d, *u0 = es->u0 + c * d4;
-      const double ck = es->c[c];
-      double *restrict lrc = lr + c * BLOCK;
-      for (size_t b = 0; b < Bp; b += 2 * W)
-        {
-          v8d q = SPLAT (0.0), qq = q;
-          for (size_t i = 0; i < d4; i += 4)
-            {
-              v8d t0 = SPLAT (-u0[i]), t1 = SPLAT (-u0[i + 1]);
-              v8d t2 = SPLAT (-u0[i + 2]), t3 = SPLAT (-u0[i + 3]);
-              v8d tt0 = t0, tt1 = t1, tt2 = t2, tt3 = t3;
-              const double *U0 = U + i * d, *U1 = U0 + d, *U2 = U1 + d;
-              const double *U3 = U2 + d;
-              for (size_t j = i; j < d; j++)
-                {
-                  v8d yj, yyj;
-                  LOAD (yj, y + j * BLOCK + b);
-                  LOAD (yyj, y + j * BLOCK + b + W);
-                  const double u0j = U0[j], u1j = U1[j], u2j = U2[j];
-                  const double u3j = U3[j];
-                  t0 += u0j * yj;
-                  t1 += u1j * yj;
-                  t2 += u2j * yj;
-                  t3 += u3j * yj;
-                  tt0 += u0j * yyj;
-                  tt1 += u1j * yyj;
-                  tt2 += u2j * yyj;
-                  tt3 += u3j * yyj;
-                }
-              q += (t0 * t0 + t1 * t1) + (t2 * t2 + t3 * t3);
-              qq += (tt0 * tt0 + tt1 * tt1) + (tt2 * tt2 + tt3 * tt3);
-            }
-          v8d l = ck - 0.5 * q, ll = ck - 0.5 * qq;
-          STORE (lrc + b, l);
-          STORE (lrc + b + W, ll);
-        }
-    }
-
-  /* r_nk = exp(ln rho_nk - logsumexp_j ln rho_nj) (10.49), shifted by
-     the largest term so that nothing overflows and some term is 1.  */
-  SIMD for (size_t b = 0; b < Bp; b++)
-    mx[b] = lr[b];
-  for (size_t c = 1; c < k; c++)
-    {
-      const double *restrict lrc = lr + c * BLOCK;
-      SIMD for (size_t b = 0; b < Bp; b++)
-        mx[b] = lrc[b] > mx[b] ? lrc[b] : mx[b];
-    }
-  SIMD for (size_t b = 0; b < Bp; b++)
-    s[b] = 0;
-  for (size_t c = 0; c < k; c++)
-    {
-      double *restrict lrc = lr + c * BLOCK, *restrict rc = r + c * BLOCK;
-      /* A responsibility below e^LN_R_MIN is taken as 0: subnormal
-         numbers would slow every operation on them a hundredfold.  */
-      SIMD for (size_t b = 0; b < Bp; b++)
-        {
-          double v = lrc[b] - mx[b];
-          lrc[b] = v;
-          rc[b] = v < LN_R_MIN ? LN_R_MIN : v;
-        }
-      SIMD for (size_t b = 0; b < Bp; b++)
-        rc[b] = vbgmm_vexp (rc[b]);
-      SIMD for (size_t b = 0; b < Bp; b++)
-        {
-          double e = lrc[b] < LN_R_MIN ? 0.0 : rc[b];
-          rc[b] = e;
-          s[b] += e;
-        }
-    }
-  double rlnr = 0;
-  for (size_t b = 0; b < B; b++)
-    rlnr -= log (s[b]);
-  SIMD for (size_t b = 0; b < Bp; b++)
-    s[b] = 1 / s[b];
-  for (size_t c = 0; c < k; c++)
-    {
-      double *restrict lrc = lr + c * BLOCK, *restrict rc = r + c * BLOCK;
-      double acc = 0;
-      SIMD_SUM (acc) for (size_t b = 0; b < B; b++)
-        {
-          rc[b] *= s[b];
-          acc += rc[b] * lrc[b];
-        }
-      for (size_t b = B; b < Bp; b++)
-        rc[b] = 0;
-      /* sum_k r ln r = sum_k r (ln rho - max) - ln sum_j exp(ln rho_j - max) */
-      rlnr += acc;
-    }
-
-  if (stats)
-    {
-      const size_t tri = d * (d + 1) / 2;
-      double *N = VBGMM_STATS_N (stats, k, d);
-      double *sy = VBGMM_STATS_SY (stats, k, d);
-      double *syy = VBGMM_STATS_SYY (stats, k, d);
-      for (size_t c = 0; c < k; c++)
-        {
-          const double *restrict rc = r + c * BLOCK;
-          /* N_k and sum r y, keeping r y for the second moments.  */
-          v8d n = SPLAT (0.0);
-          for (size_t b = 0; b < Bp; b += W)
-            {
-              v8d rb;
-              LOAD (rb, rc + b);
-              n += rb;
-            }
-          N[c] += HSUM (n);
-          for (size_t i = 0; i < d4; i++)
-            {
-              v8d a = SPLAT (0.0);
-              for (size_t b = 0; b < Bp; b += W)
-                {
-                  v8d rb, yi;
-                  LOAD (rb, rc + b);
-                  LOAD (yi, y + i * BLOCK + b);
-                  v8d v = rb * yi;
-                  STORE (ry + i * BLOCK + b, v);
-                  a += v;
-                }
-              if (i < d)
-                sy[c * d + i] += HSUM (a);
-            }
-          /* sum r y y': the lower triangle in 4 x 2 tiles, each summed
-             over the block in registers (rows past d are 0).  */
-          double *syyc = syy + c * tri;
-          for (size_t i = 0; i < d; i += 4)
-            for (size_t j = 0; j <= i + 2; j += 2)
-              {
-                v8d a00 = SPLAT (0.0), a01 = a00, a10 = a00, a11 = a00;
-                v8d a20 = a00, a21 = a00, a30 = a00, a31 = a00;
-                const double *r0 = ry + i * BLOCK, *r1 = r0 + BLOCK;
-                const double *r2 = r1 + BLOCK, *r3 = r2 + BLOCK;
-                const double *y0 = y + j * BLOCK, *y1 = y0 + BLOCK;
-                for (size_t b = 0; b < Bp; b += W)
-                  {
-                    v8d p0, p1, p2, p3, q0, q1;
-                    LOAD (q0, y0 + b);
-                    LOAD (q1, y1 + b);
-                    LOAD (p0, r0 + b);
-                    LOAD (p1, r1 + b);
-                    LOAD (p2, r2 + b);
-                    LOAD (p3, r3 + b);
-                    a00 += p0 * q0;
-                    a01 += p0 * q1;
-                    a10 += p1 * q0;
-                    a11 += p1 * q1;
-                    a20 += p2 * q0;
-                    a21 += p2 * q1;
-                    a30 += p3 * q0;
-                    a31 += p3 * q1;
-                  }
-                const v8d *acc[4][2] = { { &a00, &a01 }, { &a10, &a11 },
-                                         { &a20, &a21 }, { &a30, &a31 } };
-                for (size_t u = 0; u < 4 && i + u < d; u++)
-                  for (size_t v = 0; v < 2 && j + v <= i + u; v++)
-                    syyc[(i + u) * (i + u + 1) / 2 + j + v] += HSUM (*acc[u][v]);
-              }
-        }
-      *VBGMM_STATS_RLNR (stats, k, d) += rlnr;
-    }
-
-  if (r_out)
-    for (size_t b = 0; b < B; b++)
-      for (size_t c = 0; c < k; c++)
-        r_out[b * k + c] = r[c * BLOCK + b];
+  const char *want = getenv ("VBGMM_KERNEL");
+  if (want && strcmp (want, "generic") == 0)
+    return block_kernel_generic;
+#ifdef HAVE_X86_TARGETS
+  __builtin_cpu_init ();
+  int avx512 = __builtin_cpu_supports ("x86-64-v4");
+  int avx2 = __builtin_cpu_supports ("x86-64-v3");
+  if (avx512 && !(want && strcmp (want, "avx2") == 0))
+    return block_kernel_avx512;
+  if (avx2)
+    return block_kernel_avx2;
+#endif
+  return block_kernel_generic;
 }
 
 /* Scratch space for NT threads.  */
@@ -474,6 +297,7 @@ vbgmm_pass (const vbgmm_estep *es, const vbgmm_data *data, int threads,
   int nt = vbgmm_threads (threads);
   double *acc = calloc (CHUNKS * len, sizeof (double));
   workspace *ws = workspaces_alloc (nt, k, d);
+  kernel_fn *block_kernel = kernel_select ();
   if (!acc || !ws)
     {
       free (acc);
@@ -512,6 +336,7 @@ vbgmm_estep_stream (const vbgmm_estep *es, const vbgmm_data *data,
   int nt = vbgmm_threads (threads);
   double *buf = malloc ((n < round ? n : round) * k * sizeof (double) + 1);
   workspace *ws = workspaces_alloc (nt, k, d);
+  kernel_fn *block_kernel = kernel_select ();
   int status = VBGMM_SUCCESS;
   if (!buf || !ws)
     status = vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
