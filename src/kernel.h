@@ -58,14 +58,17 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
   double *restrict y = w->y, *restrict lr = w->lr, *restrict r = w->r;
   double *restrict ry = w->ry, *restrict mx = w->mx, *restrict s = w->s;
 
-  const double *restrict shift = es->shift;
-  for (size_t b = 0; b < B; b++)
-    for (size_t j = 0; j < d; j++)
-      y[j * BLOCK + b] = x[b * d + j] - shift[j];
   for (size_t j = 0; j < d4; j++)
     {
       double *restrict yj = y + j * BLOCK;
-      if (j >= d)
+      if (j < d)
+        {
+          const double c = es->shift[j];
+          const double *restrict xj = x + j;
+          SIMD for (size_t b = 0; b < B; b++)
+            yj[b] = xj[b * d] - c;
+        }
+      else
         memset (yj, 0, B * sizeof (double));
       memset (yj + B, 0, (Bp - B) * sizeof (double));
     }
