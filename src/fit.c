@@ -178,15 +178,8 @@ vbgmm_fit (const vbgmm_data *data, const vbgmm_prior *prior,
 
   /* Second moments are taken about the data mean, so that points far
      from the origin lose no precision.  */
-  double *cov = malloc (d * d * sizeof (double));
-  if (!cov || vbgmm_data_moments (data, comm, model->shift, cov, err))
-    {
-      if (!cov)
-        vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
-      free (cov);
-      goto error;
-    }
-  free (cov);
+  if (vbgmm_data_moments (data, comm, model->shift, NULL, err))
+    goto error;
 
   if (vbgmm_init_means (data, opt, means, err)
       || fit_work_alloc (&w, prior, k, err))

@@ -109,6 +109,11 @@ vbgmm_data_moments (const vbgmm_data *data, const vbgmm_comm *comm,
     }
   for (size_t i = 0; i < d; i++)
     mean[i] = buf[i] / data->n_total;
+  if (!cov)
+    {
+      free (buf);
+      return VBGMM_SUCCESS;
+    }
 
   double *S = buf + d;
   memset (S, 0, d * d * sizeof (double));

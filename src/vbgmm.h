@@ -108,7 +108,7 @@ void vbgmm_prior_free (vbgmm_prior *prior);
 const char *vbgmm_prior_check (const vbgmm_prior *prior);
 
 /* Mean and sample covariance (N - 1 denominator) of the data, over all
-   processes of COMM (may be NULL).  */
+   processes of COMM (may be NULL).  COV may be NULL: the mean alone.  */
 int vbgmm_data_moments (const vbgmm_data *data, const vbgmm_comm *comm,
                         double *mean, double *cov, vbgmm_error *err);
 /* W0 = COV^-1.  When COV is singular a ridge is added to its diagonal
