@@ -42,9 +42,8 @@ typedef struct fit_work
 } fit_work;
 
 static void
-fit_work_free (fit_work *w, size_t k)
+fit_work_free (fit_work *w)
 {
-  (void) k;
   vbgmm_estep_free (w->es);
   vbgmm_wishart_prior_free (&w->wp);
   free (w->suff);
@@ -224,12 +223,12 @@ vbgmm_fit (const vbgmm_data *data, const vbgmm_prior *prior,
             }
         }
     }
-  fit_work_free (&w, k);
+  fit_work_free (&w);
   free (means);
   return model;
 
 error:
-  fit_work_free (&w, k);
+  fit_work_free (&w);
   free (means);
   vbgmm_model_free (model);
   return NULL;
