@@ -86,9 +86,9 @@ m_step (vbgmm_model *model, const vbgmm_prior *prior, fit_work *w,
   for (size_t c = 0; c < k; c++)
     {
       if (vbgmm_wishart_update (&w->wp, model->shift,
-                                VBGMM_STATS_N (s, k, d)[c],
-                                VBGMM_STATS_SY (s, k, d) + c * d,
-                                VBGMM_STATS_SYY (s, k, d) + c * d * (d + 1) / 2,
+                                VBGMM_STATS_N (s, c, d),
+                                VBGMM_STATS_SY (s, c, d),
+                                VBGMM_STATS_SYY (s, c, d),
                                 w->suff + c, model->beta + c, model->m + c * d,
                                 model->W + c * d * d, model->nu + c, w->A))
         {

@@ -18,101 +18,276 @@
 /* Included by responsibility.c once for each instruction set, with
    KERNEL_NAME, KERNEL_TARGET (a target attribute, or nothing) and W
    (doubles per vector: 8 for AVX-512, 4 for AVX2, 2 for SSE2 and
-   others) defined.  W points are taken at a time in GCC's vector
-   extensions, and the register tiles are as large as the registers of
-   the target allow.  Lanes are summed in a fixed order, so the sums do
-   not depend on the thread that runs the block.  */
+   others) defined.
+
+   Both halves of the pass are products with the features of a point,
+   phi(y) = (y_i y_j for j <= i, y_i, 1), y = x - shift:
+   - ln rho_nk is linear in them (see vbgmm_estep_prepare): the points
+     are held by rows of y, W points to a vector, and a tile of KE
+     components by PG vectors of points is summed in registers, the
+     products y_i y_j formed as they are needed;
+   - the statistics of component k are sum_n r_nk phi(y_n): the
+     features of SUB points are laid out point by point, and a tile of
+     KC components by FV vectors of features is summed over the points
+     in registers.
+   These are the two matrix products of the pass, and they run close to
+   the peak of the multiply-add units.  No lanes are ever summed
+   together and every sum runs in a fixed order, so the sums do not
+   depend on the thread that runs the block.  */
 
 #define vec KERNEL_PASTE (vec, W)
-#define hsum KERNEL_PASTE (hsum, W)
+#define estep_tile KERNEL_PASTE (estep_tile, W)
+#define stats_tile KERNEL_PASTE (stats_tile, W)
+#define transpose KERNEL_PASTE (transpose, W)
+#define to_rows KERNEL_PASTE (to_rows, W)
 typedef double vec __attribute__ ((vector_size (W * sizeof (double))));
 
-/* The sum of the lanes, halving the vector each step.  */
-KERNEL_TARGET static inline double
-hsum (const vec v)
-{
-  double a[W];
-  memcpy (a, &v, sizeof a);
+/* Register tiles: PG groups of W points by KE components for ln rho,
+   KC components by FV vectors of features for the statistics; AVX-512
+   has 32 vector registers, the others 16.  */
 #if W >= 8
-  a[0] += a[4];
-  a[1] += a[5];
-  a[2] += a[6];
-  a[3] += a[7];
+# define PG 4
+# define KE 5
+# define KC 4
+# define FV 4
+#else
+# define PG 2
+# define KE 5
+# define KC 4
+# define FV 2
 #endif
-#if W >= 4
-  a[0] += a[2];
-  a[1] += a[3];
+
+/* ln rho_nk = c_k + w_k . phi(y_n) for KE components (KE of them valid)
+   and PG * W points, the products y_i y_j formed as they are needed; Y
+   holds the coordinates by rows of BLOCK points.  */
+KERNEL_TARGET static inline __attribute__ ((always_inline)) void
+estep_tile (const double *restrict y, size_t d, size_t p,
+            const double *restrict wt, const double *restrict c0, size_t ke,
+            double *restrict lr)
+{
+  vec a[KE][PG];
+#pragma GCC unroll 8
+  for (size_t u = 0; u < KE; u++)
+#pragma GCC unroll 8
+    for (size_t g = 0; g < PG; g++)
+      a[u][g] = SPLAT (u < ke ? c0[u] : 0.0);
+  const double *restrict wq = wt + d;
+  for (size_t i = 0; i < d; i++)
+    {
+      vec yi[PG];
+#pragma GCC unroll 8
+      for (size_t g = 0; g < PG; g++)
+        LOAD (yi[g], y + i * BLOCK + g * W);
+#pragma GCC unroll 8
+      for (size_t u = 0; u < KE; u++)
+        if (u < ke)
+#pragma GCC unroll 8
+          for (size_t g = 0; g < PG; g++)
+            a[u][g] += wt[u * p + i] * yi[g];
+      for (size_t j = 0; j <= i; j++, wq++)
+        {
+          vec x[PG];
+#pragma GCC unroll 8
+          for (size_t g = 0; g < PG; g++)
+            {
+              LOAD (x[g], y + j * BLOCK + g * W);
+              x[g] *= yi[g];
+            }
+#pragma GCC unroll 8
+          for (size_t u = 0; u < KE; u++)
+            if (u < ke)
+#pragma GCC unroll 8
+              for (size_t g = 0; g < PG; g++)
+                a[u][g] += wq[u * p] * x[g];
+        }
+    }
+#pragma GCC unroll 8
+  for (size_t u = 0; u < KE; u++)
+    if (u < ke)
+#pragma GCC unroll 8
+      for (size_t g = 0; g < PG; g++)
+        STORE (lr + u * BLOCK + g * W, a[u][g]);
+}
+
+/* OUT[u][f] += sum_n r_un phi_f(y_n) for KC components (KC of them
+   valid) and FV vectors of features (FV of them valid); PT holds the
+   features point by point, FS apart.  */
+KERNEL_TARGET static inline __attribute__ ((always_inline)) void
+stats_tile (const double *restrict pt, size_t fs, const double *restrict r,
+            size_t rows, size_t kc, size_t fv, double *restrict out,
+            size_t os)
+{
+  vec a[KC][FV];
+#pragma GCC unroll 8
+  for (size_t u = 0; u < KC; u++)
+#pragma GCC unroll 8
+    for (size_t v = 0; v < FV; v++)
+      a[u][v] = ZERO;
+  for (size_t b = 0; b < rows; b++)
+    {
+      vec x[FV];
+#pragma GCC unroll 8
+      for (size_t v = 0; v < FV; v++)
+        if (v < fv)
+          LOAD (x[v], pt + b * fs + v * W);
+#pragma GCC unroll 8
+      for (size_t u = 0; u < KC; u++)
+        if (u < kc)
+          {
+            vec ru = SPLAT (r[u * BLOCK + b]);
+#pragma GCC unroll 8
+            for (size_t v = 0; v < FV; v++)
+              if (v < fv)
+                a[u][v] += ru * x[v];
+          }
+    }
+#pragma GCC unroll 8
+  for (size_t u = 0; u < KC; u++)
+    if (u < kc)
+#pragma GCC unroll 8
+      for (size_t v = 0; v < FV; v++)
+        if (v < fv)
+          {
+            vec o;
+            LOAD (o, out + u * os + v * W);
+            o += a[u][v];
+            STORE (out + u * os + v * W, o);
+          }
+}
+
+/* The transpose of a square of W x W numbers in registers.  */
+KERNEL_TARGET static inline __attribute__ ((always_inline)) void
+transpose (vec *r)
+{
+  typedef long long iv __attribute__ ((vector_size (W * sizeof (long long))));
+#if W == 8
+  vec t[8], u[8];
+  const iv lo1 = { 0, 8, 2, 10, 4, 12, 6, 14 }, hi1 = lo1 + 1;
+  const iv lo2 = { 0, 1, 8, 9, 4, 5, 12, 13 }, hi2 = lo2 + 2;
+  const iv lo4 = { 0, 1, 2, 3, 8, 9, 10, 11 }, hi4 = lo4 + 4;
+#pragma GCC unroll 8
+  for (int i = 0; i < 8; i += 2)
+    {
+      t[i] = __builtin_shuffle (r[i], r[i + 1], lo1);
+      t[i + 1] = __builtin_shuffle (r[i], r[i + 1], hi1);
+    }
+#pragma GCC unroll 8
+  for (int i = 0; i < 8; i += 4)
+  #pragma GCC unroll 8
+  for (int h = 0; h < 2; h++)
+      {
+        u[i + h] = __builtin_shuffle (t[i + h], t[i + h + 2], lo2);
+        u[i + h + 2] = __builtin_shuffle (t[i + h], t[i + h + 2], hi2);
+      }
+#pragma GCC unroll 8
+  for (int h = 0; h < 4; h++)
+    {
+      r[h] = __builtin_shuffle (u[h], u[h + 4], lo4);
+      r[h + 4] = __builtin_shuffle (u[h], u[h + 4], hi4);
+    }
+#elif W == 4
+  vec t[4];
+  const iv lo1 = { 0, 4, 2, 6 }, hi1 = lo1 + 1;
+  const iv lo2 = { 0, 1, 4, 5 }, hi2 = lo2 + 2;
+#pragma GCC unroll 8
+  for (int i = 0; i < 4; i += 2)
+    {
+      t[i] = __builtin_shuffle (r[i], r[i + 1], lo1);
+      t[i + 1] = __builtin_shuffle (r[i], r[i + 1], hi1);
+    }
+#pragma GCC unroll 8
+  for (int h = 0; h < 2; h++)
+    {
+      r[h] = __builtin_shuffle (t[h], t[h + 2], lo2);
+      r[h + 2] = __builtin_shuffle (t[h], t[h + 2], hi2);
+    }
+#else
+  const iv lo1 = { 0, 2 }, hi1 = lo1 + 1;
+  vec t0 = __builtin_shuffle (r[0], r[1], lo1);
+  r[1] = __builtin_shuffle (r[0], r[1], hi1);
+  r[0] = t0;
 #endif
-  return a[0] + a[1];
+}
+
+/* Y (by rows of BLOCK) = the B points of X (by points of D) less
+   SHIFT: squares of W x W transposed in registers, the last square of
+   a row of X moved back to end with the row, so that nothing past a
+   row is read.  */
+KERNEL_TARGET static void
+to_rows (const double *restrict x, size_t B, size_t d,
+         const double *restrict shift, double *restrict y)
+{
+  size_t b0 = 0;
+  if (d >= W)
+    for (; b0 + W <= B; b0 += W)
+      for (size_t j0 = 0; j0 < d; j0 += W)
+        {
+          const size_t j = j0 + W <= d ? j0 : d - W;
+          vec r[W], sh;
+#pragma GCC unroll 8
+          for (int i = 0; i < W; i++)
+            LOAD (r[i], x + (b0 + i) * d + j);
+          transpose (r);
+          LOAD (sh, shift + j);
+#pragma GCC unroll 8
+          for (int i = 0; i < W; i++)
+            {
+              vec v = r[i] - sh[i];
+              STORE (y + (j + i) * BLOCK + b0, v);
+            }
+        }
+  for (size_t j = 0; j < d; j++)
+    {
+      double *restrict yj = y + j * BLOCK;
+      const double c = shift[j];
+      const double *restrict xj = x + j;
+      SIMD for (size_t b = b0; b < B; b++)
+        yj[b] = xj[b * d] - c;
+    }
 }
 
 KERNEL_TARGET static void
 KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
              workspace *w, double *restrict stats, double *restrict r_out)
 {
-  const size_t d = es->d, k = es->k, B = rows, d4 = VBGMM_ROWS4 (d);
-  /* Padded to whole pairs of groups of W points, and to rows of y in
-     fours; the padding has y = 0 and, once normalised, r = 0, so it
-     adds nothing.  */
-  const size_t Bp = (B + 2 * W - 1) / (2 * W) * (2 * W);
+  const size_t d = es->d, k = es->k, B = rows, p = es->p;
+  /* Padded to whole tiles of points; the padding has y = 0 and, once
+     normalised, r = 0.  */
+  const size_t Bp = (B + PG * W - 1) / (PG * W) * (PG * W);
   double *restrict y = w->y, *restrict lr = w->lr, *restrict r = w->r;
-  double *restrict ry = w->ry, *restrict mx = w->mx, *restrict s = w->s;
+  double *restrict mx = w->mx, *restrict s = w->s;
 
-  for (size_t j = 0; j < d4; j++)
+  /* The points about the shift, by rows.  */
+  to_rows (x, B, d, es->shift, y);
+  if (Bp > B)
+    for (size_t j = 0; j < d; j++)
+      memset (y + j * BLOCK + B, 0, (Bp - B) * sizeof (double));
+  /* ln rho_nk (10.46), KE components at a time.  Meanwhile the next
+     block is fetched, a part with each tile: all at once, the fetches
+     would wait for each other (fetching past the end of the data is
+     harmless).  */
+  const size_t tiles = (k + KE - 1) / KE * (Bp / (PG * W));
+  const char *next = (const char *) (x + B * d);
+  const size_t bytes = B * d * sizeof (double);
+  size_t tile = 0;
+  for (size_t c = 0; c < k; c += KE)
     {
-      double *restrict yj = y + j * BLOCK;
-      if (j < d)
+      const size_t ke = k - c < KE ? k - c : KE;
+      const double *wt = es->wt + c * p, *c0 = es->c + c;
+      double *lrc = lr + c * BLOCK;
+      for (size_t b = 0; b < Bp; b += PG * W, tile++)
         {
-          const double c = es->shift[j];
-          const double *restrict xj = x + j;
-          SIMD for (size_t b = 0; b < B; b++)
-            yj[b] = xj[b * d] - c;
-        }
-      else
-        memset (yj, 0, B * sizeof (double));
-      memset (yj + B, 0, (Bp - B) * sizeof (double));
-    }
-
-  /* ln rho_nk (10.46) = c_k - |U_k y_n - u0_k|^2 / 2, four rows of
-     U_k y_n for two groups of points at a time in registers (rows past
-     d are 0).  */
-  for (size_t c = 0; c < k; c++)
-    {
-      const double *U = es->U + c * d4 * d, *u0 = es->u0 + c * d4;
-      const double ck = es->c[c];
-      double *restrict lrc = lr + c * BLOCK;
-      for (size_t b = 0; b < Bp; b += 2 * W)
-        {
-          vec q = ZERO, qq = q;
-          for (size_t i = 0; i < d4; i += 4)
-            {
-              vec t0 = SPLAT (-u0[i]), t1 = SPLAT (-u0[i + 1]);
-              vec t2 = SPLAT (-u0[i + 2]), t3 = SPLAT (-u0[i + 3]);
-              vec tt0 = t0, tt1 = t1, tt2 = t2, tt3 = t3;
-              const double *U0 = U + i * d, *U1 = U0 + d, *U2 = U1 + d;
-              const double *U3 = U2 + d;
-              for (size_t j = i; j < d; j++)
-                {
-                  vec yj, yyj;
-                  LOAD (yj, y + j * BLOCK + b);
-                  LOAD (yyj, y + j * BLOCK + b + W);
-                  const double u0j = U0[j], u1j = U1[j], u2j = U2[j];
-                  const double u3j = U3[j];
-                  t0 += u0j * yj;
-                  t1 += u1j * yj;
-                  t2 += u2j * yj;
-                  t3 += u3j * yj;
-                  tt0 += u0j * yyj;
-                  tt1 += u1j * yyj;
-                  tt2 += u2j * yyj;
-                  tt3 += u3j * yyj;
-                }
-              q += (t0 * t0 + t1 * t1) + (t2 * t2 + t3 * t3);
-              qq += (tt0 * tt0 + tt1 * tt1) + (tt2 * tt2 + tt3 * tt3);
-            }
-          vec l = ck - 0.5 * q, ll = ck - 0.5 * qq;
-          STORE (lrc + b, l);
-          STORE (lrc + b + W, ll);
+          for (size_t o = tile * bytes / tiles / 64 * 64;
+               o < (tile + 1) * bytes / tiles; o += 64)
+            __builtin_prefetch (next + o, 0, 2);
+          switch (ke)
+          {
+          case 1: estep_tile (y + b, d, p, wt, c0, 1, lrc + b); break;
+          case 2: estep_tile (y + b, d, p, wt, c0, 2, lrc + b); break;
+          case 3: estep_tile (y + b, d, p, wt, c0, 3, lrc + b); break;
+          case 4: estep_tile (y + b, d, p, wt, c0, 4, lrc + b); break;
+          default: estep_tile (y + b, d, p, wt, c0, 5, lrc + b); break;
+          }
         }
     }
 
@@ -170,122 +345,98 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
 
   if (stats)
     {
-      const size_t tri = d * (d + 1) / 2;
-      double *N = VBGMM_STATS_N (stats, k, d);
-      double *sy = VBGMM_STATS_SY (stats, k, d);
-      double *syy = VBGMM_STATS_SYY (stats, k, d);
-      for (size_t c = 0; c < k; c++)
+      /* The features again, point by point, in the order of
+         VBGMM_STATS_ORDER: the statistics of component k are
+         sum_n r_nk phi(y_n).  They are made SUB points at a time, so
+         that they stay in the cache for all the tiles.  */
+      const size_t fs = w->fs, fp = VBGMM_FPAD (1 + p);
+      const size_t dw = VBGMM_FPAD (d), ys = w->ys;
+      double *restrict pt = w->pt, *restrict yp = w->yp;
+      for (size_t s0 = 0; s0 < B; s0 += SUB)
         {
-          const double *restrict rc = r + c * BLOCK;
-          /* N_k and sum r y, keeping r y for the second moments.  */
-          vec n = ZERO;
-          for (size_t b = 0; b < Bp; b += W)
+          const size_t sn = B - s0 < SUB ? B - s0 : SUB;
+          /* The points back by points, from the rows of y (zero past
+             d), each followed by itself again: whole vectors, read
+             back whole.  */
+          for (size_t b0 = 0; b0 < sn; b0 += W)
+            for (size_t j0 = 0; j0 < dw; j0 += W)
+              {
+                vec t[W];
+#pragma GCC unroll 8
+                for (int i = 0; i < W; i++)
+                  LOAD (t[i], y + (j0 + i) * BLOCK + s0 + b0);
+                transpose (t);
+#pragma GCC unroll 8
+                for (int i = 0; i < W; i++)
+                  STORE (yp + (b0 + i) * ys + j0, t[i]);
+              }
+          for (size_t b = 0; b < sn; b++)
+            for (size_t j0 = 0; j0 < d; j0 += W)
+              {
+                vec v;
+                LOAD (v, yp + b * ys + j0);
+                STORE (yp + b * ys + d + j0, v);
+              }
+          /* Diagonal s, wrapped: y_(j+s mod d) y_j, j < d (j < d/2
+             for s = d/2, the rest of which is diagonal s again), then
+             y, then 1.  Each segment is written in whole vectors, the
+             overhang overwritten by the next; with d a multiple of W
+             every vector is aligned.  */
+          for (size_t b = 0; b < sn; b++)
             {
-              vec rb;
-              LOAD (rb, rc + b);
-              n += rb;
-            }
-          N[c] += hsum (n);
-          for (size_t i = 0; i < d4; i++)
-            {
-              vec a = ZERO;
-              for (size_t b = 0; b < Bp; b += W)
+              double *restrict o = pt + b * fs;
+              const double *restrict yb = yp + b * ys;
+              for (size_t sd = 0; 2 * sd <= d; sd++)
                 {
-                  vec rb, yi;
-                  LOAD (rb, rc + b);
-                  LOAD (yi, y + i * BLOCK + b);
-                  vec v = rb * yi;
-                  STORE (ry + i * BLOCK + b, v);
-                  a += v;
+                  const size_t len = 2 * sd == d ? d / 2 : d;
+                  for (size_t j0 = 0; j0 < len; j0 += W)
+                    {
+                      vec u, v;
+                      LOAD (u, yb + sd + j0);
+                      LOAD (v, yb + j0);
+                      v *= u;
+                      STORE (o + j0, v);
+                    }
+                  o += len;
                 }
-              if (i < d)
-                sy[c * d + i] += hsum (a);
+              for (size_t j0 = 0; j0 < d; j0 += W)
+                {
+                  vec v;
+                  LOAD (v, yb + j0);
+                  STORE (o + j0, v);
+                }
+              o[d] = 1;
             }
-#if W >= 8
-          /* sum r y y': the lower triangle in 4 x 4 tiles, each summed
-             over the block in registers (rows past d are 0).  */
-          double *syyc = syy + c * tri;
-          for (size_t i = 0; i < d; i += 4)
-            for (size_t j = 0; j <= i; j += 4)
-              {
-                vec a00 = ZERO, a01 = a00, a02 = a00, a03 = a00;
-                vec a10 = a00, a11 = a00, a12 = a00, a13 = a00;
-                vec a20 = a00, a21 = a00, a22 = a00, a23 = a00;
-                vec a30 = a00, a31 = a00, a32 = a00, a33 = a00;
-                const double *r0 = ry + i * BLOCK, *y0 = y + j * BLOCK;
-                for (size_t b = 0; b < Bp; b += W)
-                  {
-                    vec p0, p1, p2, p3, q0, q1, q2, q3;
-                    LOAD (q0, y0 + b);
-                    LOAD (q1, y0 + BLOCK + b);
-                    LOAD (q2, y0 + 2 * BLOCK + b);
-                    LOAD (q3, y0 + 3 * BLOCK + b);
-                    LOAD (p0, r0 + b);
-                    LOAD (p1, r0 + BLOCK + b);
-                    LOAD (p2, r0 + 2 * BLOCK + b);
-                    LOAD (p3, r0 + 3 * BLOCK + b);
-                    a00 += p0 * q0;
-                    a01 += p0 * q1;
-                    a02 += p0 * q2;
-                    a03 += p0 * q3;
-                    a10 += p1 * q0;
-                    a11 += p1 * q1;
-                    a12 += p1 * q2;
-                    a13 += p1 * q3;
-                    a20 += p2 * q0;
-                    a21 += p2 * q1;
-                    a22 += p2 * q2;
-                    a23 += p2 * q3;
-                    a30 += p3 * q0;
-                    a31 += p3 * q1;
-                    a32 += p3 * q2;
-                    a33 += p3 * q3;
-                  }
-                const vec *acc[4][4] = { { &a00, &a01, &a02, &a03 },
-                                         { &a10, &a11, &a12, &a13 },
-                                         { &a20, &a21, &a22, &a23 },
-                                         { &a30, &a31, &a32, &a33 } };
-                for (size_t u = 0; u < 4 && i + u < d; u++)
-                  for (size_t v = 0; v < 4 && j + v <= i + u; v++)
-                    syyc[(i + u) * (i + u + 1) / 2 + j + v] += hsum (*acc[u][v]);
-              }
-#else
-          /* sum r y y': the lower triangle in 4 x 2 tiles, each summed
-             over the block in registers (rows past d are 0).  */
-          double *syyc = syy + c * tri;
-          for (size_t i = 0; i < d; i += 4)
-            for (size_t j = 0; j <= i + 2; j += 2)
-              {
-                vec a00 = ZERO, a01 = a00, a10 = a00, a11 = a00;
-                vec a20 = a00, a21 = a00, a30 = a00, a31 = a00;
-                const double *r0 = ry + i * BLOCK, *y0 = y + j * BLOCK;
-                for (size_t b = 0; b < Bp; b += W)
-                  {
-                    vec p0, p1, p2, p3, q0, q1;
-                    LOAD (q0, y0 + b);
-                    LOAD (q1, y0 + BLOCK + b);
-                    LOAD (p0, r0 + b);
-                    LOAD (p1, r0 + BLOCK + b);
-                    LOAD (p2, r0 + 2 * BLOCK + b);
-                    LOAD (p3, r0 + 3 * BLOCK + b);
-                    a00 += p0 * q0;
-                    a01 += p0 * q1;
-                    a10 += p1 * q0;
-                    a11 += p1 * q1;
-                    a20 += p2 * q0;
-                    a21 += p2 * q1;
-                    a30 += p3 * q0;
-                    a31 += p3 * q1;
-                  }
-                const vec *acc[4][2] = { { &a00, &a01 }, { &a10, &a11 },
-                                         { &a20, &a21 }, { &a30, &a31 } };
-                for (size_t u = 0; u < 4 && i + u < d; u++)
-                  for (size_t v = 0; v < 2 && j + v <= i + u; v++)
-                    syyc[(i + u) * (i + u + 1) / 2 + j + v] += hsum (*acc[u][v]);
-              }
+          for (size_t c = 0; c < k; c += KC)
+            {
+              const size_t kc = k - c < KC ? k - c : KC;
+              const double *rc = r + c * BLOCK + s0;
+              for (size_t f = 0; f < fp; f += FV * W)
+                {
+                  const size_t fv = (fp - f) / W < FV ? (fp - f) / W : FV;
+                  double *o = stats + c * fp + f;
+                  switch (kc * 8 + fv)
+                    {
+#define STATS_CASE(KCV, FVV)                                            \
+                    case KCV * 8 + FVV:                                 \
+                      stats_tile (pt + f, fs, rc, sn, KCV, FVV, o, fp); \
+                      break;
+#if FV >= 4
+                      STATS_CASE (1, 4) STATS_CASE (2, 4) STATS_CASE (3, 4)
+                      STATS_CASE (4, 4) STATS_CASE (1, 3) STATS_CASE (2, 3)
+                      STATS_CASE (3, 3) STATS_CASE (4, 3)
 #endif
+                      STATS_CASE (1, 2) STATS_CASE (2, 2) STATS_CASE (3, 2)
+                      STATS_CASE (4, 2) STATS_CASE (1, 1) STATS_CASE (2, 1)
+                      STATS_CASE (3, 1) STATS_CASE (4, 1)
+#undef STATS_CASE
+                    default:
+                      abort ();
+                    }
+                }
+            }
         }
-      *VBGMM_STATS_RLNR (stats, k, d) += rlnr;
+      stats[k * fp] += rlnr;
     }
 
   if (r_out)
@@ -294,6 +445,12 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
         r_out[b * k + c] = r[c * BLOCK + b];
 }
 
-
+#undef PG
+#undef KE
+#undef KC
+#undef FV
 #undef vec
-#undef hsum
+#undef estep_tile
+#undef stats_tile
+#undef transpose
+#undef to_rows

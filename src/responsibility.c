@@ -38,6 +38,9 @@
 /* Points are processed in blocks held column by column, so that the
    inner loops run across points on SIMD lanes.  */
 #define BLOCK 128
+/* The statistics are taken from the features of this many points at a
+   time, few enough to stay in the first-level cache.  */
+#define SUB 16
 /* Blocks are gathered into this many chunks, each summed in order and
    the chunks summed in order: the result does not depend on which
    thread ran which chunk.  */
@@ -46,6 +49,9 @@
 #define PRAGMA(x) _Pragma (#x)
 #define SIMD PRAGMA (omp simd)
 #define SIMD_SUM(v) PRAGMA (omp simd reduction(+:v))
+/* F rounded up to whole vectors of the widest kernel: the statistics
+   of a block are summed in rows of this length, one per component.  */
+#define VBGMM_FPAD(f) (((f) + 7) / 8 * 8)
 
 
 int
@@ -62,7 +68,7 @@ vbgmm_threads (int threads)
 size_t
 vbgmm_stats_size (size_t k, size_t d)
 {
-  return k * (1 + d + d * (d + 1) / 2) + 1;
+  return k * (1 + VBGMM_FEATURES (d)) + 1;
 }
 
 vbgmm_estep *
@@ -73,13 +79,13 @@ vbgmm_estep_alloc (size_t k, size_t d)
     return NULL;
   es->k = k;
   es->d = d;
+  es->p = VBGMM_FEATURES (d);
   es->c = calloc (k, sizeof (double));
-  es->U = calloc (k * VBGMM_ROWS4 (d) * d, sizeof (double));
-  es->u0 = calloc (k * VBGMM_ROWS4 (d), sizeof (double));
+  es->wt = calloc (k * es->p, sizeof (double));
   es->e_ln_pi = calloc (k, sizeof (double));
   es->e_ln_det = calloc (k, sizeof (double));
   es->ln_det_W = calloc (k, sizeof (double));
-  if (!es->c || !es->U || !es->u0 || !es->e_ln_pi || !es->e_ln_det
+  if (!es->c || !es->wt || !es->e_ln_pi || !es->e_ln_det
       || !es->ln_det_W)
     {
       vbgmm_estep_free (es);
@@ -94,8 +100,7 @@ vbgmm_estep_free (vbgmm_estep *es)
   if (!es)
     return;
   free (es->c);
-  free (es->U);
-  free (es->u0);
+  free (es->wt);
   free (es->e_ln_pi);
   free (es->e_ln_det);
   free (es->ln_det_W);
@@ -133,24 +138,30 @@ vbgmm_estep_prepare (vbgmm_estep *es, const vbgmm_model *model,
           return vbgmm_fail (err, VBGMM_ENUM, "cannot evaluate E[ln |Lambda|]");
         }
 
-      /* nu (x - m)' W (x - m) = |U (x - m)|^2 with U = sqrt(nu) L'.  */
-      double s = sqrt (model->nu[c]);
-      double *U = es->U + c * VBGMM_ROWS4 (d) * d;
+      /* With y = x - shift, u = m - shift and A = nu W (its lower
+         triangle, as the factorisation read it):
+         -nu (x - m)' W (x - m) / 2
+           = -u'A u / 2 + (A u)' y - sum_i A_ii y_i^2 / 2 - sum_j<i A_ij y_i y_j,
+         linear in the features of y.  */
+      const double nu = model->nu[c], *Wc = model->W + c * d * d;
       const double *m = model->m + c * d;
+      double *wt = es->wt + c * es->p, *q = wt + d, uAu = 0;
       for (size_t i = 0; i < d; i++)
         {
-          double acc = 0;
+          double Au = 0;
           for (size_t j = 0; j < d; j++)
-            {
-              U[i * d + j] = j >= i ? s * gsl_matrix_get (L, j, i) : 0;
-              acc += U[i * d + j] * (m[j] - model->shift[j]);
-            }
-          es->u0[c * VBGMM_ROWS4 (d) + i] = acc;
+            Au += nu * (j <= i ? Wc[i * d + j] : Wc[j * d + i])
+                  * (m[j] - model->shift[j]);
+          wt[i] = Au;
+          uAu += (m[i] - model->shift[i]) * Au;
+          for (size_t j = 0; j <= i; j++)
+            *q++ = -nu * Wc[i * d + j] * (j == i ? 0.5 : 1.0);
         }
 
-      /* 10.46 without the quadratic form: it is what all points share.  */
+      /* 10.46 without the terms in y: it is what all points share.  */
       es->c[c] = es->e_ln_pi[c] + 0.5 * es->e_ln_det[c]
-                 - 0.5 * d * log (2 * M_PI) - 0.5 * d / model->beta[c];
+                 - 0.5 * d * log (2 * M_PI) - 0.5 * d / model->beta[c]
+                 - 0.5 * uAu;
     }
   gsl_matrix_free (L);
   return VBGMM_SUCCESS;
@@ -159,10 +170,14 @@ vbgmm_estep_prepare (vbgmm_estep *es, const vbgmm_model *model,
 /* One thread's scratch space for one block.  */
 typedef struct workspace
 {
-  double *y;   /* d4 * BLOCK: the points about the shift, by column */
+  double *y;   /* dw * BLOCK: the points about the shift, by rows; the
+                  rows past d are zero */
+  double *yp;  /* SUB * ys: SUB of them again, point by point, each
+                  followed by itself again */
+  double *pt;  /* SUB * fs: their features with phi_0 = 1, point by point */
+  size_t ys, fs; /* strides of yp and pt: room for a vector past the end */
   double *lr;  /* k * BLOCK: ln rho, then ln rho - max */
   double *r;   /* k * BLOCK: responsibilities */
-  double *ry;  /* d4 * BLOCK: r_nk y_n of one component */
   double *mx, *s; /* BLOCK each */
 } workspace;
 
@@ -176,16 +191,41 @@ workspace_free (workspace *w)
 static int
 workspace_alloc (workspace *w, size_t k, size_t d)
 {
-  size_t total = (2 * VBGMM_ROWS4 (d) + 2 * k + 2) * BLOCK;
+  const size_t dw = VBGMM_FPAD (d);
+  w->ys = 2 * dw + 8;
+  w->fs = VBGMM_FPAD (1 + VBGMM_FEATURES (d)) + 8;
+  const size_t total = (dw + 2 * k + 2) * BLOCK + SUB * (w->ys + w->fs);
+  /* Zeroed: the padding is read, though what it adds is not used.  */
   w->y = aligned_alloc (64, total * sizeof (double));
   if (!w->y)
     return -1;
-  w->lr = w->y + VBGMM_ROWS4 (d) * BLOCK;
+  memset (w->y, 0, total * sizeof (double));
+  w->lr = w->y + dw * BLOCK;
   w->r = w->lr + k * BLOCK;
-  w->ry = w->r + k * BLOCK;
-  w->mx = w->ry + VBGMM_ROWS4 (d) * BLOCK;
+  w->mx = w->r + k * BLOCK;
   w->s = w->mx + BLOCK;
+  w->yp = w->s + BLOCK;
+  w->pt = w->yp + SUB * w->ys;
   return 0;
+}
+
+/* The kernel sums the features of the points in its own order: the
+   products y_i y_j by wrapped diagonals (see kernel.h), then y, then 1.
+   MAP[f] is where feature f goes in a component's statistics (N, then
+   sum r y, then sum r y y' by rows).  */
+static void
+stats_order (size_t d, size_t *map)
+{
+  size_t f = 0;
+  for (size_t s = 0; 2 * s <= d; s++)
+    for (size_t j = 0; j < (2 * s == d ? d / 2 : d); j++)
+      {
+        size_t a = (j + s) % d, i = a > j ? a : j, jj = a > j ? j : a;
+        map[f++] = 1 + d + i * (i + 1) / 2 + jj;
+      }
+  for (size_t j = 0; j < d; j++)
+    map[f++] = 1 + j;
+  map[f] = 0;
 }
 
 /* Vectors are loaded and stored through memcpy: the columns are not
@@ -193,7 +233,9 @@ workspace_alloc (workspace *w, size_t k, size_t d)
 #define LOAD(v, p) memcpy (&(v), (p), sizeof (v))
 #define STORE(p, v) memcpy ((p), &(v), sizeof (v))
 #define ZERO ((vec) { 0 })
-#define SPLAT(x) (ZERO + (x))
+/* x - 0 is x for every x, -0 included, so this is a plain broadcast
+   (0 + x would cost an addition: it is +0 for x = -0).  */
+#define SPLAT(x) ((x) - ZERO)
 #define KERNEL_PASTE2(a, b) a##_##b
 #define KERNEL_PASTE(a, b) KERNEL_PASTE2 (a, b)
 /* ln of the smallest responsibility kept (about 1e-304): far enough
@@ -293,17 +335,24 @@ vbgmm_pass (const vbgmm_estep *es, const vbgmm_data *data, int threads,
 {
   const size_t k = es->k, d = es->d, n = data->n;
   const size_t len = vbgmm_stats_size (k, d);
+  /* Each chunk's sums have components VBGMM_FPAD (f) apart.  */
+  const size_t f = 1 + VBGMM_FEATURES (d), fp = VBGMM_FPAD (f);
+  const size_t clen = VBGMM_FPAD (k * fp + 1);
   const size_t nblocks = (n + BLOCK - 1) / BLOCK;
   int nt = vbgmm_threads (threads);
-  double *acc = calloc (CHUNKS * len, sizeof (double));
+  double *acc = aligned_alloc (64, CHUNKS * clen * sizeof (double));
+  size_t *map = malloc (f * sizeof (size_t));
   workspace *ws = workspaces_alloc (nt, k, d);
   kernel_fn *block_kernel = kernel_select ();
-  if (!acc || !ws)
+  if (!acc || !map || !ws)
     {
       free (acc);
+      free (map);
       workspaces_free (ws, nt);
       return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
     }
+  memset (acc, 0, CHUNKS * clen * sizeof (double));
+  stats_order (d, map);
 
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
   for (size_t ch = 0; ch < CHUNKS; ch++)
@@ -314,15 +363,21 @@ vbgmm_pass (const vbgmm_estep *es, const vbgmm_data *data, int threads,
         {
           size_t i0 = blk * BLOCK;
           size_t rows = n - i0 < BLOCK ? n - i0 : BLOCK;
-          block_kernel (es, data->x + i0 * d, rows, w, acc + ch * len, NULL);
+          block_kernel (es, data->x + i0 * d, rows, w, acc + ch * clen, NULL);
         }
     }
 
   memset (stats, 0, len * sizeof (double));
   for (size_t ch = 0; ch < CHUNKS; ch++)
-    for (size_t i = 0; i < len; i++)
-      stats[i] += acc[ch * len + i];
+    {
+      const double *a = acc + ch * clen;
+      for (size_t c = 0; c < k; c++)
+        for (size_t i = 0; i < f; i++)
+          stats[c * f + map[i]] += a[c * fp + i];
+      stats[k * f] += a[k * fp];
+    }
   free (acc);
+  free (map);
   workspaces_free (ws, nt);
   return VBGMM_SUCCESS;
 }

@@ -22,18 +22,19 @@
 
 #include "vbgmm.h"
 
-/* D rounded up to a multiple of 4: the kernel takes rows in fours.  */
-#define VBGMM_ROWS4(d) (((d) + 3) / 4 * 4)
+/* The features of a point y: y_1 ... y_d, then the products y_i y_j,
+   j <= i, by rows; ln rho_nk is linear in them and the statistics are
+   their sums weighted by r_nk (with phi_0 = 1 in front).  */
+#define VBGMM_FEATURES(d) ((d) + (d) * ((d) + 1) / 2)
 
 /* What the E-step needs of q(theta), computed once per iteration.  */
 typedef struct vbgmm_estep
 {
   size_t k, d;
   const double *shift; /* d: the centre the points are taken about */
+  size_t p;            /* VBGMM_FEATURES (d) */
   double *c;           /* k: the part of ln rho_nk that is the same for all n */
-  double *U;           /* k * d4 * d: sqrt(nu_k) L_k' with W_k = L_k L_k',
-                          rows past d zero */
-  double *u0;          /* k * d4: U_k (m_k - shift) */
+  double *wt;          /* k * p: ln rho_nk = c_k + wt_k . phi(x_n - shift) */
   double *e_ln_pi;     /* k: E[ln pi_k] (10.66) */
   double *e_ln_det;    /* k: E[ln |Lambda_k|] (10.65) */
   double *ln_det_W;    /* k: ln |W_k| */
@@ -46,15 +47,15 @@ int vbgmm_estep_prepare (vbgmm_estep *es, const vbgmm_model *model,
                          vbgmm_error *err);
 
 /* The sufficient statistics of one pass, packed into one array so that
-   many processes can sum them in one call:
-   sum_n r_nk (k), sum_n r_nk y_n (k * d), sum_n r_nk y_n y_n' (k * d(d+1)/2,
-   lower triangle by rows), sum_nk r_nk ln r_nk (1); y_n = x_n - shift.  */
+   many processes can sum them in one call: for each component k,
+   sum_n r_nk, sum_n r_nk y_n (d), sum_n r_nk y_n y_n' (d(d+1)/2, lower
+   triangle by rows); then sum_nk r_nk ln r_nk; y_n = x_n - shift.  */
 size_t vbgmm_stats_size (size_t k, size_t d);
-#define VBGMM_STATS_N(s, k, d) (s)
-#define VBGMM_STATS_SY(s, k, d) ((s) + (k))
-#define VBGMM_STATS_SYY(s, k, d) ((s) + (k) + (k) * (d))
-#define VBGMM_STATS_RLNR(s, k, d) \
-  ((s) + (k) + (k) * (d) + (k) * (d) * ((d) + 1) / 2)
+#define VBGMM_STATS_COMP(s, c, d) ((s) + (c) * (1 + VBGMM_FEATURES (d)))
+#define VBGMM_STATS_N(s, c, d) (VBGMM_STATS_COMP (s, c, d)[0])
+#define VBGMM_STATS_SY(s, c, d) (VBGMM_STATS_COMP (s, c, d) + 1)
+#define VBGMM_STATS_SYY(s, c, d) (VBGMM_STATS_COMP (s, c, d) + 1 + (d))
+#define VBGMM_STATS_RLNR(s, k, d) (VBGMM_STATS_COMP (s, k, d))
 
 /* One pass over the rows of DATA: the E-step (10.46, 10.49) and the
    statistics (10.51-10.53) together, into STATS.  The sum is the same
