@@ -63,7 +63,7 @@ typedef double vec __attribute__ ((vector_size (W * sizeof (double))));
 KERNEL_TARGET static inline __attribute__ ((always_inline)) void
 estep_tile (const double *restrict y, size_t d, size_t p,
             const double *restrict wt, const double *restrict c0, size_t ke,
-            double *restrict lr)
+            double *restrict lr, const char *pf, size_t pn)
 {
   vec a[KE][PG];
 #pragma GCC unroll 8
@@ -72,8 +72,10 @@ estep_tile (const double *restrict y, size_t d, size_t p,
     for (size_t g = 0; g < PG; g++)
       a[u][g] = SPLAT (u < ke ? c0[u] : 0.0);
   const double *restrict wq = wt + d;
-  for (size_t i = 0; i < d; i++)
+  for (size_t i = 0; i < d; i++, pf += 64 * pn)
     {
+      for (size_t q = 0; q < pn; q++)
+        __builtin_prefetch (pf + 64 * q, 0, 2);
       vec yi[PG];
 #pragma GCC unroll 8
       for (size_t g = 0; g < PG; g++)
@@ -263,32 +265,30 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
     for (size_t j = 0; j < d; j++)
       memset (y + j * BLOCK + B, 0, (Bp - B) * sizeof (double));
   /* ln rho_nk (10.46), KE components at a time.  Meanwhile the next
-     block is fetched, a part with each tile: all at once, the fetches
-     would wait for each other (fetching past the end of the data is
-     harmless).  */
+     block is fetched, PN lines of 64 bytes with each row of y in each
+     tile: all at once, the fetches would wait for each other (fetching
+     past the end of the data is harmless).  */
   const size_t tiles = (k + KE - 1) / KE * (Bp / (PG * W));
-  const char *next = (const char *) (x + B * d);
-  const size_t bytes = B * d * sizeof (double);
-  size_t tile = 0;
+  const size_t lines = (B * d * sizeof (double) + 63) / 64;
+  const size_t pn = (lines + tiles * d - 1) / (tiles * d);
+  const char *pf = (const char *) (x + B * d);
   for (size_t c = 0; c < k; c += KE)
     {
       const size_t ke = k - c < KE ? k - c : KE;
       const double *wt = es->wt + c * p, *c0 = es->c + c;
       double *lrc = lr + c * BLOCK;
-      for (size_t b = 0; b < Bp; b += PG * W, tile++)
-        {
-          for (size_t o = tile * bytes / tiles / 64 * 64;
-               o < (tile + 1) * bytes / tiles; o += 64)
-            __builtin_prefetch (next + o, 0, 2);
-          switch (ke)
+      for (size_t b = 0; b < Bp; b += PG * W, pf += 64 * pn * d)
+        switch (ke)
           {
-          case 1: estep_tile (y + b, d, p, wt, c0, 1, lrc + b); break;
-          case 2: estep_tile (y + b, d, p, wt, c0, 2, lrc + b); break;
-          case 3: estep_tile (y + b, d, p, wt, c0, 3, lrc + b); break;
-          case 4: estep_tile (y + b, d, p, wt, c0, 4, lrc + b); break;
-          default: estep_tile (y + b, d, p, wt, c0, 5, lrc + b); break;
+#define ESTEP_CASE(KEV)                                                 \
+          case KEV:                                                     \
+            estep_tile (y + b, d, p, wt, c0, KEV, lrc + b, pf, pn);     \
+            break;
+          ESTEP_CASE (1) ESTEP_CASE (2) ESTEP_CASE (3) ESTEP_CASE (4)
+#undef ESTEP_CASE
+          default:
+            estep_tile (y + b, d, p, wt, c0, 5, lrc + b, pf, pn);
           }
-        }
     }
 
   /* r_nk = exp(ln rho_nk - logsumexp_j ln rho_nj) (10.49), shifted by
