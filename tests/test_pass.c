@@ -1,0 +1,264 @@
+/* test_pass.c -- one pass over the data against the formulas, point by point
+
+   Copyright (C) 2026 The vbgmm developers
+
+   This program is free software: you can redistribute it and/or modify
+   it under the terms of the GNU General Public License as published by
+   the Free Software Foundation, either version 3 of the License, or
+   (at your option) any later version.
+
+   This program is distributed in the hope that it will be useful,
+   but WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+   GNU General Public License for more details.
+
+   You should have received a copy of the GNU General Public License
+   along with this program.  If not, see <https://www.gnu.org/licenses/>.  */
+
+/* The kernel computes ln rho (10.46) and the statistics (10.51-10.53)
+   as products with the features of the points, in an order of its own,
+   in tiles, for three widths of vectors.  Here the same numbers come
+   from the textbook formulas, one point and one component at a time,
+   for every D from 1 to 17 (whole vectors, parts of vectors, more than
+   two) and several K, with each kernel.  */
+
+#include <config.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_linalg.h>
+#include <gsl/gsl_math.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_sf_psi.h>
+#include <gsl/gsl_test.h>
+
+#include "responsibility.h"
+#include "vbgmm.h"
+
+/* 300 rows: two whole blocks of the kernel and part of a third.  */
+#define ROWS 300
+
+/* A model with parameters drawn from RNG.  */
+static vbgmm_model *
+random_model (gsl_rng *rng, const vbgmm_data *data, size_t k)
+{
+  const size_t d = data->d;
+  vbgmm_model *m = vbgmm_model_alloc (k, d, 1);
+  for (size_t i = 0; i < d; i++)
+    {
+      double s = 0;
+      for (size_t n = 0; n < data->n; n++)
+        s += data->x[n * d + i];
+      m->shift[i] = s / data->n;
+    }
+  for (size_t c = 0; c < k; c++)
+    {
+      m->alpha[c] = 1 + 9 * gsl_rng_uniform (rng);
+      m->beta[c] = 1 + 4 * gsl_rng_uniform (rng);
+      m->nu[c] = d + 1 + 5 * gsl_rng_uniform (rng);
+      for (size_t i = 0; i < d; i++)
+        m->m[c * d + i] = m->shift[i] + 2 * gsl_rng_uniform (rng) - 1;
+      /* W = (A A' + d I) / (d nu): E[Lambda] = nu W near the identity.  */
+      double *A = malloc (d * d * sizeof (double));
+      for (size_t i = 0; i < d * d; i++)
+        A[i] = gsl_rng_uniform (rng) - 0.5;
+      for (size_t i = 0; i < d; i++)
+        for (size_t j = 0; j < d; j++)
+          {
+            double s = i == j ? d : 0;
+            for (size_t l = 0; l < d; l++)
+              s += A[i * d + l] * A[j * d + l];
+            m->W[c * d * d + i * d + j] = s / (d * m->nu[c]);
+          }
+      free (A);
+    }
+  return m;
+}
+
+/* ln rho_nk by 10.46, 10.64-10.66 with (x - m)' W (x - m) summed in full,
+   ln |W| from GSL's Cholesky factor.  */
+static void
+ln_rho (const vbgmm_model *m, const double *x, double *lr)
+{
+  const size_t k = m->k, d = m->d;
+  double asum = 0;
+  for (size_t c = 0; c < k; c++)
+    asum += m->alpha[c];
+  gsl_matrix *L = gsl_matrix_alloc (d, d);
+  for (size_t c = 0; c < k; c++)
+    {
+      const double *W = m->W + c * d * d, *mu = m->m + c * d;
+      memcpy (L->data, W, d * d * sizeof (double));
+      gsl_linalg_cholesky_decomp1 (L);
+      double ln_det = 0, e_ln_det = d * M_LN2, q = 0;
+      for (size_t i = 0; i < d; i++)
+        {
+          ln_det += 2 * log (gsl_matrix_get (L, i, i));
+          e_ln_det += gsl_sf_psi ((m->nu[c] - i) / 2);
+          for (size_t j = 0; j < d; j++)
+            q += (x[i] - mu[i]) * W[i * d + j] * (x[j] - mu[j]);
+        }
+      e_ln_det += ln_det;
+      lr[c] = gsl_sf_psi (m->alpha[c]) - gsl_sf_psi (asum)
+              + 0.5 * e_ln_det - 0.5 * d * log (2 * M_PI)
+              - 0.5 * d / m->beta[c] - 0.5 * m->nu[c] * q;
+    }
+  gsl_matrix_free (L);
+}
+
+/* r_nk (10.49) from ln rho_nk, as a reader would write it.  */
+static void
+softmax (const double *lr, size_t k, double *r)
+{
+  double mx = lr[0], s = 0;
+  for (size_t c = 1; c < k; c++)
+    mx = GSL_MAX (mx, lr[c]);
+  for (size_t c = 0; c < k; c++)
+    s += exp (lr[c] - mx);
+  for (size_t c = 0; c < k; c++)
+    r[c] = exp (lr[c] - mx) / s;
+}
+
+/* The statistics by the formulas, with beside each the sum of the
+   magnitudes of its terms, the scale its rounding is measured on.  */
+static void
+naive_pass (const vbgmm_model *m, const vbgmm_data *data, double *st,
+            double *mag)
+{
+  const size_t k = m->k, d = m->d, len = vbgmm_stats_size (k, d);
+  double *lr = malloc (k * sizeof (double)), *r = malloc (k * sizeof (double));
+  double *y = malloc (d * sizeof (double));
+  memset (st, 0, len * sizeof (double));
+  memset (mag, 0, len * sizeof (double));
+  for (size_t n = 0; n < data->n; n++)
+    {
+      const double *x = data->x + n * d;
+      ln_rho (m, x, lr);
+      softmax (lr, k, r);
+      for (size_t i = 0; i < d; i++)
+        y[i] = x[i] - m->shift[i];
+      for (size_t c = 0; c < k; c++)
+        {
+          double *N = &VBGMM_STATS_N (st, c, d), *sy = VBGMM_STATS_SY (st, c, d);
+          double *syy = VBGMM_STATS_SYY (st, c, d);
+          double *aN = &VBGMM_STATS_N (mag, c, d), *asy = VBGMM_STATS_SY (mag, c, d);
+          double *asyy = VBGMM_STATS_SYY (mag, c, d);
+          *N += r[c];
+          *aN += r[c];
+          for (size_t i = 0; i < d; i++)
+            {
+              sy[i] += r[c] * y[i];
+              asy[i] += fabs (r[c] * y[i]);
+              for (size_t j = 0; j <= i; j++)
+                {
+                  syy[i * (i + 1) / 2 + j] += r[c] * y[i] * y[j];
+                  asyy[i * (i + 1) / 2 + j] += fabs (r[c] * y[i] * y[j]);
+                }
+            }
+          double t = r[c] > 0 ? r[c] * log (r[c]) : 0;
+          *VBGMM_STATS_RLNR (st, k, d) += t;
+          *VBGMM_STATS_RLNR (mag, k, d) += fabs (t);
+        }
+    }
+  free (lr);
+  free (r);
+  free (y);
+}
+
+struct collect
+{
+  double *r;
+  size_t at;
+};
+
+static int
+collect (const double *r, size_t rows, size_t k, void *arg)
+{
+  struct collect *c = arg;
+  memcpy (c->r + c->at, r, rows * k * sizeof (double));
+  c->at += rows * k;
+  return 0;
+}
+
+static void
+test_one (gsl_rng *rng, const char *kernel, size_t d, size_t k)
+{
+  vbgmm_data *data = vbgmm_data_alloc (ROWS, d);
+  for (size_t i = 0; i < ROWS * d; i++)
+    data->x[i] = 100 + 3 * gsl_rng_uniform (rng);
+  vbgmm_model *m = random_model (rng, data, k);
+  vbgmm_estep *es = vbgmm_estep_alloc (k, d);
+  vbgmm_error err;
+  const size_t len = vbgmm_stats_size (k, d);
+  double *st = malloc (len * sizeof (double));
+  double *ref = malloc (len * sizeof (double));
+  double *mag = malloc (len * sizeof (double));
+
+  int bad = vbgmm_estep_prepare (es, m, &err)
+            || vbgmm_pass (es, data, 1, st, &err);
+  gsl_test (bad, "%s D = %zu K = %zu: the pass runs", kernel, d, k);
+  naive_pass (m, data, ref, mag);
+  double worst = 0;
+  size_t at = 0;
+  for (size_t i = 0; !bad && i < len; i++)
+    {
+      /* With K = 1, sum r ln r is 0, and so are its terms.  */
+      double e = fabs (st[i] - ref[i]) / (mag[i] > 0 ? mag[i] : 1);
+      if (!(e <= worst))
+        {
+          worst = e;
+          at = i;
+        }
+    }
+  gsl_test (bad || !(worst < 1e-13),
+            "%s D = %zu K = %zu: statistics as by the formulas "
+            "(worst %.2g of the scale, at %zu of %zu)",
+            kernel, d, k, worst, at, len);
+
+  /* The responsibilities themselves, as z.csv gets them.  */
+  struct collect c = { malloc (ROWS * k * sizeof (double)), 0 };
+  bad = vbgmm_responsibilities (m, data, 1, collect, &c, &err);
+  double *lr = malloc (k * sizeof (double)), rworst = 0;
+  double *r = malloc (k * sizeof (double));
+  for (size_t n = 0; !bad && n < ROWS; n++)
+    {
+      ln_rho (m, data->x + n * d, lr);
+      softmax (lr, k, r);
+      for (size_t j = 0; j < k; j++)
+        rworst = GSL_MAX (rworst, fabs (c.r[n * k + j] - r[j]));
+    }
+  gsl_test (bad || c.at != ROWS * k || !(rworst < 1e-12),
+            "%s D = %zu K = %zu: responsibilities as by the formulas "
+            "(worst %.2g)", kernel, d, k, rworst);
+
+  free (lr);
+  free (r);
+  free (c.r);
+  free (st);
+  free (ref);
+  free (mag);
+  vbgmm_estep_free (es);
+  vbgmm_model_free (m);
+  vbgmm_data_free (data);
+}
+
+int
+main (void)
+{
+  static const char *kernels[] = { "generic", "avx2", "avx512" };
+  static const size_t ks[] = { 1, 4, 7 };
+  gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
+  for (size_t i = 0; i < 3; i++)
+    {
+      /* A kernel the processor does not run falls back to a narrower
+         one: the test still holds.  */
+      setenv ("VBGMM_KERNEL", kernels[i], 1);
+      for (size_t d = 1; d <= 17; d++)
+        for (size_t j = 0; j < 3; j++)
+          test_one (rng, kernels[i], d, ks[j]);
+    }
+  gsl_rng_free (rng);
+  exit (gsl_test_summary ());
+}
