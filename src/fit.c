@@ -25,8 +25,9 @@
 #include <gsl/gsl_matrix.h>
 
 #include "dirichlet.h"
-#include "responsibility.h"
+#include "comm.h"
 #include "error.h"
+#include "responsibility.h"
 #include "vbgmm.h"
 #include "wishart.h"
 
@@ -64,7 +65,8 @@ fit_work_alloc (fit_work *w, const vbgmm_prior *prior, size_t k,
   w->es = vbgmm_estep_alloc (k, d);
   w->suff = calloc (k, sizeof *w->suff);
   w->suff_mem = calloc (k * (d * d + d), sizeof (double));
-  w->stats = calloc (vbgmm_stats_size (k, d), sizeof (double));
+  /* One more: on many processes, how many failed in the pass.  */
+  w->stats = calloc (vbgmm_stats_size (k, d) + 1, sizeof (double));
   w->A = gsl_matrix_alloc (d, d);
   if (!w->es || !w->suff || !w->suff_mem || !w->stats || !w->A)
     return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
@@ -169,11 +171,10 @@ vbgmm_fit (const vbgmm_data *data, const vbgmm_prior *prior,
   double *means = malloc (k * d * sizeof (double));
   fit_work w;
   memset (&w, 0, sizeof w);
-  if (!model || !means)
-    {
-      vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
-      goto error;
-    }
+  if (vbgmm_comm_agree (comm, model && means ? 0
+                              : vbgmm_fail (err, VBGMM_ENOMEM, "out of memory"),
+                        err))
+    goto error;
 
   /* Second moments are taken about the data mean, so that points far
      from the origin lose no precision.  */
@@ -181,7 +182,7 @@ vbgmm_fit (const vbgmm_data *data, const vbgmm_prior *prior,
     goto error;
 
   if (vbgmm_init_means (data, opt, means, err)
-      || fit_work_alloc (&w, prior, k, err))
+      || vbgmm_comm_agree (comm, fit_work_alloc (&w, prior, k, err), err))
     goto error;
   start_state (model, prior, means, data->n_total);
   if (vbgmm_estep_prepare (w.es, model, err))
@@ -191,13 +192,19 @@ vbgmm_fit (const vbgmm_data *data, const vbgmm_prior *prior,
   for (size_t t = 1; t <= opt->max_iter; t++)
     {
       double L;
-      if (vbgmm_pass (w.es, data, opt->threads, w.stats, err))
+      /* Whether any process failed in the pass travels with the
+         statistics (as vbgmm_comm_agree would, without a sum more).  */
+      int failed = vbgmm_pass (w.es, data, opt->threads, w.stats, err);
+      w.stats[len] = failed != 0;
+      if (vbgmm_comm_sum (comm, w.stats, len + 1, err))
         goto error;
-      if (comm && comm->sum && comm->sum (w.stats, len, comm->arg))
+      if (!failed && w.stats[len] > 0)
         {
-          vbgmm_fail (err, VBGMM_EIO, "communication failed");
+          vbgmm_fail (err, VBGMM_EREMOTE, "another process failed");
           goto error;
         }
+      if (failed)
+        goto error;
       if (m_step (model, prior, &w, err)
           || vbgmm_estep_prepare (w.es, model, err))
         goto error;

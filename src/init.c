@@ -23,38 +23,38 @@
 
 #include <gsl/gsl_rng.h>
 
+#include "comm.h"
 #include "error.h"
 #include "vbgmm.h"
-
-static int
-comm_sum (const vbgmm_comm *comm, double *buf, size_t n)
-{
-  return comm && comm->sum ? comm->sum (buf, n, comm->arg) : 0;
-}
 
 /* Row G of the data over all processes into OUT: its owner contributes
    the row and every other process zeros, and adding zeros is exact.  */
 static int
 fetch_row (const vbgmm_data *data, const vbgmm_comm *comm, size_t g,
-           double *out)
+           double *out, vbgmm_error *err)
 {
   size_t d = data->d;
   if (g >= data->first_row && g < data->first_row + data->n)
     memcpy (out, data->x + (g - data->first_row) * d, d * sizeof (double));
   else
     memset (out, 0, d * sizeof (double));
-  return comm_sum (comm, out, d);
+  return vbgmm_comm_sum (comm, out, d, err);
 }
 
 /* K distinct rows, uniformly (Floyd's sampling: no array of N).  */
 static int
 init_random (const vbgmm_data *data, const vbgmm_options *opt, gsl_rng *rng,
-             double *means)
+             double *means, vbgmm_error *err)
 {
   size_t k = opt->k, n = data->n_total;
   size_t *pick = malloc (k * sizeof *pick);
-  if (!pick)
-    return -1;
+  if (vbgmm_comm_agree (opt->comm, pick ? 0 : vbgmm_fail (err, VBGMM_ENOMEM,
+                                                         "out of memory"),
+                        err))
+    {
+      free (pick);
+      return err->status;
+    }
   size_t m = 0;
   for (size_t j = n - k; j < n; j++)
     {
@@ -66,7 +66,7 @@ init_random (const vbgmm_data *data, const vbgmm_options *opt, gsl_rng *rng,
     }
   int status = 0;
   for (size_t i = 0; i < k && !status; i++)
-    status = fetch_row (data, opt->comm, pick[i], means + i * data->d);
+    status = fetch_row (data, opt->comm, pick[i], means + i * data->d, err);
   free (pick);
   return status;
 }
@@ -77,14 +77,19 @@ init_random (const vbgmm_data *data, const vbgmm_options *opt, gsl_rng *rng,
    same: the cumulative sum runs over the processes in rank order.  */
 static int
 init_kmeanspp (const vbgmm_data *data, const vbgmm_options *opt, gsl_rng *rng,
-               double *means)
+               double *means, vbgmm_error *err)
 {
   size_t k = opt->k, d = data->d, n = data->n;
   double *dist = malloc ((n ? n : 1) * sizeof (double));
-  if (!dist)
-    return -1;
-  int status = fetch_row (data, opt->comm, gsl_rng_uniform_int (rng, data->n_total),
-                          means);
+  if (vbgmm_comm_agree (opt->comm, dist ? 0 : vbgmm_fail (err, VBGMM_ENOMEM,
+                                                         "out of memory"),
+                        err))
+    {
+      free (dist);
+      return err->status;
+    }
+  int status = fetch_row (data, opt->comm,
+                          gsl_rng_uniform_int (rng, data->n_total), means, err);
   for (size_t r = 0; r < n; r++)
     dist[r] = INFINITY;
 
@@ -107,11 +112,11 @@ init_kmeanspp (const vbgmm_data *data, const vbgmm_options *opt, gsl_rng *rng,
       double before = total, all = total;
       if (opt->comm && opt->comm->exscan
           && opt->comm->exscan (&before, 1, opt->comm->arg))
-        status = -1;
+        status = vbgmm_fail (err, VBGMM_EIO, "communication failed");
       else if (!opt->comm || !opt->comm->exscan)
         before = 0;
       if (!status)
-        status = comm_sum (opt->comm, &all, 1);
+        status = vbgmm_comm_sum (opt->comm, &all, 1, err);
       if (status)
         break;
 
@@ -134,14 +139,14 @@ init_kmeanspp (const vbgmm_data *data, const vbgmm_options *opt, gsl_rng *rng,
                     break;
                   }
               }
-          if ((status = comm_sum (opt->comm, &found, 1)))
+          if ((status = vbgmm_comm_sum (opt->comm, &found, 1, err)))
             break;
           g = found > 0 ? (size_t) found - 1 : data->n_total - 1;
         }
       else
         /* Every point sits on a mean already: any will do.  */
         g = gsl_rng_uniform_int (rng, data->n_total);
-      status = fetch_row (data, opt->comm, g, means + c * d);
+      status = fetch_row (data, opt->comm, g, means + c * d, err);
     }
   free (dist);
   return status;
@@ -159,14 +164,16 @@ vbgmm_init_means (const vbgmm_data *data, const vbgmm_options *opt,
   if (data->n_total < opt->k)
     return vbgmm_fail (err, VBGMM_EDATA, "fewer points than components");
   gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
-  if (!rng)
-    return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
-  gsl_rng_set (rng, opt->seed);
-  int status = opt->init == VBGMM_INIT_RANDOM
-               ? init_random (data, opt, rng, means)
-               : init_kmeanspp (data, opt, rng, means);
+  int status = vbgmm_comm_agree (opt->comm, rng ? 0 : vbgmm_fail (err, VBGMM_ENOMEM,
+                                                                 "out of memory"),
+                                 err);
+  if (!status)
+    {
+      gsl_rng_set (rng, opt->seed);
+      status = opt->init == VBGMM_INIT_RANDOM
+               ? init_random (data, opt, rng, means, err)
+               : init_kmeanspp (data, opt, rng, means, err);
+    }
   gsl_rng_free (rng);
-  if (status)
-    return vbgmm_fail (err, VBGMM_ENOMEM, "cannot choose the initial means");
-  return VBGMM_SUCCESS;
+  return status;
 }

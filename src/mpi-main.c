@@ -82,6 +82,7 @@ comm_exscan (double *buf, size_t n, void *arg)
 typedef struct local_error
 {
   int status;              /* exit status, 0 when all is well */
+  int remote;              /* only another rank's failure was seen */
   char message[640];       /* without the program name */
 } local_error;
 
@@ -118,12 +119,15 @@ set_data_error (local_error *e, const char *name, const vbgmm_error *err,
 static void
 agree (const local_error *e)
 {
-  int mine = e->status ? rank : nranks, first;
+  /* A rank's own failure before one that only saw another fail.  */
+  int mine = !e->status ? 2 * nranks : e->remote ? nranks + rank : rank;
+  int first;
   MPI_Allreduce (&mine, &first, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
-  if (first == nranks)
+  if (first == 2 * nranks)
     return;
   local_error winner = *e;
-  MPI_Bcast (&winner, sizeof winner, MPI_BYTE, first, MPI_COMM_WORLD);
+  MPI_Bcast (&winner, sizeof winner, MPI_BYTE, first % nranks,
+             MPI_COMM_WORLD);
   if (rank == 0)
     cli_error ("%s", winner.message);
   exit (winner.status);
@@ -387,7 +391,7 @@ share_names (char ***names, size_t d, int header)
 static vbgmm_data *
 read_share (const char *name, const cli_params *p)
 {
-  local_error e = { 0, "" };
+  local_error e = { 0, 0, "" };
   file_head h = { 0, 0, 0, 0 };
   char **names = NULL;
   struct stat st;
@@ -682,12 +686,15 @@ main (int argc, char **argv)
       p.opt.progress = setup_progress;
       p.opt.progress_arg = &p;
     }
-  local_error e = { 0, "" };
+  local_error e = { 0, 0, "" };
   vbgmm_error err = { 0 };
   vbgmm_model *model = vbgmm_fit (data, prior, &p.opt, &err);
   if (!model)
-    set_error (&e, err.status == VBGMM_EINVAL ? EXIT_USAGE : EXIT_DATA,
-               "%s: %s", name, err.message);
+    {
+      set_error (&e, err.status == VBGMM_EINVAL ? EXIT_USAGE : EXIT_DATA,
+                 "%s: %s", name, err.message);
+      e.remote = err.status == VBGMM_EREMOTE;
+    }
   agree (&e);
   if (rank == 0)
     setup_fit_warnings (&p, model);

@@ -24,6 +24,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_linalg.h>
 
+#include "comm.h"
 #include "error.h"
 #include "vbgmm.h"
 
@@ -94,18 +95,24 @@ vbgmm_data_moments (const vbgmm_data *data, const vbgmm_comm *comm,
 {
   size_t n = data->n, d = data->d;
   double *buf = calloc (d * d + d, sizeof (double));
-  if (!buf)
-    return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
+  int status = vbgmm_comm_agree (comm, buf ? 0 : vbgmm_fail (err, VBGMM_ENOMEM,
+                                                             "out of memory"),
+                                 err);
+  if (status)
+    {
+      free (buf);
+      return status;
+    }
 
   /* Two passes: the mean first, then the scatter about it, so that data
      far from the origin lose no precision.  */
   for (size_t r = 0; r < n; r++)
     for (size_t i = 0; i < d; i++)
       buf[i] += data->x[r * d + i];
-  if (comm && comm->sum && comm->sum (buf, d, comm->arg))
+  if ((status = vbgmm_comm_sum (comm, buf, d, err)))
     {
       free (buf);
-      return vbgmm_fail (err, VBGMM_EIO, "communication failed");
+      return status;
     }
   for (size_t i = 0; i < d; i++)
     mean[i] = buf[i] / data->n_total;
@@ -126,10 +133,10 @@ vbgmm_data_moments (const vbgmm_data *data, const vbgmm_comm *comm,
         for (size_t j = 0; j <= i; j++)
           S[i * d + j] += y[i] * y[j];
     }
-  if (comm && comm->sum && comm->sum (S, d * d, comm->arg))
+  if ((status = vbgmm_comm_sum (comm, S, d * d, err)))
     {
       free (buf);
-      return vbgmm_fail (err, VBGMM_EIO, "communication failed");
+      return status;
     }
   double denom = data->n_total > 1 ? data->n_total - 1.0 : 1.0;
   for (size_t i = 0; i < d; i++)

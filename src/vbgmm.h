@@ -34,7 +34,8 @@ enum
   VBGMM_EIO = 2,     /* read or write failure */
   VBGMM_EINVAL = 3,  /* a parameter out of range */
   VBGMM_ENOMEM = 4,  /* out of memory */
-  VBGMM_ENUM = 5     /* numerical failure (matrix not positive definite) */
+  VBGMM_ENUM = 5,    /* numerical failure (matrix not positive definite) */
+  VBGMM_EREMOTE = 6  /* another process of the fit failed (see vbgmm_comm) */
 };
 
 typedef struct vbgmm_error
@@ -45,7 +46,10 @@ typedef struct vbgmm_error
 } vbgmm_error;
 
 /* Communication hooks: the fit runs unchanged on one process or on
-   many (each holding some rows).  On one process leave them NULL.  */
+   many (each holding some rows).  On one process leave them NULL.  A
+   process that fails where the others do not (out of memory) tells
+   them at the next sum, and they return VBGMM_EREMOTE: none is left
+   waiting.  */
 typedef struct vbgmm_comm
 {
   /* Sum BUF[0..N-1] over all processes, in place.  */
