@@ -48,12 +48,12 @@ typedef double vec __attribute__ ((vector_size (W * sizeof (double))));
 #if W >= 8
 # define PG 4
 # define KE 5
-# define KC 4
+# define KC 5
 # define FV 4
 #else
 # define PG 2
 # define KE 5
-# define KC 4
+# define KC 5
 # define FV 2
 #endif
 
@@ -421,14 +421,15 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
                     case KCV * 8 + FVV:                                 \
                       stats_tile (pt + f, fs, rc, sn, KCV, FVV, o, fp); \
                       break;
+#define STATS_CASES(FVV)                                                \
+                    STATS_CASE (1, FVV) STATS_CASE (2, FVV)             \
+                    STATS_CASE (3, FVV) STATS_CASE (4, FVV)             \
+                    STATS_CASE (5, FVV)
 #if FV >= 4
-                      STATS_CASE (1, 4) STATS_CASE (2, 4) STATS_CASE (3, 4)
-                      STATS_CASE (4, 4) STATS_CASE (1, 3) STATS_CASE (2, 3)
-                      STATS_CASE (3, 3) STATS_CASE (4, 3)
+                      STATS_CASES (4) STATS_CASES (3)
 #endif
-                      STATS_CASE (1, 2) STATS_CASE (2, 2) STATS_CASE (3, 2)
-                      STATS_CASE (4, 2) STATS_CASE (1, 1) STATS_CASE (2, 1)
-                      STATS_CASE (3, 1) STATS_CASE (4, 1)
+                      STATS_CASES (2) STATS_CASES (1)
+#undef STATS_CASES
 #undef STATS_CASE
                     default:
                       abort ();
