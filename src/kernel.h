@@ -381,32 +381,32 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
              for s = d/2, the rest of which is diagonal s again), then
              y, then 1.  Each segment is written in whole vectors, the
              overhang overwritten by the next; with d a multiple of W
-             every vector is aligned.  */
-          for (size_t b = 0; b < sn; b++)
+             every vector is aligned.  A vector at a time for all the
+             points, so that the loops are long.  */
+          size_t off = 0;
+          for (size_t sd = 0; 2 * sd <= d; sd++)
             {
-              double *restrict o = pt + b * fs;
-              const double *restrict yb = yp + b * ys;
-              for (size_t sd = 0; 2 * sd <= d; sd++)
-                {
-                  const size_t len = 2 * sd == d ? d / 2 : d;
-                  for (size_t j0 = 0; j0 < len; j0 += W)
-                    {
-                      vec u, v;
-                      LOAD (u, yb + sd + j0);
-                      LOAD (v, yb + j0);
-                      v *= u;
-                      STORE (o + j0, v);
-                    }
-                  o += len;
-                }
-              for (size_t j0 = 0; j0 < d; j0 += W)
-                {
-                  vec v;
-                  LOAD (v, yb + j0);
-                  STORE (o + j0, v);
-                }
-              o[d] = 1;
+              const size_t len = 2 * sd == d ? d / 2 : d;
+              for (size_t j0 = 0; j0 < len; j0 += W)
+                for (size_t b = 0; b < sn; b++)
+                  {
+                    vec u, v;
+                    LOAD (u, yp + b * ys + sd + j0);
+                    LOAD (v, yp + b * ys + j0);
+                    v *= u;
+                    STORE (pt + b * fs + off + j0, v);
+                  }
+              off += len;
             }
+          for (size_t j0 = 0; j0 < d; j0 += W)
+            for (size_t b = 0; b < sn; b++)
+              {
+                vec v;
+                LOAD (v, yp + b * ys + j0);
+                STORE (pt + b * fs + off + j0, v);
+              }
+          for (size_t b = 0; b < sn; b++)
+            pt[b * fs + off + d] = 1;
           for (size_t c = 0; c < k; c += KC)
             {
               const size_t kc = k - c < KC ? k - c : KC;
