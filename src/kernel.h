@@ -63,7 +63,7 @@ typedef double vec __attribute__ ((vector_size (W * sizeof (double))));
 KERNEL_TARGET static inline __attribute__ ((always_inline)) void
 estep_tile (const double *restrict y, size_t d, size_t p,
             const double *restrict wt, const double *restrict c0, size_t ke,
-            double *restrict lr, const char *pf, size_t pn)
+            double *restrict lr, uintptr_t pf, size_t pn)
 {
   vec a[KE][PG];
 #pragma GCC unroll 8
@@ -75,7 +75,7 @@ estep_tile (const double *restrict y, size_t d, size_t p,
   for (size_t i = 0; i < d; i++, pf += 64 * pn)
     {
       for (size_t q = 0; q < pn; q++)
-        __builtin_prefetch (pf + 64 * q, 0, 2);
+        __builtin_prefetch ((const void *) (pf + 64 * q), 0, 2);
       vec yi[PG];
 #pragma GCC unroll 8
       for (size_t g = 0; g < PG; g++)
@@ -175,8 +175,8 @@ transpose (vec *r)
     }
 #pragma GCC unroll 8
   for (int i = 0; i < 8; i += 4)
-  #pragma GCC unroll 8
-  for (int h = 0; h < 2; h++)
+#pragma GCC unroll 8
+    for (int h = 0; h < 2; h++)
       {
         u[i + h] = __builtin_shuffle (t[i + h], t[i + h + 2], lo2);
         u[i + h + 2] = __builtin_shuffle (t[i + h], t[i + h + 2], hi2);
@@ -266,12 +266,13 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
       memset (y + j * BLOCK + B, 0, (Bp - B) * sizeof (double));
   /* ln rho_nk (10.46), KE components at a time.  Meanwhile the next
      block is fetched, PN lines of 64 bytes with each row of y in each
-     tile: all at once, the fetches would wait for each other (fetching
-     past the end of the data is harmless).  */
+     tile: all at once, the fetches would wait for each other.  (The
+     addresses are integers: past the end of the data they point
+     nowhere, and a prefetch from nowhere does nothing.)  */
   const size_t tiles = (k + KE - 1) / KE * (Bp / (PG * W));
   const size_t lines = (B * d * sizeof (double) + 63) / 64;
   const size_t pn = (lines + tiles * d - 1) / (tiles * d);
-  const char *pf = (const char *) (x + B * d);
+  uintptr_t pf = (uintptr_t) (x + B * d);
   for (size_t c = 0; c < k; c += KE)
     {
       const size_t ke = k - c < KE ? k - c : KE;
