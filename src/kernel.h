@@ -325,8 +325,8 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
         }
     }
   double rlnr = 0;
-  for (size_t b = 0; b < B; b++)
-    rlnr -= log (s[b]);
+  SIMD_SUM (rlnr) for (size_t b = 0; b < B; b++)
+    rlnr -= vbgmm_vlog (s[b]);
   SIMD for (size_t b = 0; b < Bp; b++)
     s[b] = 1 / s[b];
   for (size_t c = 0; c < k; c++)

@@ -72,4 +72,55 @@ vbgmm_vexp (double x)
   return p * s1 * s2;
 }
 
+/* ln(x) for positive normal x, within about 1 ulp of the C library's,
+   without branches (the E-step takes one per point).
+
+   x = 2^e (1 + f) with 1 + f in [sqrt(1/2), sqrt(2)), found from the
+   bits of x; with s = f / (2 + f),
+   ln(1 + f) = 2 atanh(s) = f - f^2/2 + s (f^2/2 + R), R = sum_n 2 s^2n / (2n + 1),
+   whose leading term f is exact (|s| <= 0.172: 11 terms of R leave less
+   than 1e-18 relative); ln 2 in two parts as in vbgmm_vexp.  Integers
+   only through adds and logical shifts, so that AVX2 vectorises it.  */
+static inline double
+vbgmm_vlog (double x)
+{
+  const double ln2_hi = 6.93147180369123816490e-01;
+  const double ln2_lo = 1.90821492927058770002e-10;
+  const double shifter = 0x1.8p52;
+
+  uint64_t xi;
+  memcpy (&xi, &x, sizeof xi);
+  /* e + 1024 = the exponent of x / sqrt(1/2), kept non-negative.  */
+  uint64_t eb = (xi + (UINT64_C (0x4000000000000000)
+                       - UINT64_C (0x3fe6a09e667f3bcd))) >> 52;
+  uint64_t mi = xi - ((eb - 1024) << 52);
+  double m;
+  memcpy (&m, &mi, sizeof m);
+  /* e as a double: its bits added to those of 1.5 * 2^52.  */
+  uint64_t ti;
+  memcpy (&ti, &shifter, sizeof ti);
+  ti += eb - 1024;
+  double e;
+  memcpy (&e, &ti, sizeof e);
+  e -= shifter;
+
+  double f = m - 1;
+  double hfsq = 0.5 * f * f;
+  double sr = f / (2 + f);
+  double z = sr * sr;
+  double R = 2.0 / 23;
+  R = R * z + 2.0 / 21;
+  R = R * z + 2.0 / 19;
+  R = R * z + 2.0 / 17;
+  R = R * z + 2.0 / 15;
+  R = R * z + 2.0 / 13;
+  R = R * z + 2.0 / 11;
+  R = R * z + 2.0 / 9;
+  R = R * z + 2.0 / 7;
+  R = R * z + 2.0 / 5;
+  R = R * z + 2.0 / 3;
+  R *= z;
+  return e * ln2_hi - ((hfsq - (sr * (hfsq + R) + e * ln2_lo)) - f);
+}
+
 #endif

@@ -1,4 +1,4 @@
-/* test_vexp.c -- the vectorised exp against the C library's
+/* test_vexp.c -- the vectorised exp and ln against the C library's
 
    Copyright (C) 2026 The vbgmm developers
 
@@ -36,22 +36,45 @@ ulps (double a, double b)
   return fabs (a - b) / step;
 }
 
+/* The worst error in ulps of F against REF over x = A, A + STEP, ...
+   up to B (STEP > 0), or x = A, A * -STEP, ... (STEP < 0), into *WORST
+   and *AT when larger than what they hold.  */
+static void
+sweep (double (*f) (double), double (*ref) (double), double a, double b,
+       double step, double *worst, double *at)
+{
+  for (double x = a; x <= b; x = step > 0 ? x + step : x * -step)
+    {
+      double u = ulps (f (x), ref (x));
+      if (u > *worst)
+        *worst = u, *at = x;
+    }
+}
+
 int
 main (void)
 {
   double worst = 0, at = 0;
   /* The whole domain the E-step uses, subnormal results included.  */
-  for (double x = -746; x <= 0; x += 0.000731)
-    {
-      double u = ulps (vbgmm_vexp (x), exp (x));
-      if (u > worst)
-        worst = u, at = x;
-    }
+  sweep (vbgmm_vexp, exp, -746, 0, 0.000731, &worst, &at);
   gsl_test (worst > 1, "vbgmm_vexp within 1 ulp of exp (worst %g at %g)",
             worst, at);
   gsl_test_abs (vbgmm_vexp (0), 1, 0, "exp(0) = 1 exactly");
   gsl_test_abs (vbgmm_vexp (-746), 0, 0, "exp(-746) underflows to 0");
   gsl_test_rel (vbgmm_vexp (-700), exp (-700), 1e-15, "exp(-700)");
   gsl_test_rel (vbgmm_vexp (-1e-300), 1, 0, "exp(-1e-300)");
+
+  /* ln: densely where the E-step takes it (1 to the number of
+     components), around 1, and over the whole normal range.  */
+  worst = 0, at = 0;
+  sweep (vbgmm_vlog, log, 1, 1000, 0.000137, &worst, &at);
+  sweep (vbgmm_vlog, log, 0.5, 2, 1.1e-7, &worst, &at);
+  sweep (vbgmm_vlog, log, 2.2250738585072014e-308, 1.7e308, -1.0013, &worst,
+         &at);
+  gsl_test (worst > 1, "vbgmm_vlog within 1 ulp of log (worst %g at %.17g)",
+            worst, at);
+  gsl_test_abs (vbgmm_vlog (1), 0, 0, "ln(1) = 0 exactly");
+  gsl_test_rel (vbgmm_vlog (2), M_LN2, 1e-16, "ln(2)");
+  gsl_test_rel (vbgmm_vlog (10), M_LN10, 2.3e-16, "ln(10)");
   return gsl_test_summary ();
 }
