@@ -12,7 +12,7 @@
 #        BENCH_SKLEARN_C=1    run scikit-learn on set C too (~20 s/iter)
 #        BENCH_OUT=DIR        where vbgmm writes its outputs (default: a
 #                             temporary dir in /dev/shm if it has room)
-#        BENCH_REPEAT=R       time each vbgmm run R times, keep the fastest (1)
+#        BENCH_REPEAT=R       time each vbgmm run R times, keep the fastest (3)
 #        BENCH_SCALE=F        multiply every N by F (smoke test: 0.01)
 #        PYTHON=python3       interpreter with numpy (and scikit-learn)
 set -eu
@@ -30,7 +30,7 @@ esac
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 SETS=${BENCH_SETS:-A B C}
-REPEAT=${BENCH_REPEAT:-1}
+REPEAT=${BENCH_REPEAT:-3}
 SCALE=${BENCH_SCALE:-1}
 NPROC=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)
 T1=5 T2=25    # per-iteration time = (wall(T2) - wall(T1)) / (T2 - T1)
