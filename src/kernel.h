@@ -387,7 +387,7 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
           size_t off = 0;
           for (size_t sd = 0; 2 * sd <= d; sd++)
             {
-              const size_t len = 2 * sd == d ? d / 2 : d;
+              const size_t len = DIAG_LEN (sd, d);
               for (size_t j0 = 0; j0 < len; j0 += W)
                 for (size_t b = 0; b < sn; b++)
                   {

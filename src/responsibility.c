@@ -53,6 +53,10 @@
 /* F rounded up to whole vectors of the widest kernel: the statistics
    of a block are summed in rows of this length, one per component.  */
 #define VBGMM_FPAD(f) (((f) + 7) / 8 * 8)
+/* The products y_i y_j are taken by wrapped diagonals, s = 0 .. d/2:
+   y_(j+s mod d) y_j for j < DIAG_LEN (s, d), the whole of diagonal s
+   and of diagonal d - s; for s = d/2 the two are one, half as long.  */
+#define DIAG_LEN(s, d) (2 * (s) == (d) ? (d) / 2 : (d))
 
 
 int
@@ -219,7 +223,7 @@ stats_order (size_t d, size_t *map)
 {
   size_t f = 0;
   for (size_t s = 0; 2 * s <= d; s++)
-    for (size_t j = 0; j < (2 * s == d ? d / 2 : d); j++)
+    for (size_t j = 0; j < DIAG_LEN (s, d); j++)
       {
         size_t a = (j + s) % d, i = a > j ? a : j, jj = a > j ? j : a;
         map[f++] = 1 + d + i * (i + 1) / 2 + jj;
