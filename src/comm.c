@@ -42,3 +42,10 @@ vbgmm_comm_agree (const vbgmm_comm *comm, int failed, vbgmm_error *err)
     return vbgmm_fail (err, VBGMM_EREMOTE, "another process failed");
   return failed;
 }
+
+int
+vbgmm_comm_agree_alloc (const vbgmm_comm *comm, int ok, vbgmm_error *err)
+{
+  int failed = ok ? 0 : vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
+  return vbgmm_comm_agree (comm, failed, err);
+}

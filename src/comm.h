@@ -34,4 +34,8 @@ int vbgmm_comm_sum (const vbgmm_comm *comm, double *buf, size_t n,
    alone (memory) is followed by this before the next sum.  */
 int vbgmm_comm_agree (const vbgmm_comm *comm, int failed, vbgmm_error *err);
 
+/* vbgmm_comm_agree after an allocation: OK is whether this process got
+   its memory (if not, its error is VBGMM_ENOMEM, "out of memory").  */
+int vbgmm_comm_agree_alloc (const vbgmm_comm *comm, int ok, vbgmm_error *err);
+
 #endif

@@ -171,9 +171,7 @@ vbgmm_fit (const vbgmm_data *data, const vbgmm_prior *prior,
   double *means = malloc (k * d * sizeof (double));
   fit_work w;
   memset (&w, 0, sizeof w);
-  if (vbgmm_comm_agree (comm, model && means ? 0
-                              : vbgmm_fail (err, VBGMM_ENOMEM, "out of memory"),
-                        err))
+  if (vbgmm_comm_agree_alloc (comm, model && means, err))
     goto error;
 
   /* Second moments are taken about the data mean, so that points far

@@ -48,12 +48,11 @@ init_random (const vbgmm_data *data, const vbgmm_options *opt, gsl_rng *rng,
 {
   size_t k = opt->k, n = data->n_total;
   size_t *pick = malloc (k * sizeof *pick);
-  if (vbgmm_comm_agree (opt->comm, pick ? 0 : vbgmm_fail (err, VBGMM_ENOMEM,
-                                                         "out of memory"),
-                        err))
+  int status = vbgmm_comm_agree_alloc (opt->comm, pick != NULL, err);
+  if (status)
     {
       free (pick);
-      return err->status;
+      return status;
     }
   size_t m = 0;
   for (size_t j = n - k; j < n; j++)
@@ -64,7 +63,6 @@ init_random (const vbgmm_data *data, const vbgmm_options *opt, gsl_rng *rng,
         seen |= pick[i] == t;
       pick[m++] = seen ? j : t;
     }
-  int status = 0;
   for (size_t i = 0; i < k && !status; i++)
     status = fetch_row (data, opt->comm, pick[i], means + i * data->d, err);
   free (pick);
@@ -81,15 +79,14 @@ init_kmeanspp (const vbgmm_data *data, const vbgmm_options *opt, gsl_rng *rng,
 {
   size_t k = opt->k, d = data->d, n = data->n;
   double *dist = malloc ((n ? n : 1) * sizeof (double));
-  if (vbgmm_comm_agree (opt->comm, dist ? 0 : vbgmm_fail (err, VBGMM_ENOMEM,
-                                                         "out of memory"),
-                        err))
+  int status = vbgmm_comm_agree_alloc (opt->comm, dist != NULL, err);
+  if (status)
     {
       free (dist);
-      return err->status;
+      return status;
     }
-  int status = fetch_row (data, opt->comm,
-                          gsl_rng_uniform_int (rng, data->n_total), means, err);
+  status = fetch_row (data, opt->comm,
+                      gsl_rng_uniform_int (rng, data->n_total), means, err);
   for (size_t r = 0; r < n; r++)
     dist[r] = INFINITY;
 
@@ -164,9 +161,7 @@ vbgmm_init_means (const vbgmm_data *data, const vbgmm_options *opt,
   if (data->n_total < opt->k)
     return vbgmm_fail (err, VBGMM_EDATA, "fewer points than components");
   gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
-  int status = vbgmm_comm_agree (opt->comm, rng ? 0 : vbgmm_fail (err, VBGMM_ENOMEM,
-                                                                 "out of memory"),
-                                 err);
+  int status = vbgmm_comm_agree_alloc (opt->comm, rng != NULL, err);
   if (!status)
     {
       gsl_rng_set (rng, opt->seed);

@@ -95,9 +95,7 @@ vbgmm_data_moments (const vbgmm_data *data, const vbgmm_comm *comm,
 {
   size_t n = data->n, d = data->d;
   double *buf = calloc (d * d + d, sizeof (double));
-  int status = vbgmm_comm_agree (comm, buf ? 0 : vbgmm_fail (err, VBGMM_ENOMEM,
-                                                             "out of memory"),
-                                 err);
+  int status = vbgmm_comm_agree_alloc (comm, buf != NULL, err);
   if (status)
     {
       free (buf);
