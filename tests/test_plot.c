@@ -166,6 +166,17 @@ check_file (const char *path)
          "%s missing or empty", path);
 }
 
+/* plot_clusters of the mixture MX.  */
+static int
+plot_mixture (const char *path, const plot_spec *spec, const mixture *mx,
+              const char *const *names, const size_t *dims, size_t ndims,
+              int force_matrix, char *err, size_t errlen)
+{
+  return plot_clusters (path, spec, mx->n, mx->d, mx->x, mx->label, mx->k,
+                        mx->weight, mx->m, mx->cov, mx->effective, names,
+                        dims, ndims, force_matrix, err, errlen);
+}
+
 static void
 draw (const char *dir, const char *file, const plot_spec *spec,
       const mixture *mx, const char *const *names, const size_t *dims,
@@ -175,10 +186,8 @@ draw (const char *dir, const char *file, const plot_spec *spec,
   int status;
 
   snprintf (path, sizeof path, "%s/%s", dir, file);
-  status = plot_clusters (path, spec, mx->n, mx->d, mx->x, mx->label,
-                          mx->k, mx->weight, mx->m, mx->cov,
-                          mx->effective, names, dims, ndims, force_matrix,
-                          err, sizeof err);
+  status = plot_mixture (path, spec, mx, names, dims, ndims, force_matrix,
+                         err, sizeof err);
   CHECK (status == 0, "%s: %s", file, err);
   check_file (path);
 }
@@ -211,6 +220,16 @@ expect_failure (int status, const char *err, const char *what)
 {
   CHECK (status != 0, "%s: succeeded", what);
   CHECK (err[0] != '\0', "%s: no message", what);
+}
+
+/* plot_mixture to PATH fails, with a message.  */
+static void
+draw_fails (const char *path, const plot_spec *spec, const mixture *mx,
+            const size_t *dims, size_t ndims, const char *what)
+{
+  char err[512] = "";
+  expect_failure (plot_mixture (path, spec, mx, NULL, dims, ndims, 0, err,
+                                sizeof err), err, what);
 }
 
 int
@@ -298,37 +317,13 @@ main (int argc, char **argv)
     const plot_spec bad = { "xwin", 800, 600 };
     const plot_spec tiny = { "pngcairo", 2, 2 };
 
-    err[0] = '\0';
-    expect_failure (plot_clusters ("/nonexistent/dir/x.png", &png, m2.n,
-                                   m2.d, m2.x, m2.label, m2.k, m2.weight,
-                                   m2.m, m2.cov, m2.effective, NULL, dims,
-                                   2, 0, err, sizeof err), err, "bad dir");
+    draw_fails ("/nonexistent/dir/x.png", &png, &m2, dims, 2, "bad dir");
     snprintf (path, sizeof path, "%s/bad.png", dir);
-    err[0] = '\0';
-    expect_failure (plot_clusters (path, &bad, m2.n, m2.d, m2.x, m2.label,
-                                   m2.k, m2.weight, m2.m, m2.cov,
-                                   m2.effective, NULL, dims, 2, 0,
-                                   err, sizeof err), err, "bad device");
-    err[0] = '\0';
-    expect_failure (plot_clusters (path, &tiny, m2.n, m2.d, m2.x, m2.label,
-                                   m2.k, m2.weight, m2.m, m2.cov,
-                                   m2.effective, NULL, dims, 2, 0,
-                                   err, sizeof err), err, "tiny page");
-    err[0] = '\0';
-    expect_failure (plot_clusters ("-", &png, m2.n, m2.d, m2.x, m2.label,
-                                   m2.k, m2.weight, m2.m, m2.cov,
-                                   m2.effective, NULL, dims, 2, 0,
-                                   err, sizeof err), err, "stdout");
-    err[0] = '\0';
-    expect_failure (plot_clusters (path, &png, m2.n, m2.d, m2.x, m2.label,
-                                   m2.k, m2.weight, m2.m, m2.cov,
-                                   m2.effective, NULL, dims_bad, 2, 0,
-                                   err, sizeof err), err, "bad dims");
-    err[0] = '\0';
-    expect_failure (plot_clusters (path, &png, m2.n, m2.d, m2.x, m2.label,
-                                   m2.k, m2.weight, m2.m, m2.cov,
-                                   m2.effective, NULL, dims, 0, 0,
-                                   err, sizeof err), err, "no dims");
+    draw_fails (path, &bad, &m2, dims, 2, "bad device");
+    draw_fails (path, &tiny, &m2, dims, 2, "tiny page");
+    draw_fails ("-", &png, &m2, dims, 2, "stdout");
+    draw_fails (path, &png, &m2, dims_bad, 2, "bad dims");
+    draw_fails (path, &png, &m2, dims, 0, "no dims");
     err[0] = '\0';
     expect_failure (plot_bound (path, &png, bound, 0, 1, err, sizeof err),
                     err, "no iterations");
