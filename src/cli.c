@@ -70,10 +70,18 @@ Model:\n\
                            file of D rows of D numbers (default cov)\n\
 \n\
 Fit:\n\
-      --init=METHOD      initial means: 'kmeans++' (k-means++ seeding) or\n\
-                           'random' (K distinct data points) (default kmeans++)\n\
+      --init=METHOD      initial means: 'kmeans++' (k-means++ seeding),\n\
+                           'random' (K distinct data points), or 'kmeans'\n\
+                           (k-means from k-means++ seeds, then the start is\n\
+                           the M-step of its labels) (default kmeans++)\n\
       --init-means=FILE  initial means from a CSV file of K rows of D numbers\n\
+      --init-labels=FILE start from the M-step of hard labels: a file of one\n\
+                           integer from 0 to K-1 per point\n\
   -s, --seed=N           random seed (default 0)\n\
+      --n-init=R         R fits from seeds N, N+1, ..., N+R-1; the one with\n\
+                           the highest bound is kept (default 1)\n\
+      --accelerate=WHEN  'yes': over-relaxed steps, each kept only when the\n\
+                           bound rises; 'no': the plain updates (default no)\n\
   -i, --max-iter=N       iteration limit, >= 1 (default 1000)\n\
   -t, --tol=T            stop when the bound rises by less than T times its\n\
                            size; 0 runs all iterations (default 1e-10)\n\
@@ -243,6 +251,10 @@ enum
   OPT_W0,
   OPT_INIT,
   OPT_INIT_MEANS,
+  OPT_INIT_LABELS,
+  OPT_INIT_RESP,
+  OPT_N_INIT,
+  OPT_ACCELERATE,
   OPT_PLOT,
   OPT_PLOT_SIZE,
   OPT_PLOT_DIMS
@@ -257,6 +269,12 @@ static const struct option long_options[] = {
   { "W0", required_argument, NULL, OPT_W0 },
   { "init", required_argument, NULL, OPT_INIT },
   { "init-means", required_argument, NULL, OPT_INIT_MEANS },
+  { "init-labels", required_argument, NULL, OPT_INIT_LABELS },
+  /* Not in --help: responsibilities (N rows of K numbers) to start
+     from, for scoring another program's fit with vbgmm's bound.  */
+  { "init-resp", required_argument, NULL, OPT_INIT_RESP },
+  { "n-init", required_argument, NULL, OPT_N_INIT },
+  { "accelerate", required_argument, NULL, OPT_ACCELERATE },
   { "seed", required_argument, NULL, 's' },
   { "max-iter", required_argument, NULL, 'i' },
   { "tol", required_argument, NULL, 't' },
@@ -357,11 +375,32 @@ cli_parse (int argc, char **argv, cli_params *p)
           p->opt.init = VBGMM_INIT_KMEANSPP;
         else if (strcmp (optarg, "random") == 0)
           p->opt.init = VBGMM_INIT_RANDOM;
+        else if (strcmp (optarg, "kmeans") == 0)
+          p->opt.init = VBGMM_INIT_KMEANS;
         else
-          bad_value ("init", optarg, "'kmeans++' or 'random'");
+          bad_value ("init", optarg, "'kmeans++', 'random' or 'kmeans'");
         break;
       case OPT_INIT_MEANS:
         p->init_means_file = optarg;
+        break;
+      case OPT_INIT_LABELS:
+        p->init_labels_file = optarg;
+        break;
+      case OPT_INIT_RESP:
+        p->init_resp_file = optarg;
+        break;
+      case OPT_N_INIT:
+        if (parse_size (optarg, &z) || z < 1 || z > 100000)
+          bad_value ("n-init", optarg, "an integer from 1 to 100000");
+        p->opt.n_init = z;
+        break;
+      case OPT_ACCELERATE:
+        if (strcmp (optarg, "yes") == 0)
+          p->opt.accelerate = 1;
+        else if (strcmp (optarg, "no") == 0)
+          p->opt.accelerate = 0;
+        else
+          bad_value ("accelerate", optarg, "'yes' or 'no'");
         break;
       case 's':
         if (parse_size (optarg, &z) || z > ULONG_MAX)
@@ -440,8 +479,19 @@ cli_parse (int argc, char **argv, cli_params *p)
       exit (EXIT_USAGE);
     }
   p->input = optind < argc ? argv[optind] : NULL;
+  if ((p->init_means_file != NULL) + (p->init_labels_file != NULL)
+      + (p->init_resp_file != NULL) > 1)
+    {
+      cli_error ("--init-means, --init-labels and --init-resp exclude "
+                 "each other");
+      exit (EXIT_USAGE);
+    }
   if (p->init_means_file)
     p->opt.init = VBGMM_INIT_MEANS;
+  if (p->init_labels_file)
+    p->opt.init = VBGMM_INIT_LABELS;
+  if (p->init_resp_file)
+    p->opt.init = VBGMM_INIT_RESP;
 }
 
 void

@@ -47,6 +47,8 @@ typedef struct cli_params
   double W0_scale;
   const char *W0_arg;
   const char *init_means_file;
+  const char *init_labels_file;
+  const char *init_resp_file;
   size_t *columns;          /* 0-based */
   size_t n_columns;
   const char *output_dir;

@@ -27,6 +27,9 @@
 #include "dirichlet.h"
 #include "comm.h"
 #include "error.h"
+#include "accel.h"
+#include "fit.h"
+#include "kmeans.h"
 #include "responsibility.h"
 #include "vbgmm.h"
 #include "wishart.h"
@@ -39,6 +42,9 @@ typedef struct fit_work
   vbgmm_wishart_suff *suff;  /* k */
   double *suff_mem;
   double *stats;
+  double *accepted;  /* the statistics of the last pass whose bound was kept */
+  double *from;      /* those the parameters of the last pass came from */
+  double *step;      /* an over-relaxed step */
   gsl_matrix *A;
 } fit_work;
 
@@ -50,6 +56,9 @@ fit_work_free (fit_work *w)
   free (w->suff);
   free (w->suff_mem);
   free (w->stats);
+  free (w->accepted);
+  free (w->from);
+  free (w->step);
   gsl_matrix_free (w->A);
 }
 
@@ -66,9 +75,14 @@ fit_work_alloc (fit_work *w, const vbgmm_prior *prior, size_t k,
   w->suff = calloc (k, sizeof *w->suff);
   w->suff_mem = calloc (k * (d * d + d), sizeof (double));
   /* One more: on many processes, how many failed in the pass.  */
-  w->stats = calloc (vbgmm_stats_size (k, d) + 1, sizeof (double));
+  size_t len = vbgmm_stats_size (k, d) + 1;
+  w->stats = calloc (len, sizeof (double));
+  w->accepted = calloc (len, sizeof (double));
+  w->from = calloc (len, sizeof (double));
+  w->step = calloc (len, sizeof (double));
   w->A = gsl_matrix_alloc (d, d);
-  if (!w->es || !w->suff || !w->suff_mem || !w->stats || !w->A)
+  if (!w->es || !w->suff || !w->suff_mem || !w->stats || !w->accepted
+      || !w->from || !w->step || !w->A)
     return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
   for (size_t c = 0; c < k; c++)
     {
@@ -78,13 +92,13 @@ fit_work_alloc (fit_work *w, const vbgmm_prior *prior, size_t k,
   return VBGMM_SUCCESS;
 }
 
-/* The M-step (10.58, 10.60-10.63) from the statistics of one pass.  */
+/* The M-step (10.58, 10.60-10.63) from the statistics S of one pass
+   (or of the start, or an over-relaxed step).  */
 static int
 m_step (vbgmm_model *model, const vbgmm_prior *prior, fit_work *w,
-        vbgmm_error *err)
+        const double *s, vbgmm_error *err)
 {
   size_t k = model->k, d = model->d;
-  const double *s = w->stats;
   for (size_t c = 0; c < k; c++)
     {
       if (vbgmm_wishart_update (&w->wp, model->shift,
@@ -149,22 +163,52 @@ start_state (vbgmm_model *model, const vbgmm_prior *prior,
     }
 }
 
-vbgmm_model *
-vbgmm_fit (const vbgmm_data *data, const vbgmm_prior *prior,
-           const vbgmm_options *opt, vbgmm_error *err)
+/* The start state of OPT->init that is the M-step of an assignment of
+   the points: k-means labels (from k-means++ seeds), given labels, or
+   given responsibilities.  A component that holds no point gets the
+   M-step of N_k = 0, the prior's own posterior.  */
+static int
+start_from_assignment (vbgmm_model *model, const vbgmm_prior *prior,
+                       fit_work *w, const vbgmm_data *data,
+                       const vbgmm_options *opt, double *means,
+                       vbgmm_error *err)
 {
-  const char *why = vbgmm_options_check (opt, data);
-  if (!why)
-    why = vbgmm_prior_check (prior);
-  if (!why && prior->d != data->d)
-    why = "the prior and the data differ in dimension";
-  if (why)
+  size_t k = model->k, d = model->d;
+  const vbgmm_comm *comm = opt->comm;
+  size_t *labels = NULL;
+  int status;
+  if (opt->init == VBGMM_INIT_KMEANS)
     {
-      vbgmm_fail (err, VBGMM_EINVAL, "%s", why);
-      return NULL;
+      size_t iters;
+      labels = malloc ((data->n ? data->n : 1) * sizeof *labels);
+      if ((status = vbgmm_comm_agree_alloc (comm, labels != NULL, err))
+          || (status = vbgmm_init_means (data, opt, means, err))
+          || (status = vbgmm_kmeans_lloyd (data, comm, opt->threads, k,
+                                           model->shift, opt->kmeans_max_iter,
+                                           means, labels, &iters, err)))
+        goto done;
     }
-  gsl_set_error_handler_off ();
+  size_t len = vbgmm_stats_size (k, d);
+  status = vbgmm_stats_of_assignment (data, model->shift, k,
+                                      labels ? labels : opt->init_labels,
+                                      opt->init == VBGMM_INIT_RESP
+                                      ? opt->init_resp : NULL,
+                                      opt->threads, w->stats, err);
+  if ((status = vbgmm_comm_agree (comm, status, err))
+      || (status = vbgmm_comm_sum (comm, w->stats, len, err)))
+    goto done;
+  status = m_step (model, prior, w, w->stats, err);
+done:
+  free (labels);
+  return status;
+}
 
+/* The fit of vbgmm_fit_single, or only its start state when
+   START_ONLY.  */
+static vbgmm_model *
+fit_run (const vbgmm_data *data, const vbgmm_prior *prior,
+         const vbgmm_options *opt, int start_only, vbgmm_error *err)
+{
   size_t k = opt->k, d = data->d;
   const vbgmm_comm *comm = opt->comm;
   vbgmm_model *model = vbgmm_model_alloc (k, d, opt->max_iter);
@@ -173,21 +217,42 @@ vbgmm_fit (const vbgmm_data *data, const vbgmm_prior *prior,
   memset (&w, 0, sizeof w);
   if (vbgmm_comm_agree_alloc (comm, model && means, err))
     goto error;
+  model->seed = opt->seed;
 
   /* Second moments are taken about the data mean, so that points far
      from the origin lose no precision.  */
   if (vbgmm_data_moments (data, comm, model->shift, NULL, err))
     goto error;
 
-  if (vbgmm_init_means (data, opt, means, err)
-      || vbgmm_comm_agree (comm, fit_work_alloc (&w, prior, k, err), err))
+  if (vbgmm_comm_agree (comm, fit_work_alloc (&w, prior, k, err), err))
     goto error;
-  start_state (model, prior, means, data->n_total);
+  if (opt->init == VBGMM_INIT_KMEANS || opt->init == VBGMM_INIT_LABELS
+      || opt->init == VBGMM_INIT_RESP)
+    {
+      if (start_from_assignment (model, prior, &w, data, opt, means, err))
+        goto error;
+    }
+  else
+    {
+      if (vbgmm_init_means (data, opt, means, err))
+        goto error;
+      start_state (model, prior, means, data->n_total);
+    }
   if (vbgmm_estep_prepare (w.es, model, err))
     goto error;
+  if (start_only)
+    goto done;
 
   size_t len = vbgmm_stats_size (k, d);
-  for (size_t t = 1; t <= opt->max_iter; t++)
+  /* Over-relaxation (Salakhutdinov and Roweis 2003) on the statistics
+     the M-step is made of: the natural parameters of q(theta) are
+     linear in them, so the step is the same for every form of the
+     components.  ETA is the step length; 1 is the plain update.  */
+  vbgmm_accel accel;
+  vbgmm_accel_init (&accel);
+  int extrapolated = 0;   /* the parameters of this pass came from a step */
+  size_t t = 1;
+  while (t <= opt->max_iter)
     {
       double L;
       /* Whether any process failed in the pass travels with the
@@ -203,13 +268,30 @@ vbgmm_fit (const vbgmm_data *data, const vbgmm_prior *prior,
         }
       if (failed)
         goto error;
-      if (m_step (model, prior, &w, err)
+      model->passes++;
+      if (m_step (model, prior, &w, w.stats, err)
           || vbgmm_estep_prepare (w.es, model, err))
         goto error;
       if (lower_bound (model, prior, &w, &L))
         {
-          vbgmm_fail (err, VBGMM_ENUM, "the lower bound is not finite");
-          goto error;
+          if (!extrapolated)
+            {
+              vbgmm_fail (err, VBGMM_ENUM, "the lower bound is not finite");
+              goto error;
+            }
+          L = -INFINITY;
+        }
+      if (extrapolated && !(L >= model->bound[t - 2]))
+        {
+          /* The step lost bound: back to the plain update from the last
+             pass that was kept.  */
+          vbgmm_accel_reject (&accel);
+          extrapolated = 0;
+          memcpy (w.from, w.accepted, len * sizeof (double));
+          if (m_step (model, prior, &w, w.accepted, err)
+              || vbgmm_estep_prepare (w.es, model, err))
+            goto error;
+          continue;
         }
       model->bound[t - 1] = L;
       model->iterations = t;
@@ -227,7 +309,27 @@ vbgmm_fit (const vbgmm_data *data, const vbgmm_prior *prior,
               break;
             }
         }
+      if (t == opt->max_iter)
+        break;
+      t++;
+      extrapolated = 0;
+      if (opt->accelerate && t > 2
+          && vbgmm_accel_step (&accel, k, d, w.from, w.stats, w.step))
+        {
+          /* The step's parameters, unless the M-step cannot make any
+             of them (a W that is not positive definite).  */
+          extrapolated = m_step (model, prior, &w, w.step, NULL) == 0;
+          if (!extrapolated)
+            vbgmm_accel_reject (&accel);
+        }
+      memcpy (w.accepted, w.stats, len * sizeof (double));
+      memcpy (w.from, extrapolated ? w.step : w.stats, len * sizeof (double));
+      if (opt->accelerate
+          && ((!extrapolated && m_step (model, prior, &w, w.stats, err))
+              || vbgmm_estep_prepare (w.es, model, err)))
+        goto error;
     }
+done:
   fit_work_free (&w);
   free (means);
   return model;
@@ -237,6 +339,20 @@ error:
   free (means);
   vbgmm_model_free (model);
   return NULL;
+}
+
+vbgmm_model *
+vbgmm_fit_single (const vbgmm_data *data, const vbgmm_prior *prior,
+                  const vbgmm_options *opt, vbgmm_error *err)
+{
+  return fit_run (data, prior, opt, 0, err);
+}
+
+vbgmm_model *
+vbgmm_fit_start (const vbgmm_data *data, const vbgmm_prior *prior,
+                 const vbgmm_options *opt, vbgmm_error *err)
+{
+  return fit_run (data, prior, opt, 1, err);
 }
 
 int

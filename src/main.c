@@ -79,13 +79,7 @@ main (int argc, char **argv)
       exit (EXIT_DATA);
     }
   vbgmm_prior *prior = setup_make_prior (&p, data, NULL, name);
-  double *means = NULL;
-  if (p.init_means_file)
-    {
-      means = setup_read_matrix (p.init_means_file, p.opt.k, data->d,
-                                 "initial means");
-      p.opt.init_means = means;
-    }
+  void *start = setup_read_start (&p, data);
   if (p.n_plot_dims)
     for (size_t i = 0; i < p.n_plot_dims; i++)
       if (p.plot_dims[i] >= data->d)
@@ -96,6 +90,7 @@ main (int argc, char **argv)
         }
 
   p.opt.progress = setup_progress;
+  p.opt.start_done = setup_start_done;
   p.opt.progress_arg = &p;
   vbgmm_error err = { 0 };
   vbgmm_model *model = vbgmm_fit (data, prior, &p.opt, &err);
@@ -115,7 +110,7 @@ main (int argc, char **argv)
   vbgmm_model_free (model);
   vbgmm_prior_free (prior);
   vbgmm_data_free (data);
-  free (means);
+  free (start);
   cli_free (&p);
   return 0;
 }

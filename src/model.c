@@ -78,13 +78,19 @@ vbgmm_options_default (vbgmm_options *opt)
   opt->k = 6;
   opt->init = VBGMM_INIT_KMEANSPP;
   opt->init_means = NULL;
+  opt->init_labels = NULL;
+  opt->init_resp = NULL;
+  opt->kmeans_max_iter = 300;
   opt->seed = 0;
+  opt->n_init = 1;
+  opt->accelerate = 0;
   opt->max_iter = 1000;
   opt->tol = 1e-10;
   opt->threads = 0;
   opt->comm = NULL;
   opt->progress = NULL;
   opt->progress_arg = NULL;
+  opt->start_done = NULL;
 }
 
 const char *
@@ -97,18 +103,36 @@ vbgmm_options_check (const vbgmm_options *opt, const vbgmm_data *data)
   if (!(opt->tol >= 0) || !isfinite (opt->tol))
     return "the tolerance must be a finite number >= 0";
   if (opt->init != VBGMM_INIT_KMEANSPP && opt->init != VBGMM_INIT_RANDOM
-      && opt->init != VBGMM_INIT_MEANS)
+      && opt->init != VBGMM_INIT_MEANS && opt->init != VBGMM_INIT_KMEANS
+      && opt->init != VBGMM_INIT_LABELS && opt->init != VBGMM_INIT_RESP)
     return "unknown initialisation";
   if (opt->init == VBGMM_INIT_MEANS && !opt->init_means)
     return "initial means missing";
+  if (opt->init == VBGMM_INIT_LABELS && !opt->init_labels)
+    return "initial labels missing";
+  if (opt->init == VBGMM_INIT_RESP && !opt->init_resp)
+    return "initial responsibilities missing";
+  if (opt->n_init < 1)
+    return "the number of starts must be at least 1";
   if (opt->threads < 0)
     return "the number of threads must be at least 1";
   if (data)
     {
       if (data->d < 1)
         return "the data have no columns";
-      if (opt->init != VBGMM_INIT_MEANS && data->n_total < opt->k)
+      int drawn = opt->init == VBGMM_INIT_KMEANSPP
+                  || opt->init == VBGMM_INIT_RANDOM
+                  || opt->init == VBGMM_INIT_KMEANS;
+      if (drawn && data->n_total < opt->k)
         return "fewer points than components";
+      if (opt->init == VBGMM_INIT_LABELS)
+        for (size_t r = 0; r < data->n; r++)
+          if (opt->init_labels[r] >= opt->k)
+            return "an initial label is not below the number of components";
+      if (opt->init == VBGMM_INIT_RESP)
+        for (size_t i = 0; i < data->n * opt->k; i++)
+          if (!(opt->init_resp[i] >= 0 && opt->init_resp[i] <= 1))
+            return "initial responsibilities must be from 0 to 1";
       if (opt->init == VBGMM_INIT_MEANS)
         for (size_t i = 0; i < opt->k * data->d; i++)
           if (!isfinite (opt->init_means[i]))

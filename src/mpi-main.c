@@ -673,17 +673,12 @@ main (int argc, char **argv)
   vbgmm_comm comm = { comm_sum, comm_exscan, NULL };
   p.opt.comm = &comm;
   vbgmm_prior *prior = setup_make_prior (&p, data, &comm, name);
-  double *means = NULL;
-  if (p.init_means_file)
-    {
-      means = setup_read_matrix (p.init_means_file, p.opt.k, data->d,
-                                 "initial means");
-      p.opt.init_means = means;
-    }
+  void *start = setup_read_start (&p, data);
 
   if (rank == 0)
     {
       p.opt.progress = setup_progress;
+      p.opt.start_done = setup_start_done;
       p.opt.progress_arg = &p;
     }
   local_error e = { 0, 0, "" };
@@ -725,7 +720,7 @@ main (int argc, char **argv)
   vbgmm_model_free (model);
   vbgmm_prior_free (prior);
   vbgmm_data_free (data);
-  free (means);
+  free (start);
   cli_free (&p);
   return status;
 }

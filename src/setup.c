@@ -106,6 +106,60 @@ setup_read_matrix (const char *name, size_t rows, size_t cols,
   return v;
 }
 
+void *
+setup_read_start (cli_params *p, const vbgmm_data *data)
+{
+  size_t k = p->opt.k, d = data->d, n = data->n_total, r0 = data->first_row;
+  if (p->init_means_file)
+    {
+      double *means = setup_read_matrix (p->init_means_file, k, d,
+                                         "initial means");
+      p->opt.init_means = means;
+      return means;
+    }
+  if (p->init_resp_file)
+    {
+      double *resp = setup_read_matrix (p->init_resp_file, n, k,
+                                        "initial responsibilities");
+      p->opt.init_resp = resp + r0 * k;
+      return resp;
+    }
+  if (!p->init_labels_file)
+    return NULL;
+  double *v = setup_read_matrix (p->init_labels_file, n, 1,
+                                 "initial labels");
+  size_t *labels = malloc ((n ? n : 1) * sizeof *labels);
+  if (!labels)
+    {
+      cli_error ("out of memory");
+      exit (EXIT_DATA);
+    }
+  for (size_t r = 0; r < n; r++)
+    {
+      if (!(v[r] >= 0 && v[r] < (double) k && v[r] == (size_t) v[r]))
+        {
+          cli_error ("%s: initial labels: row %zu: %.17g is not an integer "
+                     "from 0 to %zu", p->init_labels_file, r + 1, v[r],
+                     k - 1);
+          exit (EXIT_DATA);
+        }
+      labels[r] = (size_t) v[r];
+    }
+  free (v);
+  p->opt.init_labels = labels + r0;
+  return labels;
+}
+
+void
+setup_start_done (unsigned long seed, size_t iterations, double bound,
+                  void *arg)
+{
+  const cli_params *p = arg;
+  if (p->verbosity == VERBOSITY_VERBOSE && p->opt.n_init > 1)
+    fprintf (stderr, PACKAGE_NAME ": start with seed %lu: %zu iterations, "
+             "lower bound %.17g\n", seed, iterations, bound);
+}
+
 /* Moments over COMM, so that every process builds the same prior.  */
 vbgmm_prior *
 setup_make_prior (const cli_params *p, const vbgmm_data *data,
@@ -253,7 +307,7 @@ make_dirs (const char *dir)
 }
 
 static void
-summary (const vbgmm_model *model)
+summary (const cli_params *p, const vbgmm_model *model)
 {
   size_t k = model->k, d = model->d, effective = 0;
   for (size_t c = 0; c < k; c++)
@@ -272,6 +326,13 @@ summary (const vbgmm_model *model)
     }
   printf ("iterations: %zu (%s)\n", model->iterations,
           model->converged ? "converged" : "not converged");
+  if (model->passes > model->iterations)
+    printf ("passes over the data: %zu (%zu over-relaxed steps turned "
+            "down)\n", model->passes, model->passes - model->iterations);
+  if (p->opt.n_init > 1)
+    printf ("starts: %zu, seeds %lu to %lu; kept: seed %lu\n",
+            p->opt.n_init, p->opt.seed, p->opt.seed + p->opt.n_init - 1,
+            model->seed);
   printf ("lower bound: %.17g\n", model->bound[model->iterations - 1]);
 }
 
@@ -329,7 +390,7 @@ setup_write_outputs (const cli_params *p, const vbgmm_model *model,
   /* The summary goes out before the files are renamed into place, so
      that a write error on standard output leaves them as they were.  */
   if (p->verbosity != VERBOSITY_QUIET)
-    summary (model);
+    summary (p, model);
   if (fflush (stdout) != 0 || ferror (stdout))
     {
       cli_error ("write error: %s", strerror (errno));

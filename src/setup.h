@@ -47,6 +47,16 @@ vbgmm_data *setup_read_csv (const char *name, const size_t *columns,
 double *setup_read_matrix (const char *name, size_t rows, size_t cols,
                            const char *what);
 
+/* The start that the command line P gives in a file (--init-means,
+   --init-labels, --init-resp), read and set in P->opt for the rows of
+   DATA (of all the rows the file holds, one per point of every
+   process).  Returns the memory to free after the fit, or NULL.  */
+void *setup_read_start (cli_params *p, const vbgmm_data *data);
+
+/* With -v and many starts, a line on stderr for each.  */
+void setup_start_done (unsigned long seed, size_t iterations, double bound,
+                       void *arg);
+
 /* The prior, from the command line and the data read from NAME; the
    moments of the data are summed over COMM (NULL: this process).  */
 vbgmm_prior *setup_make_prior (const cli_params *p, const vbgmm_data *data,

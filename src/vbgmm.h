@@ -125,7 +125,12 @@ enum
 {
   VBGMM_INIT_KMEANSPP = 0, /* k-means++ seeding */
   VBGMM_INIT_RANDOM = 1,   /* K distinct data points */
-  VBGMM_INIT_MEANS = 2     /* the means in init_means */
+  VBGMM_INIT_MEANS = 2,    /* the means in init_means */
+  /* The start state is the M-step of one-hot responsibilities: */
+  VBGMM_INIT_KMEANS = 3,   /* of k-means (k-means++ seeds, then Lloyd) */
+  VBGMM_INIT_LABELS = 4,   /* of the labels in init_labels */
+  /* ... or of the responsibilities in init_resp.  */
+  VBGMM_INIT_RESP = 5
 };
 
 typedef struct vbgmm_options
@@ -133,7 +138,18 @@ typedef struct vbgmm_options
   size_t k;                  /* number of components */
   int init;                  /* VBGMM_INIT_* */
   const double *init_means;  /* k * d, for VBGMM_INIT_MEANS */
+  const size_t *init_labels; /* one per row of the data, each < k,
+                                for VBGMM_INIT_LABELS */
+  const double *init_resp;   /* rows * k, each row summing to 1, for
+                                VBGMM_INIT_RESP */
+  size_t kmeans_max_iter;    /* Lloyd's iterations at most (300) */
   unsigned long seed;
+  size_t n_init;             /* fits from seeds seed, seed + 1, ...: the
+                                highest final bound is kept (ties: the
+                                lowest seed); >= 1 */
+  int accelerate;            /* 1: over-relaxed steps, each kept only when
+                                the bound rises (default); 0: the plain
+                                updates */
   size_t max_iter;           /* >= 1 */
   double tol;                /* >= 0; 0: run max_iter iterations */
   int threads;               /* 0: all cores */
@@ -141,6 +157,10 @@ typedef struct vbgmm_options
   /* Called after every iteration, when not NULL.  */
   void (*progress) (size_t iter, double bound, void *arg);
   void *progress_arg;
+  /* Called after each start of n_init with its seed, iterations and
+     final bound, when not NULL; with progress_arg.  */
+  void (*start_done) (unsigned long seed, size_t iterations, double bound,
+                      void *arg);
 } vbgmm_options;
 
 void vbgmm_options_default (vbgmm_options *opt);
@@ -163,6 +183,9 @@ typedef struct vbgmm_model
   size_t iterations;   /* iterations run */
   int converged;       /* 1 when the tolerance was met */
   size_t decreases;    /* iterations whose bound fell by more than rounding */
+  size_t passes;       /* passes over the data: iterations, plus the
+                          over-relaxed steps that the bound turned down */
+  unsigned long seed;  /* the seed of the start that was kept */
 } vbgmm_model;
 
 vbgmm_model *vbgmm_model_alloc (size_t k, size_t d, size_t max_iter);

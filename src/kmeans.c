@@ -1,0 +1,196 @@
+/* kmeans.c -- k-means (Lloyd) and the statistics of a hard or soft
+   assignment of the points, for the start of a fit
+
+   Copyright (C) 2026 The vbgmm developers
+
+   This program is free software: you can redistribute it and/or modify
+   it under the terms of the GNU General Public License as published by
+   the Free Software Foundation, either version 3 of the License, or
+   (at your option) any later version.
+
+   This program is distributed in the hope that it will be useful,
+   but WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+   GNU General Public License for more details.
+
+   You should have received a copy of the GNU General Public License
+   along with this program.  If not, see <https://www.gnu.org/licenses/>.  */
+
+#include <config.h>
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "comm.h"
+#include "error.h"
+#include "kmeans.h"
+#include "responsibility.h"
+
+/* Rows are summed in this many chunks of consecutive rows (fewer for
+   small data), each in row order, and the chunks in order: which
+   thread ran a chunk does not change a bit of the sum.  */
+#define KM_CHUNKS 64
+#define KM_ROWS_PER_CHUNK 1024
+
+static size_t
+chunk_count (size_t n)
+{
+  size_t c = (n + KM_ROWS_PER_CHUNK - 1) / KM_ROWS_PER_CHUNK;
+  return c < 1 ? 1 : c > KM_CHUNKS ? KM_CHUNKS : c;
+}
+
+/* The nearest of the K means to X (ties: the lowest index).  */
+static size_t
+nearest (const double *x, const double *means, size_t k, size_t d)
+{
+  size_t best = 0;
+  double best_d2 = INFINITY;
+  for (size_t c = 0; c < k; c++)
+    {
+      const double *m = means + c * d;
+      double d2 = 0;
+      for (size_t i = 0; i < d; i++)
+        {
+          double v = x[i] - m[i];
+          d2 += v * v;
+        }
+      if (d2 < best_d2)
+        {
+          best_d2 = d2;
+          best = c;
+        }
+    }
+  return best;
+}
+
+int
+vbgmm_kmeans_lloyd (const vbgmm_data *data, const vbgmm_comm *comm,
+                    int threads, size_t k, const double *shift,
+                    size_t max_iter, double *means, size_t *labels,
+                    size_t *iters, vbgmm_error *err)
+{
+  const size_t n = data->n, d = data->d, nch = chunk_count (n);
+  /* Per chunk and in total: for each cluster its count and the sum of
+     y = x - shift; then the number of labels that changed.  */
+  const size_t len = k * (d + 1) + 1;
+  double *acc = calloc (nch * len, sizeof (double));
+  double *tot = malloc (len * sizeof (double));
+  int status = vbgmm_comm_agree_alloc (comm, acc && tot, err);
+  if (status)
+    goto done;
+  for (size_t r = 0; r < n; r++)
+    labels[r] = SIZE_MAX;
+  *iters = 0;
+  const int nt = vbgmm_threads (threads);
+  (void) nt;
+
+  for (size_t it = 1; it <= max_iter; it++)
+    {
+      memset (acc, 0, nch * len * sizeof (double));
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
+      for (size_t ch = 0; ch < nch; ch++)
+        {
+          double *a = acc + ch * len;
+          for (size_t r = ch * n / nch; r < (ch + 1) * n / nch; r++)
+            {
+              const double *x = data->x + r * d;
+              size_t c = nearest (x, means, k, d);
+              a[len - 1] += labels[r] != c;
+              labels[r] = c;
+              double *s = a + c * (d + 1);
+              s[0] += 1;
+              for (size_t i = 0; i < d; i++)
+                s[1 + i] += x[i] - shift[i];
+            }
+        }
+      memcpy (tot, acc, len * sizeof (double));
+      for (size_t ch = 1; ch < nch; ch++)
+        for (size_t i = 0; i < len; i++)
+          tot[i] += acc[ch * len + i];
+      if ((status = vbgmm_comm_sum (comm, tot, len, err)))
+        goto done;
+      *iters = it;
+      for (size_t c = 0; c < k; c++)
+        {
+          const double *s = tot + c * (d + 1);
+          if (s[0] > 0)
+            for (size_t i = 0; i < d; i++)
+              means[c * d + i] = shift[i] + s[1 + i] / s[0];
+        }
+      if (tot[len - 1] == 0)
+        break;
+    }
+done:
+  free (acc);
+  free (tot);
+  return status;
+}
+
+/* Add W times the features of Y (count, y, y y' lower triangle by
+   rows) to the statistics S of one component.  */
+static void
+add_point (double *s, const double *y, size_t d, double w)
+{
+  s[0] += w;
+  double *sy = s + 1, *syy = s + 1 + d;
+  for (size_t i = 0; i < d; i++)
+    {
+      sy[i] += w * y[i];
+      double wy = w * y[i];
+      for (size_t j = 0; j <= i; j++)
+        *syy++ += wy * y[j];
+    }
+}
+
+int
+vbgmm_stats_of_assignment (const vbgmm_data *data, const double *shift,
+                           size_t k, const size_t *labels,
+                           const double *resp, int threads,
+                           double *stats, vbgmm_error *err)
+{
+  const size_t n = data->n, d = data->d, nch = chunk_count (n);
+  const size_t len = vbgmm_stats_size (k, d);
+  double *acc = calloc (nch * len, sizeof (double));
+  double *y = malloc (nch * d * sizeof (double));
+  if (!acc || !y)
+    {
+      free (acc);
+      free (y);
+      return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
+    }
+  const int nt = vbgmm_threads (threads);
+  (void) nt;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
+  for (size_t ch = 0; ch < nch; ch++)
+    {
+      double *a = acc + ch * len, *yc = y + ch * d;
+      for (size_t r = ch * n / nch; r < (ch + 1) * n / nch; r++)
+        {
+          for (size_t i = 0; i < d; i++)
+            yc[i] = data->x[r * d + i] - shift[i];
+          if (!resp)
+            {
+              add_point (VBGMM_STATS_COMP (a, labels[r], d), yc, d, 1);
+              continue;
+            }
+          for (size_t c = 0; c < k; c++)
+            {
+              double w = resp[r * k + c];
+              if (w > 0)
+                {
+                  add_point (VBGMM_STATS_COMP (a, c, d), yc, d, w);
+                  *VBGMM_STATS_RLNR (a, k, d) += w * log (w);
+                }
+            }
+        }
+    }
+  memcpy (stats, acc, len * sizeof (double));
+  for (size_t ch = 1; ch < nch; ch++)
+    for (size_t i = 0; i < len; i++)
+      stats[i] += acc[ch * len + i];
+  free (acc);
+  free (y);
+  return VBGMM_SUCCESS;
+}

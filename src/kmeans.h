@@ -1,0 +1,48 @@
+/* kmeans.h -- k-means (Lloyd) and the statistics of a hard or soft
+   assignment of the points, for the start of a fit
+
+   Copyright (C) 2026 The vbgmm developers
+
+   This program is free software: you can redistribute it and/or modify
+   it under the terms of the GNU General Public License as published by
+   the Free Software Foundation, either version 3 of the License, or
+   (at your option) any later version.
+
+   This program is distributed in the hope that it will be useful,
+   but WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+   GNU General Public License for more details.
+
+   You should have received a copy of the GNU General Public License
+   along with this program.  If not, see <https://www.gnu.org/licenses/>.  */
+
+#ifndef VBGMM_KMEANS_H
+#define VBGMM_KMEANS_H
+
+#include <stddef.h>
+
+#include "vbgmm.h"
+
+/* Lloyd's iterations from the K means in MEANS (k * d, updated in
+   place), until no label changes or MAX_ITER iterations: LABELS (one
+   per row of DATA) receive each row's nearest mean (ties: the lowest
+   index), *ITERS the iterations run.  A mean that loses all its points
+   stays where it was.  Sums are taken about SHIFT over the processes
+   of COMM (may be NULL), in a fixed order: the same to the last bit
+   for any number of threads.  */
+int vbgmm_kmeans_lloyd (const vbgmm_data *data, const vbgmm_comm *comm,
+                        int threads, size_t k, const double *shift,
+                        size_t max_iter, double *means, size_t *labels,
+                        size_t *iters, vbgmm_error *err);
+
+/* The statistics of one pass (the layout of responsibility.h) for the
+   responsibilities RESP (n * k) of the rows of DATA or, when RESP is
+   NULL, for the one-hot responsibilities of LABELS (each < K), about
+   SHIFT.  This process's rows only: the caller sums over processes.
+   The same to the last bit for any number of threads.  */
+int vbgmm_stats_of_assignment (const vbgmm_data *data, const double *shift,
+                               size_t k, const size_t *labels,
+                               const double *resp, int threads,
+                               double *stats, vbgmm_error *err);
+
+#endif

@@ -1,0 +1,343 @@
+/* test_kmeans.c -- k-means and the start from an assignment of the
+   points, against plain implementations written here
+
+   Copyright (C) 2026 The vbgmm developers
+
+   This program is free software: you can redistribute it and/or modify
+   it under the terms of the GNU General Public License as published by
+   the Free Software Foundation, either version 3 of the License, or
+   (at your option) any later version.
+
+   This program is distributed in the hope that it will be useful,
+   but WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+   GNU General Public License for more details.
+
+   You should have received a copy of the GNU General Public License
+   along with this program.  If not, see <https://www.gnu.org/licenses/>.  */
+
+/* Lloyd's iterations of the library (blocked, threaded) must give the
+   labels and means of the textbook loop below, on any number of
+   threads; the start state from labels or responsibilities must be
+   the M-step of PRML 10.51-10.63 computed here from N_k, xbar_k and
+   S_k in the most direct way (an explicit inverse by LU).  */
+
+#include <config.h>
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_linalg.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_test.h>
+
+#include "fit.h"
+#include "kmeans.h"
+#include "vbgmm.h"
+
+/* Points around K_TRUE centres, some of them far from the origin.  */
+static vbgmm_data *
+make_data (gsl_rng *rng, size_t n, size_t d, size_t k_true, double offset)
+{
+  vbgmm_data *data = vbgmm_data_alloc (n, d);
+  for (size_t r = 0; r < n; r++)
+    {
+      size_t c = r % k_true;
+      for (size_t i = 0; i < d; i++)
+        data->x[r * d + i] = offset + 3.0 * ((c + i) % k_true)
+                             + gsl_ran_gaussian (rng, 1.0);
+    }
+  return data;
+}
+
+/* Lloyd's algorithm as in any textbook: labels to the nearest mean
+   (first of equals), means to the centroids (an empty cluster keeps
+   its mean), until no label changes.  Returns the iterations.  */
+static size_t
+plain_lloyd (const vbgmm_data *data, size_t k, double *means, size_t *labels,
+             size_t max_iter)
+{
+  const size_t n = data->n, d = data->d;
+  double *sum = malloc (k * d * sizeof (double));
+  double *cnt = malloc (k * sizeof (double));
+  for (size_t r = 0; r < n; r++)
+    labels[r] = SIZE_MAX;
+  size_t it;
+  for (it = 1; it <= max_iter; it++)
+    {
+      size_t changed = 0;
+      for (size_t r = 0; r < n; r++)
+        {
+          size_t best = 0;
+          double bd = INFINITY;
+          for (size_t c = 0; c < k; c++)
+            {
+              double s = 0;
+              for (size_t i = 0; i < d; i++)
+                s += pow (data->x[r * d + i] - means[c * d + i], 2);
+              if (s < bd)
+                {
+                  bd = s;
+                  best = c;
+                }
+            }
+          changed += labels[r] != best;
+          labels[r] = best;
+        }
+      memset (sum, 0, k * d * sizeof (double));
+      memset (cnt, 0, k * sizeof (double));
+      for (size_t r = 0; r < n; r++)
+        {
+          cnt[labels[r]] += 1;
+          for (size_t i = 0; i < d; i++)
+            sum[labels[r] * d + i] += data->x[r * d + i];
+        }
+      for (size_t c = 0; c < k; c++)
+        if (cnt[c] > 0)
+          for (size_t i = 0; i < d; i++)
+            means[c * d + i] = sum[c * d + i] / cnt[c];
+      if (!changed)
+        break;
+    }
+  free (sum);
+  free (cnt);
+  return it > max_iter ? max_iter : it;
+}
+
+static void
+test_lloyd (gsl_rng *rng, size_t n, size_t d, size_t k, double offset)
+{
+  vbgmm_data *data = make_data (rng, n, d, 3, offset);
+  double *shift = calloc (d, sizeof (double));
+  for (size_t r = 0; r < n; r++)
+    for (size_t i = 0; i < d; i++)
+      shift[i] += data->x[r * d + i] / n;
+  /* Seeds: K rows, two of them the same point (one cluster empties).  */
+  double *seed = malloc (k * d * sizeof (double));
+  for (size_t c = 0; c < k; c++)
+    memcpy (seed + c * d, data->x + (c == k - 1 ? 0 : c * 7) * d,
+            d * sizeof (double));
+  double *want = malloc (k * d * sizeof (double));
+  size_t *want_lab = malloc (n * sizeof (size_t));
+  memcpy (want, seed, k * d * sizeof (double));
+  size_t want_it = plain_lloyd (data, k, want, want_lab, 300);
+
+  for (int threads = 1; threads <= 3; threads++)
+    {
+      double *got = malloc (k * d * sizeof (double));
+      size_t *lab = malloc (n * sizeof (size_t)), it = 0;
+      memcpy (got, seed, k * d * sizeof (double));
+      int status = vbgmm_kmeans_lloyd (data, NULL, threads, k, shift, 300,
+                                       got, lab, &it, NULL);
+      int same = status == 0 && it == want_it;
+      for (size_t r = 0; r < n; r++)
+        same &= lab[r] == want_lab[r];
+      double worst = 0;
+      for (size_t i = 0; i < k * d; i++)
+        worst = fmax (worst, fabs (got[i] - want[i]) / (1 + fabs (want[i])));
+      gsl_test (!same || !(worst < 1e-12),
+                "Lloyd N = %zu D = %zu K = %zu offset %g, %d threads: "
+                "labels and %zu iterations as the plain loop's (%zu), "
+                "means to %.2g", n, d, k, offset, threads, it, want_it, worst);
+      free (got);
+      free (lab);
+    }
+  free (seed);
+  free (want);
+  free (want_lab);
+  free (shift);
+  vbgmm_data_free (data);
+}
+
+/* The M-step of PRML 10.51-10.63 for weights R (n * k) of the rows.  */
+static vbgmm_model *
+plain_m_step (const vbgmm_data *data, const vbgmm_prior *pr, const double *R,
+              size_t k)
+{
+  const size_t n = data->n, d = data->d;
+  vbgmm_model *m = vbgmm_model_alloc (k, d, 1);
+  gsl_matrix *A = gsl_matrix_alloc (d, d), *Ai = gsl_matrix_alloc (d, d);
+  gsl_matrix *W0 = gsl_matrix_alloc (d, d), *W0i = gsl_matrix_alloc (d, d);
+  gsl_permutation *perm = gsl_permutation_alloc (d);
+  int sgn;
+  memcpy (W0->data, pr->W0, d * d * sizeof (double));
+  gsl_linalg_LU_decomp (W0, perm, &sgn);
+  gsl_linalg_LU_invert (W0, perm, W0i);
+  double *xbar = malloc (d * sizeof (double));
+  for (size_t c = 0; c < k; c++)
+    {
+      double Nk = 0;
+      memset (xbar, 0, d * sizeof (double));
+      for (size_t r = 0; r < n; r++)
+        {
+          Nk += R[r * k + c];
+          for (size_t i = 0; i < d; i++)
+            xbar[i] += R[r * k + c] * data->x[r * d + i];
+        }
+      for (size_t i = 0; i < d; i++)
+        xbar[i] = Nk > 0 ? xbar[i] / Nk : 0;
+      m->N[c] = Nk;
+      m->alpha[c] = pr->alpha0 + Nk;                       /* 10.58 */
+      m->beta[c] = pr->beta0 + Nk;                         /* 10.60 */
+      m->nu[c] = pr->nu0 + Nk;                             /* 10.63 */
+      for (size_t i = 0; i < d; i++)                       /* 10.61 */
+        m->m[c * d + i] = (pr->beta0 * pr->m0[i] + Nk * xbar[i]) / m->beta[c];
+      for (size_t i = 0; i < d; i++)                       /* 10.62 */
+        for (size_t j = 0; j < d; j++)
+          {
+            double NS = 0;                                 /* 10.53 */
+            for (size_t r = 0; r < n; r++)
+              NS += R[r * k + c] * (data->x[r * d + i] - xbar[i])
+                    * (data->x[r * d + j] - xbar[j]);
+            double v = gsl_matrix_get (W0i, i, j) + NS;
+            if (Nk > 0)
+              v += pr->beta0 * Nk / (pr->beta0 + Nk) * (xbar[i] - pr->m0[i])
+                   * (xbar[j] - pr->m0[j]);
+            gsl_matrix_set (A, i, j, v);
+          }
+      gsl_linalg_LU_decomp (A, perm, &sgn);
+      gsl_linalg_LU_invert (A, perm, Ai);
+      memcpy (m->W + c * d * d, Ai->data, d * d * sizeof (double));
+    }
+  free (xbar);
+  gsl_matrix_free (A);
+  gsl_matrix_free (Ai);
+  gsl_matrix_free (W0);
+  gsl_matrix_free (W0i);
+  gsl_permutation_free (perm);
+  return m;
+}
+
+static double
+rel (double got, double want)
+{
+  return fabs (got - want) / fmax (fabs (want), 1e-300);
+}
+
+/* The largest relative difference over the parameters of two models
+   (W over its largest entry).  */
+static double
+model_diff (const vbgmm_model *a, const vbgmm_model *b)
+{
+  const size_t k = a->k, d = a->d;
+  double worst = 0;
+  for (size_t c = 0; c < k; c++)
+    {
+      worst = fmax (worst, rel (a->alpha[c], b->alpha[c]));
+      worst = fmax (worst, rel (a->beta[c], b->beta[c]));
+      worst = fmax (worst, rel (a->nu[c], b->nu[c]));
+      for (size_t i = 0; i < d; i++)
+        worst = fmax (worst, fabs (a->m[c * d + i] - b->m[c * d + i])
+                             / (1 + fabs (b->m[c * d + i])));
+      double scale = 0;
+      for (size_t i = 0; i < d * d; i++)
+        scale = fmax (scale, fabs (b->W[c * d * d + i]));
+      for (size_t i = 0; i < d * d; i++)
+        worst = fmax (worst, fabs (a->W[c * d * d + i] - b->W[c * d * d + i])
+                             / scale);
+    }
+  return worst;
+}
+
+static vbgmm_prior *
+make_prior (const vbgmm_data *data)
+{
+  const size_t d = data->d;
+  vbgmm_prior *pr = vbgmm_prior_alloc (d);
+  pr->alpha0 = 0.01;
+  pr->beta0 = 0.5;
+  pr->nu0 = d + 0.5;
+  for (size_t i = 0; i < d; i++)
+    {
+      pr->m0[i] = data->x[i] + 0.25;
+      for (size_t j = 0; j < d; j++)
+        pr->W0[i * d + j] = (i == j ? 0.5 : 0.1) / d;
+    }
+  return pr;
+}
+
+/* The start state of OPT against the M-step of R, and free both.  */
+static void
+check_start (const vbgmm_data *data, const vbgmm_prior *pr,
+             const vbgmm_options *opt, const double *R, const char *what)
+{
+  vbgmm_error err;
+  vbgmm_model *want = plain_m_step (data, pr, R, opt->k);
+  vbgmm_model *got = vbgmm_fit_start (data, pr, opt, &err);
+  double diff = got ? model_diff (got, want) : INFINITY;
+  gsl_test (!(diff < 1e-10), "start from %s N = %zu D = %zu K = %zu: the "
+            "M-step of 10.51-10.63, to %.2g", what, data->n, data->d, opt->k,
+            diff);
+  vbgmm_model_free (want);
+  vbgmm_model_free (got);
+}
+
+static void
+test_start (gsl_rng *rng, size_t n, size_t d, size_t k, double offset)
+{
+  vbgmm_data *data = make_data (rng, n, d, 3, offset);
+  vbgmm_prior *pr = make_prior (data);
+  size_t *labels = malloc (n * sizeof (size_t));
+  double *R = calloc (n * k, sizeof (double));
+  /* Component 1 gets no point: the prior's own posterior.  */
+  for (size_t r = 0; r < n; r++)
+    {
+      labels[r] = r % 3 == 1 ? k - 1 : (r % 3 == 2 ? 0 : 2 % k);
+      R[r * k + labels[r]] = 1;
+    }
+  vbgmm_options opt;
+  vbgmm_options_default (&opt);
+  opt.k = k;
+  opt.init = VBGMM_INIT_LABELS;
+  opt.init_labels = labels;
+  check_start (data, pr, &opt, R, "labels");
+
+  /* Soft responsibilities.  */
+  for (size_t r = 0; r < n; r++)
+    {
+      double s = 0;
+      for (size_t c = 0; c < k; c++)
+        s += R[r * k + c] = c == 1 ? 0 : gsl_rng_uniform_pos (rng);
+      for (size_t c = 0; c < k; c++)
+        R[r * k + c] /= s;
+    }
+  opt.init = VBGMM_INIT_RESP;
+  opt.init_resp = R;
+  check_start (data, pr, &opt, R, "responsibilities");
+
+  /* k-means: the labels of Lloyd from the k-means++ seeds.  */
+  opt.init = VBGMM_INIT_KMEANSPP;
+  opt.seed = 7;
+  double *means = malloc (k * d * sizeof (double));
+  vbgmm_init_means (data, &opt, means, NULL);
+  plain_lloyd (data, k, means, labels, 300);
+  memset (R, 0, n * k * sizeof (double));
+  for (size_t r = 0; r < n; r++)
+    R[r * k + labels[r]] = 1;
+  opt.init = VBGMM_INIT_KMEANS;
+  check_start (data, pr, &opt, R, "k-means");
+  free (means);
+  free (labels);
+  free (R);
+  vbgmm_prior_free (pr);
+  vbgmm_data_free (data);
+}
+
+int
+main (void)
+{
+  gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
+  test_lloyd (rng, 50, 1, 3, 0);
+  test_lloyd (rng, 300, 2, 4, 0);
+  test_lloyd (rng, 5000, 3, 5, 1e5);
+  test_lloyd (rng, 2500, 7, 6, 0);
+  test_start (rng, 60, 1, 3, 0);
+  test_start (rng, 300, 2, 4, 0);
+  test_start (rng, 2000, 3, 3, 1e3);
+  test_start (rng, 500, 5, 4, 0);
+  gsl_rng_free (rng);
+  exit (gsl_test_summary ());
+}
