@@ -334,6 +334,15 @@ thread_id (void)
 #endif
 }
 
+/* ACC += A, over the LEN numbers of one chunk's sums.  */
+static void
+chunk_add (double *restrict acc, const double *restrict a, size_t len)
+{
+  SIMD
+  for (size_t i = 0; i < len; i++)
+    acc[i] += a[i];
+}
+
 int
 vbgmm_pass (const vbgmm_estep *es, const vbgmm_data *data, int threads,
             double *stats, vbgmm_error *err)
@@ -345,7 +354,10 @@ vbgmm_pass (const vbgmm_estep *es, const vbgmm_data *data, int threads,
   const size_t clen = VBGMM_FPAD (k * fp + 1);
   const size_t nblocks = (n + BLOCK - 1) / BLOCK;
   int nt = vbgmm_threads (threads);
-  double *acc = aligned_alloc (64, CHUNKS * clen * sizeof (double));
+  /* The running total, then one chunk's sums per thread: each chunk is
+     summed in its thread's buffer and added to the total in chunk
+     order, so that memory does not grow with the number of chunks.  */
+  double *acc = aligned_alloc (64, (1 + (size_t) nt) * clen * sizeof (double));
   size_t *map = malloc (f * sizeof (size_t));
   workspace *ws = workspaces_alloc (nt, k, d);
   kernel_fn *block_kernel = kernel_select ();
@@ -356,31 +368,35 @@ vbgmm_pass (const vbgmm_estep *es, const vbgmm_data *data, int threads,
       workspaces_free (ws, nt);
       return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
     }
-  memset (acc, 0, CHUNKS * clen * sizeof (double));
+  memset (acc, 0, clen * sizeof (double));
   stats_order (d, map);
 
-#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
+#pragma omp parallel for ordered schedule(dynamic, 1) num_threads(nt)
   for (size_t ch = 0; ch < CHUNKS; ch++)
     {
-      workspace *w = ws + thread_id ();
+      int t = thread_id ();
+      workspace *w = ws + t;
+      double *part = acc + (1 + (size_t) t) * clen;
       size_t b0 = ch * nblocks / CHUNKS, b1 = (ch + 1) * nblocks / CHUNKS;
+      /* An empty chunk adds nothing (its sums would be +0).  */
+      if (b0 < b1)
+        memset (part, 0, clen * sizeof (double));
       for (size_t blk = b0; blk < b1; blk++)
         {
           size_t i0 = blk * BLOCK;
           size_t rows = n - i0 < BLOCK ? n - i0 : BLOCK;
-          block_kernel (es, data->x + i0 * d, rows, w, acc + ch * clen, NULL);
+          block_kernel (es, data->x + i0 * d, rows, w, part, NULL);
         }
+#pragma omp ordered
+      if (b0 < b1)
+        chunk_add (acc, part, clen);
     }
 
   memset (stats, 0, len * sizeof (double));
-  for (size_t ch = 0; ch < CHUNKS; ch++)
-    {
-      const double *a = acc + ch * clen;
-      for (size_t c = 0; c < k; c++)
-        for (size_t i = 0; i < f; i++)
-          stats[c * f + map[i]] += a[c * fp + i];
-      stats[k * f] += a[k * fp];
-    }
+  for (size_t c = 0; c < k; c++)
+    for (size_t i = 0; i < f; i++)
+      stats[c * f + map[i]] = acc[c * fp + i];
+  stats[k * f] = acc[k * fp];
   free (acc);
   free (map);
   workspaces_free (ws, nt);
