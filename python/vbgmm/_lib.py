@@ -1,0 +1,202 @@
+# _lib.py -- libvbgmm through ctypes: finding the library, its structs
+# and functions, and its status codes as Python exceptions.
+#
+# Copyright (C) 2026 The vbgmm developers
+#
+# This program is free software: you can redistribute it and/or modify
+# it under the terms of the GNU General Public License as published by
+# the Free Software Foundation, either version 3 of the License, or
+# (at your option) any later version.
+
+"""The C library, loaded once.
+
+ctypes.CDLL releases the GIL for the length of every foreign call, so a
+fit or a prediction in one Python thread lets the others run.  The
+structs below mirror src/vbgmm.h field for field; the test suite checks
+every offset against the C compiler's (tests/python/test_layout.py).
+"""
+
+import ctypes
+import ctypes.util
+import os
+
+c_double_p = ctypes.POINTER(ctypes.c_double)
+
+# Status codes (vbgmm.h).
+SUCCESS = 0
+EDATA = 1
+EIO = 2
+EINVAL = 3
+ENOMEM = 4
+ENUM = 5
+EREMOTE = 6
+
+INIT_KMEANSPP = 0
+INIT_RANDOM = 1
+INIT_MEANS = 2
+
+
+class Error(ctypes.Structure):
+    _fields_ = [("status", ctypes.c_int),
+                ("line", ctypes.c_long),
+                ("message", ctypes.c_char * 512)]
+
+
+class Comm(ctypes.Structure):
+    _fields_ = [("sum", ctypes.c_void_p),
+                ("exscan", ctypes.c_void_p),
+                ("arg", ctypes.c_void_p)]
+
+
+class Data(ctypes.Structure):
+    _fields_ = [("n", ctypes.c_size_t),
+                ("d", ctypes.c_size_t),
+                ("x", c_double_p),
+                ("names", ctypes.POINTER(ctypes.c_char_p)),
+                ("first_row", ctypes.c_size_t),
+                ("n_total", ctypes.c_size_t)]
+
+
+class Prior(ctypes.Structure):
+    _fields_ = [("d", ctypes.c_size_t),
+                ("alpha0", ctypes.c_double),
+                ("beta0", ctypes.c_double),
+                ("nu0", ctypes.c_double),
+                ("m0", c_double_p),
+                ("W0", c_double_p)]
+
+
+PROGRESS = ctypes.CFUNCTYPE(None, ctypes.c_size_t, ctypes.c_double,
+                            ctypes.c_void_p)
+SINK = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_double),
+                        ctypes.c_size_t, ctypes.c_size_t, ctypes.c_void_p)
+
+
+class Options(ctypes.Structure):
+    _fields_ = [("k", ctypes.c_size_t),
+                ("init", ctypes.c_int),
+                ("init_means", c_double_p),
+                ("seed", ctypes.c_ulong),
+                ("max_iter", ctypes.c_size_t),
+                ("tol", ctypes.c_double),
+                ("threads", ctypes.c_int),
+                ("comm", ctypes.POINTER(Comm)),
+                ("progress", PROGRESS),
+                ("progress_arg", ctypes.c_void_p)]
+
+
+class Model(ctypes.Structure):
+    _fields_ = [("k", ctypes.c_size_t),
+                ("d", ctypes.c_size_t),
+                ("alpha", c_double_p),
+                ("beta", c_double_p),
+                ("m", c_double_p),
+                ("W", c_double_p),
+                ("nu", c_double_p),
+                ("N", c_double_p),
+                ("shift", c_double_p),
+                ("bound", c_double_p),
+                ("iterations", ctypes.c_size_t),
+                ("converged", ctypes.c_int),
+                ("decreases", ctypes.c_size_t)]
+
+
+# The arrays of a model and their shapes, in terms of k, d and the
+# iterations run: what a fitted estimator keeps of the C model.
+MODEL_ARRAYS = {
+    "alpha": lambda k, d, t: (k,),
+    "beta": lambda k, d, t: (k,),
+    "m": lambda k, d, t: (k, d),
+    "W": lambda k, d, t: (k, d, d),
+    "nu": lambda k, d, t: (k,),
+    "N": lambda k, d, t: (k,),
+    "shift": lambda k, d, t: (d,),
+    "bound": lambda k, d, t: (max(t, 1),),
+}
+
+STRUCTS = {"vbgmm_error": Error, "vbgmm_comm": Comm, "vbgmm_data": Data,
+           "vbgmm_prior": Prior, "vbgmm_options": Options,
+           "vbgmm_model": Model}
+
+
+def _candidates():
+    env = os.environ.get("VBGMM_LIBRARY")
+    if env:
+        return [env]
+    names = []
+    try:
+        from . import _config
+        names.append(os.path.join(_config.LIBDIR, "libvbgmm.so"))
+    except ImportError:
+        pass
+    found = ctypes.util.find_library("vbgmm")
+    if found:
+        names.append(found)
+    names.append("libvbgmm.so")
+    return names
+
+
+def _load():
+    errors = []
+    for name in _candidates():
+        try:
+            return ctypes.CDLL(name)
+        except OSError as e:
+            errors.append(str(e))
+    raise ImportError("vbgmm: cannot load libvbgmm (set VBGMM_LIBRARY to "
+                      "the path of libvbgmm.so): " + "; ".join(errors))
+
+
+lib = _load()
+
+
+def _declare(name, restype, *argtypes):
+    f = getattr(lib, name)
+    f.restype = restype
+    f.argtypes = list(argtypes)
+    return f
+
+
+P = ctypes.POINTER
+version = _declare("vbgmm_version", ctypes.c_char_p)
+prior_alloc = _declare("vbgmm_prior_alloc", P(Prior), ctypes.c_size_t)
+prior_free = _declare("vbgmm_prior_free", None, P(Prior))
+prior_check = _declare("vbgmm_prior_check", ctypes.c_char_p, P(Prior))
+data_moments = _declare("vbgmm_data_moments", ctypes.c_int, P(Data),
+                        P(Comm), c_double_p, c_double_p, P(Error))
+prior_set_W0_inverse = _declare("vbgmm_prior_set_W0_inverse", ctypes.c_int,
+                                P(Prior), c_double_p, c_double_p, P(Error))
+options_default = _declare("vbgmm_options_default", None, P(Options))
+options_check = _declare("vbgmm_options_check", ctypes.c_char_p,
+                         P(Options), P(Data))
+fit = _declare("vbgmm_fit", P(Model), P(Data), P(Prior), P(Options),
+               P(Error))
+model_free = _declare("vbgmm_model_free", None, P(Model))
+model_weight = _declare("vbgmm_model_weight", ctypes.c_double, P(Model),
+                        ctypes.c_size_t)
+responsibilities = _declare("vbgmm_responsibilities", ctypes.c_int,
+                            P(Model), P(Data), ctypes.c_int, SINK,
+                            ctypes.c_void_p, P(Error))
+
+
+def has(name):
+    """Whether the loaded library exports the function NAME."""
+    try:
+        getattr(lib, name)
+    except AttributeError:
+        return False
+    return True
+
+
+def raise_error(err, what=None):
+    """Raise the Python exception for the library's error ERR."""
+    msg = err.message.decode("utf-8", "replace")
+    if what:
+        msg = what + ": " + msg
+    if err.line > 0:
+        msg = "line %d: %s" % (err.line, msg)
+    if err.status == EIO:
+        raise OSError(msg)
+    if err.status == ENOMEM:
+        raise MemoryError(msg)
+    raise ValueError(msg)

@@ -1,0 +1,561 @@
+# mixture.py -- vbgmm.BayesianGaussianMixture, a scikit-learn estimator
+# over libvbgmm
+#
+# Copyright (C) 2026 The vbgmm developers
+#
+# This program is free software: you can redistribute it and/or modify
+# it under the terms of the GNU General Public License as published by
+# the Free Software Foundation, either version 3 of the License, or
+# (at your option) any later version.
+
+"""vbgmm.BayesianGaussianMixture: the estimator."""
+
+import ctypes
+import numbers
+import os
+import sys
+import warnings
+
+import numpy as np
+
+from . import _lib
+from ._base import (BaseEstimator, ConvergenceWarning, DensityMixin,
+                    NotFittedError)
+
+_INIT = {"k-means++": _lib.INIT_KMEANSPP,
+         "random_from_data": _lib.INIT_RANDOM}
+
+
+# The parameters behind the prior's symbols in libvbgmm's messages.
+_PRIOR_NAMES = {"alpha0": "weight_concentration_prior",
+                "beta0": "mean_precision_prior",
+                "nu0": "degrees_of_freedom_prior",
+                "m0": "mean_prior", "W0": "covariance_prior"}
+
+
+def _as_points(X, name="X"):
+    """X as a C-ordered float64 (n, d) array, with no copy when it
+    already is one.  Raises ValueError or TypeError for what libvbgmm
+    cannot take, naming the first non-finite value by row and column."""
+    if hasattr(X, "toarray") or hasattr(X, "tocsr"):
+        raise TypeError("%s: sparse input is not supported; pass a dense "
+                        "array (X.toarray())" % name)
+    a = np.asarray(X)
+    if a.dtype.kind == "c":
+        raise ValueError("%s: Complex data not supported" % name)
+    if a.dtype.kind not in "biuf":
+        if a.dtype.kind in "USV":
+            raise ValueError("%s: non-numeric dtype %s: expected numbers"
+                             % (name, a.dtype))
+        # object: numbers are converted, anything else raises
+        a = a.astype(np.float64)
+    if a.ndim != 2:
+        raise ValueError("%s: expected a 2-D array (points by features), got "
+                         "%d-D; Reshape your data either using "
+                         "array.reshape(-1, 1) if your data has a single "
+                         "feature or array.reshape(1, -1) if it contains a "
+                         "single sample" % (name, a.ndim))
+    if a.shape[1] < 1:
+        raise ValueError("%s: 0 feature(s) (shape=%s) while a minimum of "
+                         "1 is required." % (name, a.shape))
+    if a.shape[0] < 1:
+        raise ValueError("%s: 0 sample(s) (shape=%s) while a minimum of "
+                         "1 is required." % (name, a.shape))
+    a = np.ascontiguousarray(a, dtype=np.float64)
+    # One sum tells whether all values are finite (NaN and inf
+    # propagate); only then is the first bad one looked for.
+    if not np.isfinite(a.sum()):
+        bad = np.argwhere(~np.isfinite(a))
+        if len(bad):
+            i, j = bad[0]
+            v = a[i, j]
+            what = "NaN" if np.isnan(v) else ("inf" if v > 0 else "-inf")
+            raise ValueError("%s contains %s at row %d, column %d "
+                             "(numbered from 0)" % (name, what, i, j))
+    return a
+
+
+def _data(X):
+    """A vbgmm_data over the memory of X (no copy); X must stay alive."""
+    n, d = X.shape
+    return _lib.Data(n=n, d=d, x=X.ctypes.data_as(_lib.c_double_p),
+                     names=None, first_row=0, n_total=n)
+
+
+def _ptr(a):
+    return a.ctypes.data_as(_lib.c_double_p)
+
+
+def _model_struct(state):
+    """A vbgmm_model over the arrays of STATE (no copy)."""
+    m = _lib.Model()
+    m.k, m.d = state["m"].shape
+    for name in _lib.MODEL_ARRAYS:
+        setattr(m, name, _ptr(state[name]))
+    m.iterations = int(state["iterations"])
+    m.converged = int(state["converged"])
+    m.decreases = int(state["decreases"])
+    return m
+
+
+def _model_state(mp):
+    """Copies of the arrays of the C model MP, as a dict."""
+    m = mp.contents
+    k, d, t = m.k, m.d, m.iterations
+    state = {}
+    for name, shape in _lib.MODEL_ARRAYS.items():
+        shp = shape(k, d, t)
+        src = getattr(m, name)
+        state[name] = np.ctypeslib.as_array(src, shape=shp).copy()
+    state["iterations"] = t
+    state["converged"] = m.converged
+    state["decreases"] = m.decreases
+    return state
+
+
+class BayesianGaussianMixture(DensityMixin, BaseEstimator):
+    """Variational Bayesian estimation of a Gaussian mixture, by libvbgmm.
+
+    A drop-in replacement for scikit-learn's
+    ``sklearn.mixture.BayesianGaussianMixture`` over the C library of
+    vbgmm (Bishop, PRML 10.2): the same constructor parameters with the
+    same meanings, except where said below, and the same methods and
+    fitted attributes.  The fit runs in C with the GIL released.
+
+    Data: ``X`` is passed to the library as a pointer to the array's
+    memory when it is a C-ordered float64 array; any other dtype or
+    order is converted once to one (a copy).  Every value must be
+    finite: a NaN or an infinity is a ``ValueError`` that names its
+    row and column (numbered from 0).
+
+    Parameters
+    ----------
+    n_components : int, default=1
+        Number of components, an upper bound: the ones the data do not
+        need empty out.
+    covariance_type : {'full'}, default='full'
+        The form of each component's precision.
+    tol : float, default=1e-10
+        Unlike scikit-learn's (absolute), vbgmm's tolerance is relative:
+        the fit stops when the bound grows by less than ``tol * |L|``
+        from one iteration to the next.  0 runs exactly ``max_iter``
+        iterations.
+    max_iter : int, default=100
+        Iteration limit.
+    n_init : int, default=1
+        Number of starts; only 1 is available.
+    init_params : {'k-means++', 'random_from_data'}, default='k-means++'
+        How the initial means are chosen: k-means++ seeding, or
+        ``n_components`` distinct data points.  The start state is
+        vbgmm's (every component holds N/K points, W_k = W0, m_k the
+        initial means), not scikit-learn's M-step from responsibilities.
+    weight_concentration_prior_type : {'dirichlet_distribution'}, \
+default='dirichlet_distribution'
+        The prior of the weights: a symmetric Dirichlet distribution.
+    weight_concentration_prior : float or None, default=None
+        alpha0 of the Dirichlet, > 0; None: ``1 / n_components``.
+    mean_precision_prior : float or None, default=None
+        beta0, > 0; None: 1.
+    mean_prior : array of shape (n_features,) or None, default=None
+        m0; None: the mean of X.
+    degrees_of_freedom_prior : float or None, default=None
+        nu0 of the Wishart, > n_features - 1; None: n_features.
+    covariance_prior : array of shape (n_features, n_features) or None
+        The inverse of the Wishart scale W0, positive definite; None:
+        the sample covariance of X (N - 1 denominator), as scikit-learn
+        and ``vbgmm --W0=cov``.  When that is singular a ridge is added
+        to its diagonal, with a warning.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the initialisation; an int is the command line's
+        ``--seed``, so the same int and data give the command line's fit.
+    warm_start : bool, default=False
+        Not available in this version.
+    verbose : int, default=0
+        1: a line at the end of the fit; 2: also the bound every
+        ``verbose_interval`` iterations (on standard output).
+    verbose_interval : int, default=10
+    means_init : array of shape (n_components, n_features) or None
+        vbgmm's own (as scikit-learn's GaussianMixture has it): the
+        initial means, instead of ``init_params``
+        (``vbgmm --init-means``).
+    n_jobs : int or None, default=None
+        vbgmm's own: threads of the fit and the predictions.  None: 1;
+        -1: all processors; -2: all but one, and so on.
+
+    Attributes
+    ----------
+    weights_ : E[pi_k]
+    means_ : m_k
+    covariances_ : (nu_k W_k)^-1, as scikit-learn's
+    precisions_ : nu_k W_k, the expected precision
+    precisions_cholesky_ : as scikit-learn's (``precisions_ = U U'``)
+    weight_concentration_ : alpha (Dirichlet)
+    mean_precision_ : beta_k
+    degrees_of_freedom_ : nu_k
+    converged_, n_iter_ : whether the tolerance was met; iterations run
+    lower_bound_ : the bound after the last iteration.  It is the full
+        variational lower bound of PRML 10.70-10.77 with every constant
+        term, so it differs from scikit-learn's, which leaves out the
+        terms that do not change during a fit.
+    lower_bounds_ : vbgmm's own: the bound after every iteration.
+    n_features_in_ : number of features seen in fit.
+    """
+
+    def __init__(self, *, n_components=1, covariance_type="full", tol=1e-10,
+                 max_iter=100, n_init=1, init_params="k-means++",
+                 weight_concentration_prior_type="dirichlet_distribution",
+                 weight_concentration_prior=None, mean_precision_prior=None,
+                 mean_prior=None, degrees_of_freedom_prior=None,
+                 covariance_prior=None, random_state=None, warm_start=False,
+                 verbose=0, verbose_interval=10, means_init=None,
+                 n_jobs=None):
+        self.n_components = n_components
+        self.covariance_type = covariance_type
+        self.tol = tol
+        self.max_iter = max_iter
+        self.n_init = n_init
+        self.init_params = init_params
+        self.weight_concentration_prior_type = weight_concentration_prior_type
+        self.weight_concentration_prior = weight_concentration_prior
+        self.mean_precision_prior = mean_precision_prior
+        self.mean_prior = mean_prior
+        self.degrees_of_freedom_prior = degrees_of_freedom_prior
+        self.covariance_prior = covariance_prior
+        self.random_state = random_state
+        self.warm_start = warm_start
+        self.verbose = verbose
+        self.verbose_interval = verbose_interval
+        self.means_init = means_init
+        self.n_jobs = n_jobs
+
+    # ---- parameters ----------------------------------------------------
+    def _threads(self):
+        n = self.n_jobs
+        if n is None:
+            return 1
+        if not isinstance(n, numbers.Integral) or n == 0:
+            raise ValueError("n_jobs must be a non-zero integer or None, "
+                             "got %r" % (n,))
+        if n > 0:
+            return int(n)
+        return max(1, (os.cpu_count() or 1) + 1 + int(n))
+
+    def _seed(self):
+        rs = self.random_state
+        if rs is None or rs is np.random:
+            return int(np.random.mtrand._rand.randint(np.iinfo(np.int32).max))
+        if isinstance(rs, numbers.Integral):
+            if rs < 0 or rs >= 2 ** 64:
+                raise ValueError("random_state must be an integer in "
+                                 "[0, 2**64), got %r" % (rs,))
+            return int(rs)
+        if isinstance(rs, np.random.RandomState):
+            return int(rs.randint(np.iinfo(np.int32).max))
+        raise ValueError("random_state must be None, an int or a "
+                         "numpy.random.RandomState, got %r" % (rs,))
+
+    def _check_parameters(self, d):
+        k = self.n_components
+        if not isinstance(k, numbers.Integral) or k < 1:
+            raise ValueError("n_components must be an integer >= 1, got %r"
+                             % (k,))
+        if self.covariance_type != "full":
+            raise ValueError("covariance_type must be 'full', got %r"
+                             % (self.covariance_type,))
+        if self.weight_concentration_prior_type != "dirichlet_distribution":
+            raise ValueError("weight_concentration_prior_type must be "
+                             "'dirichlet_distribution', got %r"
+                             % (self.weight_concentration_prior_type,))
+        if not isinstance(self.max_iter, numbers.Integral) or self.max_iter < 1:
+            raise ValueError("max_iter must be an integer >= 1, got %r"
+                             % (self.max_iter,))
+        if not isinstance(self.tol, numbers.Real) or not (
+                0 <= self.tol < float("inf")):
+            raise ValueError("tol must be a finite number >= 0, got %r"
+                             % (self.tol,))
+        if not isinstance(self.n_init, numbers.Integral) or self.n_init < 1:
+            raise ValueError("n_init must be an integer >= 1, got %r"
+                             % (self.n_init,))
+        if self.n_init != 1:
+            raise NotImplementedError("n_init > 1: restarts are not "
+                                      "available in this version of vbgmm")
+        if self.warm_start:
+            raise NotImplementedError("warm_start: starting from a fitted "
+                                      "model is not available in this "
+                                      "version of vbgmm")
+        if self.means_init is None:
+            if self.init_params not in _INIT:
+                raise ValueError("init_params must be one of %s, got %r"
+                                 % (", ".join(map(repr, _INIT)),
+                                    self.init_params))
+
+    def _prior(self, data, X):
+        """A vbgmm_prior (the library's; the caller frees it) from the
+        parameters, with scikit-learn's defaults where they are None."""
+        k = self.n_components
+        d = X.shape[1]
+        err = _lib.Error()
+        prior = _lib.prior_alloc(d)
+        if not prior:
+            raise MemoryError("out of memory")
+        try:
+            p = prior.contents
+            wcp = self.weight_concentration_prior
+            p.alpha0 = 1.0 / k if wcp is None else _real(
+                wcp, "weight_concentration_prior")
+            mpp = self.mean_precision_prior
+            p.beta0 = 1.0 if mpp is None else _real(mpp,
+                                                    "mean_precision_prior")
+            dof = self.degrees_of_freedom_prior
+            p.nu0 = float(d) if dof is None else _real(
+                dof, "degrees_of_freedom_prior")
+            mean = np.empty(d)
+            cov = np.empty((d, d))
+            need_cov = self.covariance_prior is None
+            if need_cov and X.shape[0] < 2:
+                raise ValueError("n_samples = %d: the default "
+                                 "covariance_prior, the sample covariance, "
+                                 "needs at least 2 samples" % X.shape[0])
+            if _lib.data_moments(ctypes.byref(data), None, _ptr(mean),
+                                 _ptr(cov) if need_cov else None,
+                                 ctypes.byref(err)):
+                _lib.raise_error(err)
+            m0 = mean if self.mean_prior is None else _vector(
+                self.mean_prior, d, "mean_prior")
+            ctypes.memmove(p.m0, _ptr(m0), d * 8)
+            ridge = ctypes.c_double(0)
+            if not need_cov:
+                cov = _matrix(self.covariance_prior, d, "covariance_prior")
+            failed = _lib.prior_set_W0_inverse(prior, _ptr(cov),
+                                               ctypes.byref(ridge),
+                                               ctypes.byref(err))
+            if not need_cov and (failed or ridge.value > 0):
+                raise ValueError("covariance_prior is not positive definite")
+            if failed:
+                _lib.raise_error(err)
+            if ridge.value > 0:
+                warnings.warn("the sample covariance is singular; W0 is the "
+                              "inverse of it with %g of each variance added "
+                              "to the diagonal" % ridge.value)
+            why = _lib.prior_check(prior)
+            if why:
+                why = why.decode()
+                raise ValueError("%s: %s" % (_PRIOR_NAMES.get(
+                    why.split()[0], "prior"), why))
+        except BaseException:
+            _lib.prior_free(prior)
+            raise
+        return prior
+
+    def _validate(self, X, reset):
+        X = _as_points(X)
+        if hasattr(self, "_check_feature_names"):
+            self._check_feature_names(X, reset=reset)
+        if reset:
+            self.n_features_in_ = X.shape[1]
+        elif X.shape[1] != self.n_features_in_:
+            raise ValueError("X has %d features, but %s is expecting %d "
+                             "features as input." % (
+                                 X.shape[1], type(self).__name__,
+                                 self.n_features_in_))
+        return X
+
+    # ---- fit ----------------------------------------------------------
+    def fit(self, X, y=None):
+        """Fit the mixture to X (n_samples, n_features); returns self."""
+        self._fit(X)
+        return self
+
+    def fit_predict(self, X, y=None):
+        """Fit, then the most likely component of every point of X."""
+        X = self._fit(X)
+        return self._proba(X).argmax(axis=1)
+
+    def _fit(self, X):
+        X = _as_points(X)
+        n, d = X.shape
+        self._check_parameters(d)
+        k = self.n_components
+        if n < k and self.means_init is None:
+            raise ValueError("Expected n_samples >= n_components but got "
+                             "n_components = %d, n_samples = %d" % (k, n))
+        threads = self._threads()
+        seed = self._seed()
+        X = self._validate(X, reset=True)
+        data = _data(X)
+        opt = _lib.Options()
+        _lib.options_default(ctypes.byref(opt))
+        opt.k = k
+        opt.seed = seed
+        opt.max_iter = self.max_iter
+        opt.tol = self.tol
+        opt.threads = threads
+        if self.means_init is not None:
+            means = _matrix(self.means_init, (k, d), "means_init")
+            opt.init = _lib.INIT_MEANS
+            opt.init_means = _ptr(means)
+        else:
+            opt.init = _INIT[self.init_params]
+        if self.verbose >= 2:
+            interval = max(1, int(self.verbose_interval))
+
+            def progress(t, bound, arg):
+                if t % interval == 0:
+                    print("  Iteration %d\t lower bound %.17g" % (t, bound))
+                    sys.stdout.flush()
+            opt.progress = _lib.PROGRESS(progress)
+        prior = self._prior(data, X)
+        err = _lib.Error()
+        try:
+            mp = _lib.fit(ctypes.byref(data), prior, ctypes.byref(opt),
+                          ctypes.byref(err))
+        finally:
+            _lib.prior_free(prior)
+        if not mp:
+            _lib.raise_error(err)
+        try:
+            state = _model_state(mp)
+            weights = np.array([_lib.model_weight(mp, c) for c in range(k)])
+        finally:
+            _lib.model_free(mp)
+        self._set_fitted(state, weights)
+        if not self.converged_ and self.tol > 0:
+            warnings.warn("the fit did not converge in %d iterations; "
+                          "increase max_iter or tol" % self.n_iter_,
+                          ConvergenceWarning)
+        if self.verbose >= 1:
+            print("vbgmm: %d iterations (%s), lower bound %.17g"
+                  % (self.n_iter_, "converged" if self.converged_
+                     else "not converged", self.lower_bound_))
+        return X
+
+    def _set_fitted(self, state, weights):
+        self._state = state
+        t = state["iterations"]
+        nu = state["nu"]
+        W = state["W"]
+        self.weights_ = weights
+        self.means_ = state["m"].copy()
+        self.weight_concentration_ = state["alpha"].copy()
+        self.mean_precision_ = state["beta"].copy()
+        self.degrees_of_freedom_ = nu.copy()
+        self.precisions_ = W * nu[:, None, None]
+        self.covariances_ = np.linalg.inv(self.precisions_)
+        # as scikit-learn: the inverse of the Cholesky factor of the
+        # covariance, transposed (upper triangular, precision = U U')
+        chol = np.linalg.cholesky(self.covariances_)
+        self.precisions_cholesky_ = np.transpose(np.linalg.inv(chol),
+                                                 (0, 2, 1))
+        self.converged_ = bool(state["converged"])
+        self.n_iter_ = int(t)
+        self.lower_bounds_ = state["bound"][:t].copy()
+        self.lower_bound_ = float(self.lower_bounds_[-1])
+
+    # ---- predictions ---------------------------------------------------
+    def _check_fitted(self):
+        if not hasattr(self, "_state"):
+            raise NotFittedError("This %s instance is not fitted yet. Call "
+                                 "'fit' with appropriate arguments before "
+                                 "using this estimator."
+                                 % type(self).__name__)
+
+    def _proba(self, X):
+        n = X.shape[0]
+        k = self.n_components if not hasattr(self, "_state") else \
+            self._state["m"].shape[0]
+        out = np.empty((n, k))
+        base = out.ctypes.data
+        pos = [0]
+        rowbytes = k * 8
+
+        def sink(r, rows, kk, arg):
+            if pos[0] + rows > n or kk != k:
+                return 1
+            ctypes.memmove(base + pos[0] * rowbytes, r, rows * rowbytes)
+            pos[0] += rows
+            return 0
+        model = _model_struct(self._state)
+        data = _data(X)
+        err = _lib.Error()
+        if _lib.responsibilities(ctypes.byref(model), ctypes.byref(data),
+                                 self._threads(), _lib.SINK(sink), None,
+                                 ctypes.byref(err)):
+            _lib.raise_error(err)
+        if pos[0] != n:
+            raise RuntimeError("libvbgmm returned %d rows of %d"
+                               % (pos[0], n))
+        return out
+
+    def predict_proba(self, X):
+        """Responsibilities r_nk: the posterior probability that each
+        point of X belongs to each component (rows sum to 1)."""
+        self._check_fitted()
+        return self._proba(self._validate(X, reset=False))
+
+    def predict(self, X):
+        """The most likely component of every point of X."""
+        return self.predict_proba(X).argmax(axis=1)
+
+    def score_samples(self, X):
+        """ln p(x | data) of every point: the Student-t predictive
+        density.  Not available in this version of vbgmm."""
+        self._check_fitted()
+        raise NotImplementedError("score_samples: the predictive density is "
+                                  "not available in this version of vbgmm")
+
+    def score(self, X, y=None):
+        """Mean of score_samples(X)."""
+        return float(np.mean(self.score_samples(X)))
+
+    def sample(self, n_samples=1):
+        """Draw points from the fitted mixture.  Not available in this
+        version of vbgmm."""
+        self._check_fitted()
+        raise NotImplementedError("sample: drawing from the fitted mixture "
+                                  "is not available in this version of "
+                                  "vbgmm")
+
+    def save(self, path):
+        """Write the fitted model to PATH as model.json.  Not available
+        in this version of vbgmm."""
+        self._check_fitted()
+        raise NotImplementedError("save: model.json is not available in "
+                                  "this version of vbgmm")
+
+    def _more_tags(self):
+        return {"allow_nan": False}
+
+
+def load(path):
+    """A fitted BayesianGaussianMixture from a model.json file.  Not
+    available in this version of vbgmm."""
+    raise NotImplementedError("load: model.json is not available in this "
+                              "version of vbgmm")
+
+
+def _real(v, name):
+    if not isinstance(v, numbers.Real) or isinstance(v, bool):
+        raise ValueError("%s must be a number, got %r" % (name, v))
+    return float(v)
+
+
+def _vector(v, d, name):
+    a = np.ascontiguousarray(v, dtype=np.float64)
+    if a.shape != (d,):
+        raise ValueError("%s must have shape (%d,), got %s"
+                         % (name, d, a.shape))
+    if not np.isfinite(a).all():
+        raise ValueError("%s must be finite" % name)
+    return a
+
+
+def _matrix(v, shape, name):
+    if isinstance(shape, numbers.Integral):
+        shape = (shape, shape)
+    a = np.ascontiguousarray(v, dtype=np.float64)
+    if a.shape != tuple(shape):
+        raise ValueError("%s must have shape %s, got %s"
+                         % (name, tuple(shape), a.shape))
+    if not np.isfinite(a).all():
+        raise ValueError("%s must be finite" % name)
+    return a

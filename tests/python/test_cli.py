@@ -1,0 +1,49 @@
+# test_cli.py -- a fit in Python and on the command line with the same
+# options gives the same numbers, to the last bit.
+#
+# Copyright (C) 2026 The vbgmm developers
+# License GPLv3+: GNU GPL version 3 or later.
+
+import os
+
+import numpy as np
+import pytest
+
+from conftest import TESTS, read_csv, read_params, run_vbgmm
+
+import vbgmm
+
+X_CSV = os.path.join(TESTS, "tv2-5d", "x.csv")
+
+
+@pytest.mark.parametrize("cli, kw", [
+    (["-k", 6, "--seed=3", "--max-iter=40"],
+     dict(n_components=6, random_state=3, max_iter=40,
+          weight_concentration_prior=0.001)),
+    (["-k", 5, "--init=random", "--seed=11", "--alpha0=0.5", "--beta0=2",
+      "--nu0=7", "--m0=zero", "--W0=0.25", "--tol=1e-6", "--max-iter=300"],
+     dict(n_components=5, init_params="random_from_data", random_state=11,
+          weight_concentration_prior=0.5, mean_precision_prior=2,
+          degrees_of_freedom_prior=7, mean_prior=np.zeros(5),
+          covariance_prior=4 * np.eye(5), tol=1e-6, max_iter=300)),
+])
+def test_same_fit_as_command_line(tmp_path, cli, kw):
+    status, out, err = run_vbgmm("-q", "-j1", "-o", tmp_path, *cli, X_CSV)
+    assert status == 0, err
+    p = read_params(os.path.join(tmp_path, "params.dat"))
+    X = read_csv(X_CSV)
+    g = vbgmm.BayesianGaussianMixture(n_jobs=1, **kw).fit(X)
+    k, d = g.means_.shape
+    assert (g.weight_concentration_ == p["alpha"].ravel()).all()
+    assert (g.mean_precision_ == p["beta"].ravel()).all()
+    assert (g.degrees_of_freedom_ == p["nu"].ravel()).all()
+    assert (g.means_ == p["m"]).all()
+    W = p["W"].reshape(k, d, d)
+    assert (g.precisions_ == W * p["nu"].reshape(k, 1, 1)).all()
+    assert (g.weights_ == p["weight"].ravel()).all()
+    bounds = np.loadtxt(os.path.join(tmp_path, "vblikelihood.txt"),
+                        skiprows=1, ndmin=2)
+    assert (g.lower_bounds_ == bounds[:, 1]).all()
+    assert g.n_iter_ == len(bounds)
+    z = read_csv(os.path.join(tmp_path, "z.csv"))
+    assert (g.predict_proba(X) == z).all()

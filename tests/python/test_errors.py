@@ -1,0 +1,145 @@
+# test_errors.py -- bad input and bad parameters raise the documented
+# exception with its message, and never crash the interpreter.
+#
+# Copyright (C) 2026 The vbgmm developers
+# License GPLv3+: GNU GPL version 3 or later.
+
+import re
+
+import numpy as np
+import pytest
+
+import vbgmm
+
+BGM = vbgmm.BayesianGaussianMixture
+
+
+def data(n=50, d=2, seed=0):
+    return np.random.RandomState(seed).normal(size=(n, d))
+
+
+def raises(exc, msg, f, *args):
+    with pytest.raises(exc) as e:
+        f(*args)
+    assert str(e.value) == msg
+
+
+@pytest.mark.parametrize("value, word", [(np.nan, "NaN"), (np.inf, "inf"),
+                                         (-np.inf, "-inf")])
+def test_non_finite_named_by_row_and_column(value, word):
+    X = data()
+    X[7, 1] = value
+    X[9, 0] = value  # only the first one is named
+    raises(ValueError, "X contains %s at row 7, column 1 (numbered from 0)"
+           % word, BGM(n_components=2).fit, X)
+    g = BGM(n_components=2).fit(data())
+    raises(ValueError, "X contains %s at row 7, column 1 (numbered from 0)"
+           % word, g.predict, X)
+
+
+def test_large_finite_values_are_not_taken_for_inf():
+    X = data()
+    X[:, 1] = 1e307  # the sum overflows, no value is infinite
+    assert vbgmm.mixture._as_points(X) is X
+
+
+def test_shapes():
+    raises(ValueError, "X: expected a 2-D array (points by features), got "
+           "1-D; Reshape your data either using array.reshape(-1, 1) if "
+           "your data has a single feature or array.reshape(1, -1) if it "
+           "contains a single sample", BGM().fit, np.ones(10))
+    with pytest.raises(ValueError, match="got 3-D"):
+        BGM().fit(np.ones((4, 3, 2)))
+    raises(ValueError, "X: 0 sample(s) (shape=(0, 3)) while a minimum of 1 "
+           "is required.", BGM().fit, np.ones((0, 3)))
+    raises(ValueError, "X: 0 feature(s) (shape=(5, 0)) while a minimum of 1 "
+           "is required.", BGM().fit, np.ones((5, 0)))
+    g = BGM(n_components=2).fit(data(d=3))
+    raises(ValueError, "X has 2 features, but BayesianGaussianMixture is "
+           "expecting 3 features as input.", g.predict, data(d=2))
+
+
+def test_too_few_points():
+    raises(ValueError, "Expected n_samples >= n_components but got "
+           "n_components = 5, n_samples = 4", BGM(n_components=5).fit,
+           data(n=4))
+    raises(ValueError, "n_samples = 1: the default covariance_prior, the "
+           "sample covariance, needs at least 2 samples", BGM().fit,
+           data(n=1))
+
+
+def test_dtypes():
+    raises(ValueError, "X: non-numeric dtype <U1: expected numbers",
+           BGM().fit, np.array([["a", "b"], ["c", "d"]]))
+    raises(ValueError, "X: Complex data not supported", BGM().fit,
+           np.ones((5, 2), complex))
+    X = data().astype(object)
+    X[0, 0] = {"a": 1}
+    with pytest.raises(TypeError, match="float"):
+        BGM().fit(X)
+    # numbers of other types and orders are converted, to the same fit
+    X = np.round(data(n=200) * 100)
+    a = BGM(n_components=3, random_state=1, tol=0, max_iter=5).fit(X)
+    for Y in (X.astype(np.int64), X.astype(np.float32), np.asfortranarray(X),
+              X.astype(object), X.tolist()):
+        b = BGM(n_components=3, random_state=1, tol=0, max_iter=5).fit(Y)
+        assert (a.means_ == b.means_).all()
+
+
+def test_sparse():
+    sparse = pytest.importorskip("scipy.sparse")
+    raises(TypeError, "X: sparse input is not supported; pass a dense array "
+           "(X.toarray())", BGM().fit, sparse.csr_matrix(np.eye(3)))
+
+
+@pytest.mark.parametrize("params, exc, msg", [
+    ({"n_components": 0}, ValueError,
+     "n_components must be an integer >= 1, got 0"),
+    ({"covariance_type": "round"}, ValueError,
+     "covariance_type must be 'full', got 'round'"),
+    ({"tol": -1}, ValueError, "tol must be a finite number >= 0, got -1"),
+    ({"max_iter": 0}, ValueError, "max_iter must be an integer >= 1, got 0"),
+    ({"init_params": "best"}, ValueError,
+     "init_params must be one of 'k-means++', 'random_from_data', got 'best'"),
+    ({"random_state": -3}, ValueError,
+     "random_state must be an integer in [0, 2**64), got -3"),
+    ({"n_jobs": 0}, ValueError,
+     "n_jobs must be a non-zero integer or None, got 0"),
+    ({"weight_concentration_prior": 0}, ValueError,
+     "weight_concentration_prior: alpha0 must be a finite number > 0"),
+    ({"mean_precision_prior": -1.0}, ValueError,
+     "mean_precision_prior: beta0 must be a finite number > 0"),
+    ({"degrees_of_freedom_prior": 0.5}, ValueError,
+     "degrees_of_freedom_prior: nu0 must be a finite number > D - 1"),
+    ({"mean_prior": [1, 2, 3]}, ValueError,
+     "mean_prior must have shape (2,), got (3,)"),
+    ({"mean_prior": [1, np.nan]}, ValueError, "mean_prior must be finite"),
+    ({"covariance_prior": np.eye(3)}, ValueError,
+     "covariance_prior must have shape (2, 2), got (3, 3)"),
+    ({"covariance_prior": [[1, 2], [2, 1]]}, ValueError,
+     "covariance_prior is not positive definite"),
+    ({"means_init": np.zeros((3, 2))}, ValueError,
+     "means_init must have shape (2, 2), got (3, 2)"),
+])
+def test_bad_parameters(params, exc, msg):
+    kw = {"n_components": 2}
+    kw.update(params)
+    g = BGM(**kw)
+    with pytest.raises(exc) as e:
+        g.fit(data())
+    assert str(e.value) == msg
+    assert not hasattr(g, "means_")
+
+
+def test_not_fitted():
+    for f in (BGM().predict, BGM().predict_proba):
+        with pytest.raises(ValueError, match=re.escape(
+                "This BayesianGaussianMixture instance is not fitted yet.")):
+            f(data())
+
+
+def test_singular_covariance_warns():
+    X = data()
+    X[:, 1] = 2 * X[:, 0]
+    with pytest.warns(UserWarning, match="the sample covariance is singular"):
+        BGM(n_components=2, max_iter=2, tol=0).fit(X)
