@@ -15,6 +15,8 @@
 #        BENCH_REPEAT=R       time each vbgmm run R times, keep the fastest (3)
 #        BENCH_SCALE=F        multiply every N by F (smoke test: 0.01)
 #        PYTHON=python3       interpreter with numpy (and scikit-learn)
+#        VBGMM_LIBRARY=FILE   libvbgmm.so for the Python module's row
+#                             (default: the one beside PATH/TO/vbgmm)
 set -eu
 export LC_ALL=C
 
@@ -200,6 +202,31 @@ run_sklearn() {
 	row "$label" "$1" "$2" "$3"
 }
 
+# The Python module (python/vbgmm) over the library of the build tree
+# (VBGMM_LIBRARY names another), on sets A and B.
+PY_LIB=${VBGMM_LIBRARY:-$(dirname "$VBGMM")/src/.libs/libvbgmm.so}
+run_python() {
+	local label="python -j1" res
+	case $SET in A | B) ;; *) return 0 ;; esac
+	if [ ! -f "$PY_LIB" ]; then
+		row "$label" - - - "skipped (no $PY_LIB: configure --enable-shared)"
+		return 0
+	fi
+	say "set $SET: $label"
+	if ! VBGMM_LIBRARY=$PY_LIB PYTHONPATH=$HERE/../python${PYTHONPATH:+:$PYTHONPATH} \
+	    REPEAT=$REPEAT "$PY" "$HERE/py.py" "$DATA" "$INIT" "$K" $T1 $T2 \
+	    >"$W/py.out" 2>"$W/py.err"; then
+		cat "$W/py.err" >&2
+		row "$label" - - - "FAILED"
+		FAILED=1
+		return 0
+	fi
+	res=$(sed -n 's/^result: //p' "$W/py.out")
+	# shellcheck disable=SC2086 # split the numbers
+	set -- $res
+	row "$label" "$1" "$2" "$3" "fit($T2) $6 s"
+}
+
 # ---- data sets ------------------------------------------------------------
 set_params() {
 	case $1 in
@@ -251,6 +278,7 @@ for SET in $SETS; do
 	if [ "$SET" = C ] && [ -x "$VBGMM_MPI" ] && command -v mpirun >/dev/null; then
 		run_vbgmm "vbgmm-mpi -np 2 -j1" mpirun --oversubscribe -np 2 "$VBGMM_MPI" -j1
 	fi
+	run_python
 	run_sklearn
 done
 
@@ -287,7 +315,7 @@ END {
 echo
 echo "s/iter = (wall(--max-iter=$T2) - wall(--max-iter=$T1)) / $((T2 - T1)), --tol=0, same --init-means for all;"
 echo "whole s, RSS MB = the $T2-iteration run (vbgmm: read CSV + fit + write z.csv;"
-echo "sklearn: np.loadtxt + fit, RSS of the whole python process)."
+echo "sklearn, python: np.loadtxt + fit, RSS of the whole python process)."
 [ "$REPEAT" = 1 ] || echo "vbgmm times: fastest of $REPEAT runs."
 [ "$SCALE" = 1 ] || echo "N scaled by BENCH_SCALE=$SCALE."
 echo "machine: $NPROC CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo 2>/dev/null | head -n 1)"
