@@ -12,8 +12,12 @@
 
 ctypes.CDLL releases the GIL for the length of every foreign call, so a
 fit or a prediction in one Python thread lets the others run.  The
-structs below mirror src/vbgmm.h field for field; the test suite checks
-every offset against the C compiler's (tests/python/test_layout.py).
+structs below mirror the fields of src/vbgmm.h that the module uses;
+the test suite checks their offsets against the C compiler's
+(tests/python/test_layout.py).  The data, the prior and the model are
+allocated by the library, and the two structs Python allocates (the
+options and the error) carry room to spare, so that fields added at
+the end of a struct get the library's defaults.
 """
 
 import ctypes
@@ -36,10 +40,15 @@ INIT_RANDOM = 1
 INIT_MEANS = 2
 
 
+# Room after the known fields of a struct that Python allocates.
+SPARE = 1024
+
+
 class Error(ctypes.Structure):
     _fields_ = [("status", ctypes.c_int),
                 ("line", ctypes.c_long),
-                ("message", ctypes.c_char * 512)]
+                ("message", ctypes.c_char * 512),
+                ("_spare", ctypes.c_char * SPARE)]
 
 
 class Comm(ctypes.Structure):
@@ -82,7 +91,8 @@ class Options(ctypes.Structure):
                 ("threads", ctypes.c_int),
                 ("comm", ctypes.POINTER(Comm)),
                 ("progress", PROGRESS),
-                ("progress_arg", ctypes.c_void_p)]
+                ("progress_arg", ctypes.c_void_p),
+                ("_spare", ctypes.c_char * SPARE)]
 
 
 class Model(ctypes.Structure):
@@ -159,6 +169,11 @@ def _declare(name, restype, *argtypes):
 
 P = ctypes.POINTER
 version = _declare("vbgmm_version", ctypes.c_char_p)
+data_alloc = _declare("vbgmm_data_alloc", P(Data), ctypes.c_size_t,
+                      ctypes.c_size_t)
+data_free = _declare("vbgmm_data_free", None, P(Data))
+model_alloc = _declare("vbgmm_model_alloc", P(Model), ctypes.c_size_t,
+                       ctypes.c_size_t, ctypes.c_size_t)
 prior_alloc = _declare("vbgmm_prior_alloc", P(Prior), ctypes.c_size_t)
 prior_free = _declare("vbgmm_prior_free", None, P(Prior))
 prior_check = _declare("vbgmm_prior_check", ctypes.c_char_p, P(Prior))

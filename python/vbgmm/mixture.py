@@ -75,27 +75,58 @@ def _as_points(X, name="X"):
     return a
 
 
-def _data(X):
-    """A vbgmm_data over the memory of X (no copy); X must stay alive."""
-    n, d = X.shape
-    return _lib.Data(n=n, d=d, x=X.ctypes.data_as(_lib.c_double_p),
-                     names=None, first_row=0, n_total=n)
+class _Data:
+    """A vbgmm_data of the library's over the memory of X (no copy),
+    for a with statement; X must stay alive meanwhile."""
+
+    def __init__(self, X):
+        self.X = X
+
+    def __enter__(self):
+        n, d = self.X.shape
+        self.p = _lib.data_alloc(0, d)
+        if not self.p:
+            raise MemoryError("out of memory")
+        data = self.p.contents
+        data.n = data.n_total = n
+        data.x = _ptr(self.X)
+        return self.p
+
+    def __exit__(self, *exc):
+        self.p.contents.x = None  # not the library's to free
+        _lib.data_free(self.p)
 
 
 def _ptr(a):
     return a.ctypes.data_as(_lib.c_double_p)
 
 
-def _model_struct(state):
-    """A vbgmm_model over the arrays of STATE (no copy)."""
-    m = _lib.Model()
-    m.k, m.d = state["m"].shape
-    for name in _lib.MODEL_ARRAYS:
-        setattr(m, name, _ptr(state[name]))
-    m.iterations = int(state["iterations"])
-    m.converged = int(state["converged"])
-    m.decreases = int(state["decreases"])
-    return m
+class _Model:
+    """A vbgmm_model of the library's with copies of the arrays of
+    STATE, for a with statement."""
+
+    def __init__(self, state):
+        self.state = state
+
+    def __enter__(self):
+        st = self.state
+        k, d = st["m"].shape
+        t = int(st["iterations"])
+        self.p = _lib.model_alloc(k, d, t)
+        if not self.p:
+            raise MemoryError("out of memory")
+        m = self.p.contents
+        for name, shape in _lib.MODEL_ARRAYS.items():
+            a = np.ascontiguousarray(st[name], dtype=np.float64)
+            assert a.shape == shape(k, d, t)
+            ctypes.memmove(getattr(m, name), a.ctypes.data, a.nbytes)
+        m.iterations = t
+        m.converged = int(st["converged"])
+        m.decreases = int(st["decreases"])
+        return self.p
+
+    def __exit__(self, *exc):
+        _lib.model_free(self.p)
 
 
 def _model_state(mp):
@@ -316,7 +347,7 @@ default='dirichlet_distribution'
                 raise ValueError("n_samples = %d: the default "
                                  "covariance_prior, the sample covariance, "
                                  "needs at least 2 samples" % X.shape[0])
-            if _lib.data_moments(ctypes.byref(data), None, _ptr(mean),
+            if _lib.data_moments(data, None, _ptr(mean),
                                  _ptr(cov) if need_cov else None,
                                  ctypes.byref(err)):
                 _lib.raise_error(err)
@@ -382,7 +413,20 @@ default='dirichlet_distribution'
         threads = self._threads()
         seed = self._seed()
         X = self._validate(X, reset=True)
-        data = _data(X)
+        with _Data(X) as data:
+            state, weights = self._fit_data(X, data, k, d, threads, seed)
+        self._set_fitted(state, weights)
+        if not self.converged_ and self.tol > 0:
+            warnings.warn("the fit did not converge in %d iterations; "
+                          "increase max_iter or tol" % self.n_iter_,
+                          ConvergenceWarning)
+        if self.verbose >= 1:
+            print("vbgmm: %d iterations (%s), lower bound %.17g"
+                  % (self.n_iter_, "converged" if self.converged_
+                     else "not converged", self.lower_bound_))
+        return X
+
+    def _fit_data(self, X, data, k, d, threads, seed):
         opt = _lib.Options()
         _lib.options_default(ctypes.byref(opt))
         opt.k = k
@@ -407,8 +451,7 @@ default='dirichlet_distribution'
         prior = self._prior(data, X)
         err = _lib.Error()
         try:
-            mp = _lib.fit(ctypes.byref(data), prior, ctypes.byref(opt),
-                          ctypes.byref(err))
+            mp = _lib.fit(data, prior, ctypes.byref(opt), ctypes.byref(err))
         finally:
             _lib.prior_free(prior)
         if not mp:
@@ -418,16 +461,7 @@ default='dirichlet_distribution'
             weights = np.array([_lib.model_weight(mp, c) for c in range(k)])
         finally:
             _lib.model_free(mp)
-        self._set_fitted(state, weights)
-        if not self.converged_ and self.tol > 0:
-            warnings.warn("the fit did not converge in %d iterations; "
-                          "increase max_iter or tol" % self.n_iter_,
-                          ConvergenceWarning)
-        if self.verbose >= 1:
-            print("vbgmm: %d iterations (%s), lower bound %.17g"
-                  % (self.n_iter_, "converged" if self.converged_
-                     else "not converged", self.lower_bound_))
-        return X
+        return state, weights
 
     def _set_fitted(self, state, weights):
         self._state = state
@@ -474,13 +508,12 @@ default='dirichlet_distribution'
             ctypes.memmove(base + pos[0] * rowbytes, r, rows * rowbytes)
             pos[0] += rows
             return 0
-        model = _model_struct(self._state)
-        data = _data(X)
         err = _lib.Error()
-        if _lib.responsibilities(ctypes.byref(model), ctypes.byref(data),
-                                 self._threads(), _lib.SINK(sink), None,
-                                 ctypes.byref(err)):
-            _lib.raise_error(err)
+        with _Model(self._state) as model, _Data(X) as data:
+            if _lib.responsibilities(model, data, self._threads(),
+                                     _lib.SINK(sink), None,
+                                     ctypes.byref(err)):
+                _lib.raise_error(err)
         if pos[0] != n:
             raise RuntimeError("libvbgmm returned %d rows of %d"
                                % (pos[0], n))
