@@ -38,6 +38,9 @@ EREMOTE = 6
 INIT_KMEANSPP = 0
 INIT_RANDOM = 1
 INIT_MEANS = 2
+INIT_KMEANS = 3
+INIT_LABELS = 4
+INIT_RESP = 5
 
 
 # Room after the known fields of a struct that Python allocates.
@@ -85,13 +88,19 @@ class Options(ctypes.Structure):
     _fields_ = [("k", ctypes.c_size_t),
                 ("init", ctypes.c_int),
                 ("init_means", c_double_p),
+                ("init_labels", ctypes.POINTER(ctypes.c_size_t)),
+                ("init_resp", c_double_p),
+                ("kmeans_max_iter", ctypes.c_size_t),
                 ("seed", ctypes.c_ulong),
+                ("n_init", ctypes.c_size_t),
+                ("accelerate", ctypes.c_int),
                 ("max_iter", ctypes.c_size_t),
                 ("tol", ctypes.c_double),
                 ("threads", ctypes.c_int),
                 ("comm", ctypes.POINTER(Comm)),
                 ("progress", PROGRESS),
                 ("progress_arg", ctypes.c_void_p),
+                ("start_done", ctypes.c_void_p),
                 ("_spare", ctypes.c_char * SPARE)]
 
 
@@ -108,7 +117,9 @@ class Model(ctypes.Structure):
                 ("bound", c_double_p),
                 ("iterations", ctypes.c_size_t),
                 ("converged", ctypes.c_int),
-                ("decreases", ctypes.c_size_t)]
+                ("decreases", ctypes.c_size_t),
+                ("passes", ctypes.c_size_t),
+                ("seed", ctypes.c_ulong)]
 
 
 # The arrays of a model and their shapes, in terms of k, d and the

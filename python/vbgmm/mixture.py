@@ -22,8 +22,10 @@ from . import _lib
 from ._base import (BaseEstimator, ConvergenceWarning, DensityMixin,
                     NotFittedError)
 
-_INIT = {"k-means++": _lib.INIT_KMEANSPP,
-         "random_from_data": _lib.INIT_RANDOM}
+_INIT = {"kmeans": _lib.INIT_KMEANS,
+         "k-means++": _lib.INIT_KMEANSPP,
+         "random_from_data": _lib.INIT_RANDOM,
+         "random": _lib.INIT_RESP}
 
 
 # The parameters behind the prior's symbols in libvbgmm's messages.
@@ -141,6 +143,7 @@ def _model_state(mp):
     state["iterations"] = t
     state["converged"] = m.converged
     state["decreases"] = m.decreases
+    state["seed"] = m.seed
     return state
 
 
@@ -174,12 +177,20 @@ class BayesianGaussianMixture(DensityMixin, BaseEstimator):
     max_iter : int, default=100
         Iteration limit.
     n_init : int, default=1
-        Number of starts; only 1 is available.
-    init_params : {'k-means++', 'random_from_data'}, default='k-means++'
-        How the initial means are chosen: k-means++ seeding, or
-        ``n_components`` distinct data points.  The start state is
-        vbgmm's (every component holds N/K points, W_k = W0, m_k the
-        initial means), not scikit-learn's M-step from responsibilities.
+        Number of starts, from the seeds s, s + 1, ..., s + n_init - 1
+        (s from ``random_state``); the fit with the highest final bound
+        is kept (``vbgmm --n-init``).
+    init_params : {'kmeans', 'k-means++', 'random', 'random_from_data'}, \
+default='kmeans'
+        The start.  'kmeans' (``--init=kmeans``): k-means from k-means++
+        seeds, then the M-step of the one-hot responsibilities of its
+        labels, as scikit-learn; 'random': the M-step of random
+        responsibilities drawn from ``random_state``, as scikit-learn
+        (with ``n_init`` = 1 only).  'k-means++' and 'random_from_data'
+        (``--init=kmeans++``, ``--init=random``) choose initial means by
+        k-means++ seeding or as ``n_components`` distinct data points,
+        and start from vbgmm's start state: every component holds N/K
+        points, W_k = W0, m_k the initial means.
     weight_concentration_prior_type : {'dirichlet_distribution'}, \
 default='dirichlet_distribution'
         The prior of the weights: a symmetric Dirichlet distribution.
@@ -209,6 +220,13 @@ default='dirichlet_distribution'
         vbgmm's own (as scikit-learn's GaussianMixture has it): the
         initial means, instead of ``init_params``
         (``vbgmm --init-means``).
+    labels_init : array of shape (n_samples,) or None, default=None
+        vbgmm's own: start from the M-step of these hard labels of the
+        points of X, integers from 0 to n_components - 1, instead of
+        ``init_params`` (``vbgmm --init-labels``).
+    accelerate : bool, default=False
+        vbgmm's own: over-relaxed steps, each kept only when the bound
+        rises (``vbgmm --accelerate=yes``).
     n_jobs : int or None, default=None
         vbgmm's own: threads of the fit and the predictions.  None: 1;
         -1: all processors; -2: all but one, and so on.
@@ -233,13 +251,13 @@ default='dirichlet_distribution'
     """
 
     def __init__(self, *, n_components=1, covariance_type="full", tol=1e-10,
-                 max_iter=100, n_init=1, init_params="k-means++",
+                 max_iter=100, n_init=1, init_params="kmeans",
                  weight_concentration_prior_type="dirichlet_distribution",
                  weight_concentration_prior=None, mean_precision_prior=None,
                  mean_prior=None, degrees_of_freedom_prior=None,
                  covariance_prior=None, random_state=None, warm_start=False,
                  verbose=0, verbose_interval=10, means_init=None,
-                 n_jobs=None):
+                 labels_init=None, accelerate=False, n_jobs=None):
         self.n_components = n_components
         self.covariance_type = covariance_type
         self.tol = tol
@@ -257,6 +275,8 @@ default='dirichlet_distribution'
         self.verbose = verbose
         self.verbose_interval = verbose_interval
         self.means_init = means_init
+        self.labels_init = labels_init
+        self.accelerate = accelerate
         self.n_jobs = n_jobs
 
     # ---- parameters ----------------------------------------------------
@@ -307,18 +327,20 @@ default='dirichlet_distribution'
         if not isinstance(self.n_init, numbers.Integral) or self.n_init < 1:
             raise ValueError("n_init must be an integer >= 1, got %r"
                              % (self.n_init,))
-        if self.n_init != 1:
-            raise NotImplementedError("n_init > 1: restarts are not "
-                                      "available in this version of vbgmm")
         if self.warm_start:
             raise NotImplementedError("warm_start: starting from a fitted "
                                       "model is not available in this "
                                       "version of vbgmm")
-        if self.means_init is None:
+        if self.means_init is not None and self.labels_init is not None:
+            raise ValueError("means_init and labels_init exclude each other")
+        if self.means_init is None and self.labels_init is None:
             if self.init_params not in _INIT:
                 raise ValueError("init_params must be one of %s, got %r"
                                  % (", ".join(map(repr, _INIT)),
                                     self.init_params))
+            if self.init_params == "random" and self.n_init != 1:
+                raise ValueError("init_params='random' draws one set of "
+                                 "responsibilities: n_init must be 1")
 
     def _prior(self, data, X):
         """A vbgmm_prior (the library's; the caller frees it) from the
@@ -407,7 +429,7 @@ default='dirichlet_distribution'
         n, d = X.shape
         self._check_parameters(d)
         k = self.n_components
-        if n < k and self.means_init is None:
+        if n < k and self.means_init is None and self.labels_init is None:
             raise ValueError("Expected n_samples >= n_components but got "
                              "n_components = %d, n_samples = %d" % (k, n))
         threads = self._threads()
@@ -434,12 +456,25 @@ default='dirichlet_distribution'
         opt.max_iter = self.max_iter
         opt.tol = self.tol
         opt.threads = threads
+        opt.n_init = self.n_init
+        opt.accelerate = 1 if self.accelerate else 0
         if self.means_init is not None:
             means = _matrix(self.means_init, (k, d), "means_init")
             opt.init = _lib.INIT_MEANS
             opt.init_means = _ptr(means)
+        elif self.labels_init is not None:
+            labels = _labels(self.labels_init, X.shape[0])
+            opt.init = _lib.INIT_LABELS
+            opt.init_labels = labels.ctypes.data_as(
+                ctypes.POINTER(ctypes.c_size_t))
         else:
             opt.init = _INIT[self.init_params]
+            if opt.init == _lib.INIT_RESP:
+                # as scikit-learn's init_params='random'
+                resp = np.random.RandomState(seed % 2 ** 32).uniform(
+                    size=(X.shape[0], k))
+                resp /= resp.sum(axis=1)[:, np.newaxis]
+                opt.init_resp = _ptr(resp)
         if self.verbose >= 2:
             interval = max(1, int(self.verbose_interval))
 
@@ -570,6 +605,16 @@ def _real(v, name):
     if not isinstance(v, numbers.Real) or isinstance(v, bool):
         raise ValueError("%s must be a number, got %r" % (name, v))
     return float(v)
+
+
+def _labels(v, n):
+    a = np.asarray(v)
+    if a.shape != (n,):
+        raise ValueError("labels_init must have shape (%d,), got %s"
+                         % (n, a.shape))
+    if a.dtype.kind not in "iu" or (a.size and a.min() < 0):
+        raise ValueError("labels_init must hold integers >= 0")
+    return np.ascontiguousarray(a, dtype=np.uintp)
 
 
 def _vector(v, d, name):

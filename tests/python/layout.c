@@ -44,13 +44,19 @@ main (void)
   FIELD (vbgmm_options, k);
   FIELD (vbgmm_options, init);
   FIELD (vbgmm_options, init_means);
+  FIELD (vbgmm_options, init_labels);
+  FIELD (vbgmm_options, init_resp);
+  FIELD (vbgmm_options, kmeans_max_iter);
   FIELD (vbgmm_options, seed);
+  FIELD (vbgmm_options, n_init);
+  FIELD (vbgmm_options, accelerate);
   FIELD (vbgmm_options, max_iter);
   FIELD (vbgmm_options, tol);
   FIELD (vbgmm_options, threads);
   FIELD (vbgmm_options, comm);
   FIELD (vbgmm_options, progress);
   FIELD (vbgmm_options, progress_arg);
+  FIELD (vbgmm_options, start_done);
   SIZE (vbgmm_model);
   FIELD (vbgmm_model, k);
   FIELD (vbgmm_model, d);
@@ -65,5 +71,7 @@ main (void)
   FIELD (vbgmm_model, iterations);
   FIELD (vbgmm_model, converged);
   FIELD (vbgmm_model, decreases);
+  FIELD (vbgmm_model, passes);
+  FIELD (vbgmm_model, seed);
   return 0;
 }

@@ -19,19 +19,34 @@ X_CSV = os.path.join(TESTS, "tv2-5d", "x.csv")
 @pytest.mark.parametrize("cli, kw", [
     (["-k", 6, "--seed=3", "--max-iter=40"],
      dict(n_components=6, random_state=3, max_iter=40,
-          weight_concentration_prior=0.001)),
+          init_params="k-means++", weight_concentration_prior=0.001)),
     (["-k", 5, "--init=random", "--seed=11", "--alpha0=0.5", "--beta0=2",
       "--nu0=7", "--m0=zero", "--W0=0.25", "--tol=1e-6", "--max-iter=300"],
      dict(n_components=5, init_params="random_from_data", random_state=11,
           weight_concentration_prior=0.5, mean_precision_prior=2,
           degrees_of_freedom_prior=7, mean_prior=np.zeros(5),
           covariance_prior=4 * np.eye(5), tol=1e-6, max_iter=300)),
+    (["-k", 4, "--init=kmeans", "--n-init=3", "--seed=2", "--accelerate=yes",
+      "--max-iter=60"],
+     dict(n_components=4, init_params="kmeans", n_init=3, random_state=2,
+          accelerate=True, max_iter=60, weight_concentration_prior=0.001)),
+    (["-k", 3, "--init-labels=LABELS", "--max-iter=20"],
+     dict(n_components=3, labels_init="LABELS", max_iter=20,
+          weight_concentration_prior=0.001)),
 ])
 def test_same_fit_as_command_line(tmp_path, cli, kw):
-    status, out, err = run_vbgmm("-q", "-j1", "-o", tmp_path, *cli, X_CSV)
-    assert status == 0, err
-    p = read_params(os.path.join(tmp_path, "params.dat"))
     X = read_csv(X_CSV)
+    if "--init-labels=LABELS" in cli:
+        labels = np.arange(len(X)) * 7 % 3
+        path = tmp_path / "labels.csv"
+        np.savetxt(path, labels, fmt="%d")
+        cli = [str(a).replace("LABELS", str(path)) for a in cli]
+        kw = dict(kw, labels_init=labels)
+    status, out, err = run_vbgmm("-q", "-j1", "-o", tmp_path / "out", *cli,
+                                 X_CSV)
+    assert status == 0, err
+    tmp_path = tmp_path / "out"
+    p = read_params(os.path.join(tmp_path, "params.dat"))
     g = vbgmm.BayesianGaussianMixture(n_jobs=1, **kw).fit(X)
     k, d = g.means_.shape
     assert (g.weight_concentration_ == p["alpha"].ravel()).all()

@@ -100,7 +100,17 @@ def test_sparse():
     ({"tol": -1}, ValueError, "tol must be a finite number >= 0, got -1"),
     ({"max_iter": 0}, ValueError, "max_iter must be an integer >= 1, got 0"),
     ({"init_params": "best"}, ValueError,
-     "init_params must be one of 'k-means++', 'random_from_data', got 'best'"),
+     "init_params must be one of 'kmeans', 'k-means++', 'random_from_data', "
+     "'random', got 'best'"),
+    ({"init_params": "random", "n_init": 2}, ValueError,
+     "init_params='random' draws one set of responsibilities: n_init must "
+     "be 1"),
+    ({"labels_init": np.arange(49)}, ValueError,
+     "labels_init must have shape (50,), got (49,)"),
+    ({"labels_init": -np.ones(50, int)}, ValueError,
+     "labels_init must hold integers >= 0"),
+    ({"labels_init": np.full(50, 2)}, ValueError,
+     "an initial label is not below the number of components"),
     ({"random_state": -3}, ValueError,
      "random_state must be an integer in [0, 2**64), got -3"),
     ({"n_jobs": 0}, ValueError,

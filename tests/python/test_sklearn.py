@@ -71,6 +71,35 @@ class SkFromStart(SkBGM):
             self.covariances_, "full")
 
 
+class SkFromLabels(SkBGM):
+    """scikit-learn's estimator started, as its init_params='kmeans'
+    does, from the M-step of the one-hot responsibilities of labels."""
+
+    labels = None
+
+    def _initialize_parameters(self, X, random_state):
+        resp = np.zeros((X.shape[0], self.n_components))
+        resp[np.arange(X.shape[0]), self.labels] = 1
+        self._initialize(X, resp)
+
+
+@pytest.mark.parametrize("tv, k, t", [("tv1-2d", 4, 12), ("tv2-5d", 6, 8)])
+def test_same_fit_as_sklearn_from_kmeans_labels(tv, k, t):
+    from sklearn.cluster import KMeans
+    X = read_csv(os.path.join(TESTS, tv, "x.csv"))
+    labels = KMeans(n_clusters=k, n_init=1, random_state=0).fit(X).labels_
+    common = dict(n_components=k, covariance_type="full", tol=0, max_iter=t,
+                  weight_concentration_prior_type="dirichlet_distribution",
+                  weight_concentration_prior=0.01)
+    sk = SkFromLabels(reg_covar=0, **common)
+    sk.labels = labels
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        sk.fit(X)
+    g = vbgmm.BayesianGaussianMixture(labels_init=labels, **common).fit(X)
+    agree(g, sk, X)
+
+
 @pytest.mark.parametrize("tv, k, t", [("tv1-2d", 4, 12), ("tv2-5d", 6, 8)])
 def test_same_fit_as_sklearn(tv, k, t):
     X = read_csv(os.path.join(TESTS, tv, "x.csv"))
@@ -86,6 +115,11 @@ def test_same_fit_as_sklearn(tv, k, t):
         sk.fit(X)
     assert sk.n_iter_ == t
     g = vbgmm.BayesianGaussianMixture(means_init=init, **common).fit(X)
+    agree(g, sk, X)
+
+
+def agree(g, sk, X):
+    """The fitted parameters and predictions of G and SK agree to 1e-9."""
     for name in ("weights_", "means_", "precisions_", "covariances_",
                  "precisions_cholesky_", "weight_concentration_",
                  "mean_precision_", "degrees_of_freedom_"):
