@@ -224,7 +224,8 @@ run_python() {
 	res=$(sed -n 's/^result: //p' "$W/py.out")
 	# shellcheck disable=SC2086 # split the numbers
 	set -- $res
-	row "$label" "$1" "$2" "$3" "fit($T2) $6 s"
+	row "$label" "$1" "$2" "$3" "$(awk -v f="$6" -v l="$7" -v t=$T2 \
+	    'BEGIN { printf "fit(%d) %.3f s, %.4f s (%.1f%%) outside libvbgmm", t, f, l, 100 * l / f }')"
 }
 
 # ---- data sets ------------------------------------------------------------

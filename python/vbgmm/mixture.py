@@ -425,7 +425,7 @@ default='dirichlet_distribution'
         return self._proba(X).argmax(axis=1)
 
     def _fit(self, X):
-        X = _as_points(X)
+        X = self._validate(X, reset=True)
         n, d = X.shape
         self._check_parameters(d)
         k = self.n_components
@@ -434,7 +434,6 @@ default='dirichlet_distribution'
                              "n_components = %d, n_samples = %d" % (k, n))
         threads = self._threads()
         seed = self._seed()
-        X = self._validate(X, reset=True)
         with _Data(X) as data:
             state, weights = self._fit_data(X, data, k, d, threads, seed)
         self._set_fitted(state, weights)
