@@ -30,11 +30,13 @@
 
 #include "cli.h"
 
+const char *cli_program_name = PACKAGE_NAME;
+
 void
 cli_error (const char *fmt, ...)
 {
   va_list ap;
-  fputs (PACKAGE_NAME ": ", stderr);
+  fprintf (stderr, "%s: ", cli_program_name);
   va_start (ap, fmt);
   vfprintf (stderr, fmt, ap);
   va_end (ap);
@@ -77,6 +79,8 @@ Fit:\n\
       --init-means=FILE  initial means from a CSV file of K rows of D numbers\n\
       --init-labels=FILE start from the M-step of hard labels: a file of one\n\
                            integer from 0 to K-1 per point\n\
+      --init-model=FILE  start from the posterior of a model.json written\n\
+                           by an earlier fit (a warm start; K is the model's)\n\
   -s, --seed=N           random seed (default 0)\n\
       --n-init=R         R fits from seeds N, N+1, ..., N+R-1; the one with\n\
                            the highest bound is kept (default 1)\n\
@@ -257,7 +261,8 @@ enum
   OPT_ACCELERATE,
   OPT_PLOT,
   OPT_PLOT_SIZE,
-  OPT_PLOT_DIMS
+  OPT_PLOT_DIMS,
+  OPT_INIT_MODEL
 };
 
 static const struct option long_options[] = {
@@ -275,6 +280,7 @@ static const struct option long_options[] = {
   { "init-resp", required_argument, NULL, OPT_INIT_RESP },
   { "n-init", required_argument, NULL, OPT_N_INIT },
   { "accelerate", required_argument, NULL, OPT_ACCELERATE },
+  { "init-model", required_argument, NULL, OPT_INIT_MODEL },
   { "seed", required_argument, NULL, 's' },
   { "max-iter", required_argument, NULL, 'i' },
   { "tol", required_argument, NULL, 't' },
@@ -402,6 +408,9 @@ cli_parse (int argc, char **argv, cli_params *p)
         else
           bad_value ("accelerate", optarg, "'yes' or 'no'");
         break;
+      case OPT_INIT_MODEL:
+        p->init_model_file = optarg;
+        break;
       case 's':
         if (parse_size (optarg, &z) || z > ULONG_MAX)
           bad_value ("seed", optarg, "an integer >= 0");
@@ -492,6 +501,13 @@ cli_parse (int argc, char **argv, cli_params *p)
     p->opt.init = VBGMM_INIT_LABELS;
   if (p->init_resp_file)
     p->opt.init = VBGMM_INIT_RESP;
+  if (p->init_model_file
+      && (p->init_means_file || p->init_labels_file || p->init_resp_file))
+    {
+      cli_error ("--init-model and --init-means, --init-labels or "
+                 "--init-resp cannot be used together");
+      exit (EXIT_USAGE);
+    }
 }
 
 void

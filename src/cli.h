@@ -49,6 +49,7 @@ typedef struct cli_params
   const char *init_means_file;
   const char *init_labels_file;
   const char *init_resp_file;
+  const char *init_model_file; /* --init-model: a warm start */
   size_t *columns;          /* 0-based */
   size_t n_columns;
   const char *output_dir;
@@ -65,7 +66,10 @@ typedef struct cli_params
 void cli_parse (int argc, char **argv, cli_params *p);
 void cli_free (cli_params *p);
 
-/* Print "vbgmm: " and the message to stderr.  */
+/* The name that begins every message: "vbgmm" unless a program says.  */
+extern const char *cli_program_name;
+
+/* Print "PROGRAM: " and the message to stderr.  */
 void cli_error (const char *fmt, ...)
   __attribute__ ((format (printf, 1, 2)));
 

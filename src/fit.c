@@ -30,6 +30,7 @@
 #include "accel.h"
 #include "fit.h"
 #include "kmeans.h"
+#include "model.h"
 #include "responsibility.h"
 #include "vbgmm.h"
 #include "wishart.h"
@@ -163,6 +164,19 @@ start_state (vbgmm_model *model, const vbgmm_prior *prior,
     }
 }
 
+/* A warm start: the q(theta) of a model fitted before.  */
+static void
+start_from_model (vbgmm_model *model, const vbgmm_model *from)
+{
+  size_t k = model->k, d = model->d;
+  memcpy (model->N, from->N, k * sizeof (double));
+  memcpy (model->alpha, from->alpha, k * sizeof (double));
+  memcpy (model->beta, from->beta, k * sizeof (double));
+  memcpy (model->nu, from->nu, k * sizeof (double));
+  memcpy (model->m, from->m, k * d * sizeof (double));
+  memcpy (model->W, from->W, k * d * d * sizeof (double));
+}
+
 /* The start state of OPT->init that is the M-step of an assignment of
    the points: k-means labels (from k-means++ seeds), given labels, or
    given responsibilities.  A component that holds no point gets the
@@ -232,6 +246,8 @@ fit_run (const vbgmm_data *data, const vbgmm_prior *prior,
       if (start_from_assignment (model, prior, &w, data, opt, means, err))
         goto error;
     }
+  else if (opt->init == VBGMM_INIT_MODEL)
+    start_from_model (model, opt->init_model);
   else
     {
       if (vbgmm_init_means (data, opt, means, err))
@@ -332,6 +348,12 @@ fit_run (const vbgmm_data *data, const vbgmm_prior *prior,
 done:
   fit_work_free (&w);
   free (means);
+  if (vbgmm_comm_agree_alloc (comm, vbgmm_model_record (model, data, prior,
+                                                         opt) == 0, err))
+    {
+      vbgmm_model_free (model);
+      return NULL;
+    }
   return model;
 
 error:

@@ -38,10 +38,11 @@ struct z_args
 };
 
 static int
-write_z (FILE *fp, void *arg, vbgmm_error *err)
+write_z (FILE *fp, FILE *labels, void *arg, vbgmm_error *err)
 {
   const struct z_args *z = arg;
-  return vbgmm_write_z (fp, z->model, z->data, z->threads, err);
+  return vbgmm_write_z_labels (fp, labels, z->model, z->data, z->threads,
+                               err);
 }
 
 struct picture_args
@@ -72,7 +73,8 @@ main (int argc, char **argv)
   const char *input = p.input ? p.input : setup_default_input ();
   vbgmm_data *data = setup_read_csv (input, p.columns, p.n_columns);
   const char *name = strcmp (input, "-") == 0 ? "(standard input)" : input;
-  if (data->n < p.opt.k)
+  vbgmm_model *from = setup_init_model (&p, data, name);
+  if (!from && data->n < p.opt.k)
     {
       cli_error ("%s: %zu points, fewer than the %zu components", name,
                  data->n, p.opt.k);
@@ -100,6 +102,7 @@ main (int argc, char **argv)
       exit (err.status == VBGMM_EINVAL ? EXIT_USAGE : EXIT_DATA);
     }
   setup_fit_warnings (&p, model);
+  setup_record_fields (model, &p);
 
   struct z_args z = { model, data, p.opt.threads };
   struct picture_args pa = { &p, data, model };
@@ -108,6 +111,7 @@ main (int argc, char **argv)
     exit (status);
 
   vbgmm_model_free (model);
+  vbgmm_model_free (from);
   vbgmm_prior_free (prior);
   vbgmm_data_free (data);
   free (start);

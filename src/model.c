@@ -19,7 +19,9 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "model.h"
 #include "vbgmm.h"
 
 vbgmm_model *
@@ -60,7 +62,44 @@ vbgmm_model_free (vbgmm_model *model)
   free (model->N);
   free (model->shift);
   free (model->bound);
+  if (model->names)
+    for (size_t j = 0; j < model->d; j++)
+      free (model->names[j]);
+  free (model->names);
+  free (model->fields);
+  vbgmm_prior_free (model->prior);
   free (model);
+}
+
+int
+vbgmm_model_record (vbgmm_model *model, const vbgmm_data *data,
+                    const vbgmm_prior *prior, const vbgmm_options *opt)
+{
+  size_t d = model->d;
+  model->n_points = data->n_total;
+  model->init = opt->init;
+  model->n_init = opt->n_init;
+  model->accelerate = opt->accelerate;
+  model->tol = opt->tol;
+  model->max_iter = opt->max_iter;
+  model->prior = vbgmm_prior_alloc (d);
+  if (!model->prior)
+    return -1;
+  model->prior->alpha0 = prior->alpha0;
+  model->prior->beta0 = prior->beta0;
+  model->prior->nu0 = prior->nu0;
+  memcpy (model->prior->m0, prior->m0, d * sizeof (double));
+  memcpy (model->prior->W0, prior->W0, d * d * sizeof (double));
+  if (data->names)
+    {
+      model->names = calloc (d, sizeof *model->names);
+      if (!model->names)
+        return -1;
+      for (size_t j = 0; j < d; j++)
+        if (!(model->names[j] = strdup (data->names[j])))
+          return -1;
+    }
+  return 0;
 }
 
 double
@@ -81,6 +120,7 @@ vbgmm_options_default (vbgmm_options *opt)
   opt->init_labels = NULL;
   opt->init_resp = NULL;
   opt->kmeans_max_iter = 300;
+  opt->init_model = NULL;
   opt->seed = 0;
   opt->n_init = 1;
   opt->accelerate = 0;
@@ -104,7 +144,8 @@ vbgmm_options_check (const vbgmm_options *opt, const vbgmm_data *data)
     return "the tolerance must be a finite number >= 0";
   if (opt->init != VBGMM_INIT_KMEANSPP && opt->init != VBGMM_INIT_RANDOM
       && opt->init != VBGMM_INIT_MEANS && opt->init != VBGMM_INIT_KMEANS
-      && opt->init != VBGMM_INIT_LABELS && opt->init != VBGMM_INIT_RESP)
+      && opt->init != VBGMM_INIT_LABELS && opt->init != VBGMM_INIT_RESP
+      && opt->init != VBGMM_INIT_MODEL)
     return "unknown initialisation";
   if (opt->init == VBGMM_INIT_MEANS && !opt->init_means)
     return "initial means missing";
@@ -112,6 +153,9 @@ vbgmm_options_check (const vbgmm_options *opt, const vbgmm_data *data)
     return "initial labels missing";
   if (opt->init == VBGMM_INIT_RESP && !opt->init_resp)
     return "initial responsibilities missing";
+  if (opt->init == VBGMM_INIT_MODEL
+      && (!opt->init_model || opt->init_model->k != opt->k))
+    return "the initial model must have the number of components";
   if (opt->n_init < 1)
     return "the number of starts must be at least 1";
   if (opt->threads < 0)
@@ -133,6 +177,8 @@ vbgmm_options_check (const vbgmm_options *opt, const vbgmm_data *data)
         for (size_t i = 0; i < data->n * opt->k; i++)
           if (!(opt->init_resp[i] >= 0 && opt->init_resp[i] <= 1))
             return "initial responsibilities must be from 0 to 1";
+      if (opt->init == VBGMM_INIT_MODEL && opt->init_model->d != data->d)
+        return "the initial model and the data differ in dimension";
       if (opt->init == VBGMM_INIT_MEANS)
         for (size_t i = 0; i < opt->k * data->d; i++)
           if (!isfinite (opt->init_means[i]))

@@ -506,10 +506,16 @@ chunk_rows (size_t k)
   return rows ? rows : 1;
 }
 
+/* How a rank formats some of its rows: vbgmm_write_z or
+   vbgmm_write_labels.  */
+typedef int rows_writer (FILE *fp, const vbgmm_model *model,
+                         const vbgmm_data *data, int threads,
+                         vbgmm_error *err);
+
 /* Ranks other than 0: send the rows, then an empty message; or, on
    failure, the message of the failure.  */
 static void
-send_z (const z_gather *z)
+send_rows (const z_gather *z, rows_writer *write)
 {
   const vbgmm_data *data = z->data;
   size_t step = chunk_rows (z->model->k);
@@ -524,8 +530,8 @@ send_z (const z_gather *z)
       char *buf = NULL;
       size_t len = 0;
       FILE *mem = open_memstream (&buf, &len);
-      int status = mem ? vbgmm_write_z (mem, z->model, &view, z->threads,
-                                        &err) : VBGMM_ENOMEM;
+      int status = mem ? write (mem, z->model, &view, z->threads, &err)
+                       : VBGMM_ENOMEM;
       if ((mem && fclose (mem) != 0) || len > INT_MAX)
         status = VBGMM_ENOMEM;
       if (status)
@@ -543,18 +549,28 @@ send_z (const z_gather *z)
   MPI_Send (NULL, 0, MPI_CHAR, 0, TAG_Z, MPI_COMM_WORLD);
 }
 
-/* Rank 0, as setup_write_outputs's writer of z.csv: its own rows, then
-   those of every other rank in order.  It takes every message even
-   after a failure, so that no sender is left blocked.  */
-static int
-gather_z (FILE *fp, void *arg, vbgmm_error *err)
+/* z.csv, then labels.csv: each round ends in an empty message or a
+   failure from every rank.  */
+static void
+send_z (const z_gather *z)
 {
-  z_gather *z = arg;
-  int go = 1;
-  z->started = 1;
-  MPI_Bcast (&go, 1, MPI_INT, 0, MPI_COMM_WORLD);
-  int status = vbgmm_write_z (fp, z->model, z->data, z->threads, err);
+  send_rows (z, vbgmm_write_z);
+  send_rows (z, vbgmm_write_labels);
+}
+
+/* Rank 0: its own rows, then those of every other rank in order.  It
+   takes every message even after a failure (STATUS not 0), so that no
+   sender is left blocked.  */
+static int
+gather_rows (FILE *fp, z_gather *z, rows_writer *write, int status,
+             vbgmm_error *err)
+{
   int saved_errno = errno;
+  if (!status)
+    {
+      status = write (fp, z->model, z->data, z->threads, err);
+      saved_errno = errno;
+    }
   char *buf = NULL;
   size_t cap = 0;
   for (int src = 1; src < nranks; src++)
@@ -615,6 +631,18 @@ gather_z (FILE *fp, void *arg, vbgmm_error *err)
   return status;
 }
 
+/* Rank 0, as setup_write_outputs's writer of z.csv and labels.csv.  */
+static int
+gather_z (FILE *fp, FILE *labels, void *arg, vbgmm_error *err)
+{
+  z_gather *z = arg;
+  int go = 1;
+  z->started = 1;
+  MPI_Bcast (&go, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  int status = gather_rows (fp, z, vbgmm_write_z, 0, err);
+  return gather_rows (labels, z, vbgmm_write_labels, status, err);
+}
+
 /* Peak memory of every rank on stderr, for VBGMM_MPI_RUSAGE=1 (the
    measure the README quotes).  */
 static void
@@ -663,7 +691,8 @@ main (int argc, char **argv)
     }
 
   vbgmm_data *data = read_share (name, &p);
-  if (data->n_total < p.opt.k)
+  vbgmm_model *from = setup_init_model (&p, data, name);
+  if (!from && data->n_total < p.opt.k)
     {
       cli_error ("%s: %zu points, fewer than the %zu components", name,
                  data->n_total, p.opt.k);
@@ -692,7 +721,10 @@ main (int argc, char **argv)
     }
   agree (&e);
   if (rank == 0)
-    setup_fit_warnings (&p, model);
+    {
+      setup_fit_warnings (&p, model);
+      setup_record_fields (model, &p);
+    }
 
   /* Rank 0 writes the files; the others send it their z.csv rows once
      it has the file open, and then learn how it went.  */
@@ -718,6 +750,7 @@ main (int argc, char **argv)
   report_rusage ();
 
   vbgmm_model_free (model);
+  vbgmm_model_free (from);
   vbgmm_prior_free (prior);
   vbgmm_data_free (data);
   free (start);

@@ -100,50 +100,78 @@ vbgmm_write_bound (FILE *fp, const vbgmm_model *model)
   return ferror (fp) ? VBGMM_EIO : VBGMM_SUCCESS;
 }
 
-/* A row of K numbers takes at most this many bytes: "%.17g" is at most
-   24 characters, and a separator follows each.  */
+/* A number "%.17g" is at most 24 characters, and a separator follows
+   each.  */
 #define CELL 25
 
-typedef struct z_sink
+/* Formats row I of a block into P, returns its length.  */
+typedef size_t row_format (size_t i, char *p, const double *r, size_t k);
+
+typedef struct rows_sink
 {
-  FILE *fp;
+  FILE *z, *labels;   /* either may be NULL */
   int threads;
   char *buf;
   size_t cap;
-} z_sink;
+  size_t *len;
+  size_t len_cap;
+} rows_sink;
 
-/* Rows are formatted in parallel, each into its own slot, then packed
-   and written in order.  */
-static int
-z_write (const double *r, size_t rows, size_t k, void *arg)
+static size_t
+z_row (size_t i, char *p, const double *r, size_t k)
 {
-  z_sink *z = arg;
-  size_t slot = k * CELL + 1;
-  if (rows * slot > z->cap)
+  size_t n = 0;
+  for (size_t c = 0; c < k; c++)
     {
-      char *b = realloc (z->buf, rows * slot);
+      n += vbgmm_fmt17 (r[i * k + c], p + n);
+      p[n++] = c + 1 < k ? ',' : '\n';
+    }
+  return n;
+}
+
+/* The most likely component (the first of equals) and its probability.  */
+static size_t
+label_row (size_t i, char *p, const double *r, size_t k)
+{
+  const double *row = r + i * k;
+  size_t best = 0;
+  for (size_t c = 1; c < k; c++)
+    if (row[c] > row[best])
+      best = c;
+  size_t n = (size_t) sprintf (p, "%zu,", best);
+  n += vbgmm_fmt17 (row[best], p + n);
+  p[n++] = '\n';
+  return n;
+}
+
+/* Rows are formatted in parallel, each into its own slot of SLOT
+   bytes, then packed and written in order.  */
+static int
+emit (rows_sink *s, FILE *fp, row_format *format, size_t slot,
+      const double *r, size_t rows, size_t k)
+{
+  if (rows * slot > s->cap)
+    {
+      char *b = realloc (s->buf, rows * slot);
       if (!b)
         return -1;
-      z->buf = b;
-      z->cap = rows * slot;
+      s->buf = b;
+      s->cap = rows * slot;
     }
-  size_t *len = malloc (rows * sizeof *len);
-  if (!len)
-    return -1;
-  char *buf = z->buf;
-
-#pragma omp parallel for schedule(static) num_threads(z->threads)
-  for (size_t i = 0; i < rows; i++)
+  if (rows > s->len_cap)
     {
-      char *p = buf + i * slot;
-      size_t n = 0;
-      for (size_t c = 0; c < k; c++)
-        {
-          n += vbgmm_fmt17 (r[i * k + c], p + n);
-          p[n++] = c + 1 < k ? ',' : '\n';
-        }
-      len[i] = n;
+      size_t *l = realloc (s->len, rows * sizeof *l);
+      if (!l)
+        return -1;
+      s->len = l;
+      s->len_cap = rows;
     }
+  char *buf = s->buf;
+  size_t *len = s->len;
+
+#pragma omp parallel for schedule(static) num_threads(s->threads)
+  for (size_t i = 0; i < rows; i++)
+    len[i] = format (i, buf + i * slot, r, k);
 
   size_t at = 0;
   for (size_t i = 0; i < rows; i++)
@@ -151,19 +179,53 @@ z_write (const double *r, size_t rows, size_t k, void *arg)
       memmove (buf + at, buf + i * slot, len[i]);
       at += len[i];
     }
-  free (len);
-  return fwrite (buf, 1, at, z->fp) == at ? 0 : -1;
+  return fwrite (buf, 1, at, fp) == at ? 0 : -1;
+}
+
+static int
+rows_write (const double *r, size_t rows, size_t k, void *arg)
+{
+  rows_sink *s = arg;
+  if (s->z && emit (s, s->z, z_row, k * CELL + 1, r, rows, k))
+    return -1;
+  if (s->labels && emit (s, s->labels, label_row, 21 + CELL + 1, r, rows, k))
+    return -1;
+  return 0;
+}
+
+static int
+write_rows (FILE *z, FILE *labels, const vbgmm_model *model,
+            const vbgmm_data *data, int threads, vbgmm_error *err)
+{
+  rows_sink s = { z, labels, vbgmm_threads (threads), NULL, 0, NULL, 0 };
+  errno = 0;
+  int status = vbgmm_responsibilities (model, data, threads, rows_write, &s,
+                                       err);
+  free (s.buf);
+  free (s.len);
+  if (status == VBGMM_EIO && err)
+    snprintf (err->message, sizeof err->message, "write error: %s",
+              strerror (errno ? errno : EIO));
+  return status;
 }
 
 int
 vbgmm_write_z (FILE *fp, const vbgmm_model *model, const vbgmm_data *data,
                int threads, vbgmm_error *err)
 {
-  z_sink z = { fp, vbgmm_threads (threads), NULL, 0 };
-  int status = vbgmm_responsibilities (model, data, threads, z_write, &z, err);
-  free (z.buf);
-  if (status == VBGMM_EIO && err)
-    snprintf (err->message, sizeof err->message, "write error: %s",
-              strerror (errno ? errno : EIO));
-  return status;
+  return write_rows (fp, NULL, model, data, threads, err);
+}
+
+int
+vbgmm_write_labels (FILE *fp, const vbgmm_model *model,
+                    const vbgmm_data *data, int threads, vbgmm_error *err)
+{
+  return write_rows (NULL, fp, model, data, threads, err);
+}
+
+int
+vbgmm_write_z_labels (FILE *z, FILE *labels, const vbgmm_model *model,
+                      const vbgmm_data *data, int threads, vbgmm_error *err)
+{
+  return write_rows (z, labels, model, data, threads, err);
 }

@@ -160,6 +160,37 @@ setup_start_done (unsigned long seed, size_t iterations, double bound,
              "lower bound %.17g\n", seed, iterations, bound);
 }
 
+vbgmm_model *
+setup_read_model (const char *name)
+{
+  vbgmm_error err = { 0 };
+  vbgmm_model *model = vbgmm_model_load (name, &err);
+  if (!model)
+    {
+      setup_report_error (name, &err);
+      exit (EXIT_DATA);
+    }
+  return model;
+}
+
+vbgmm_model *
+setup_init_model (cli_params *p, const vbgmm_data *data, const char *name)
+{
+  if (!p->init_model_file)
+    return NULL;
+  vbgmm_model *model = setup_read_model (p->init_model_file);
+  if (model->d != data->d)
+    {
+      cli_error ("%s: the model has D = %zu columns, %s has %zu",
+                 p->init_model_file, model->d, name, data->d);
+      exit (EXIT_DATA);
+    }
+  p->opt.k = model->k;
+  p->opt.init = VBGMM_INIT_MODEL;
+  p->opt.init_model = model;
+  return model;
+}
+
 /* Moments over COMM, so that every process builds the same prior.  */
 vbgmm_prior *
 setup_make_prior (const cli_params *p, const vbgmm_data *data,
@@ -347,6 +378,21 @@ setup_fit_warnings (const cli_params *p, const vbgmm_model *model)
                model->iterations, p->opt.tol);
 }
 
+void
+setup_record_fields (vbgmm_model *model, const cli_params *p)
+{
+  if (!p->columns)
+    return;
+  model->fields = malloc (p->n_columns * sizeof *model->fields);
+  if (!model->fields)
+    {
+      cli_error ("out of memory");
+      exit (EXIT_DATA);
+    }
+  memcpy (model->fields, p->columns, p->n_columns * sizeof *model->fields);
+  model->n_fields = p->n_columns;
+}
+
 int
 setup_write_outputs (const cli_params *p, const vbgmm_model *model,
                      setup_z_writer write_z, void *z_arg,
@@ -355,7 +401,7 @@ setup_write_outputs (const cli_params *p, const vbgmm_model *model,
   atomic_set set = { NULL, 0 };
   const char *dir = p->output_dir, *failed = NULL;
   vbgmm_error err = { 0 };
-  FILE *fp;
+  FILE *fp, *labels = NULL;
 
   if (make_dirs (dir) != 0)
     {
@@ -363,15 +409,22 @@ setup_write_outputs (const cli_params *p, const vbgmm_model *model,
       return EXIT_DATA;
     }
   if (!(fp = atomic_open (&set, dir, "z.csv"))
-      || write_z (fp, z_arg, &err))
+      || !(labels = atomic_open (&set, dir, "labels.csv"))
+      || write_z (fp, labels, z_arg, &err))
     {
-      failed = "z.csv";
+      failed = !fp ? "z.csv" : !labels ? "labels.csv" : "z.csv";
       goto fail;
     }
   if (!(fp = atomic_open (&set, dir, "params.dat"))
       || vbgmm_write_params (fp, model))
     {
       failed = "params.dat";
+      goto fail;
+    }
+  if (!(fp = atomic_open (&set, dir, "model.json"))
+      || vbgmm_model_write (fp, model, &err))
+    {
+      failed = "model.json";
       goto fail;
     }
   if (!(fp = atomic_open (&set, dir, "vblikelihood.txt"))

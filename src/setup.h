@@ -57,6 +57,15 @@ void *setup_read_start (cli_params *p, const vbgmm_data *data);
 void setup_start_done (unsigned long seed, size_t iterations, double bound,
                        void *arg);
 
+/* The model in the model file NAME (model.json).  */
+vbgmm_model *setup_read_model (const char *name);
+
+/* A warm start from P's --init-model, when given, for DATA read from
+   NAME: the model's K and its q(theta).  Returns the model (to free
+   after the fit) or NULL when there is none.  */
+vbgmm_model *setup_init_model (cli_params *p, const vbgmm_data *data,
+                               const char *name);
+
 /* The prior, from the command line and the data read from NAME; the
    moments of the data are summed over COMM (NULL: this process).  */
 vbgmm_prior *setup_make_prior (const cli_params *p, const vbgmm_data *data,
@@ -68,15 +77,21 @@ void setup_progress (size_t iter, double bound, void *arg);
 /* The warnings a finished fit calls for.  */
 void setup_fit_warnings (const cli_params *p, const vbgmm_model *model);
 
-/* Writes z.csv into FP.  Returns 0, or a VBGMM_* status with ERR
-   filled (or 0 in ERR->status and errno set).  */
-typedef int (*setup_z_writer) (FILE *fp, void *arg, vbgmm_error *err);
+/* Writes z.csv into Z and labels.csv into LABELS.  Returns 0, or a
+   VBGMM_* status with ERR filled (or 0 in ERR->status and errno set).  */
+typedef int (*setup_z_writer) (FILE *z, FILE *labels, void *arg,
+                               vbgmm_error *err);
 /* Adds further files (the pictures) to SET.  Returns 0, or -1 with
    *FAILED naming the file and WHY saying what is wrong.  */
 typedef int (*setup_extra_writer) (atomic_set *set, const char **failed,
                                    char *why, size_t whylen, void *arg);
 
-/* Write z.csv (through WRITE_Z), params.dat, vblikelihood.txt and what
+/* Record in MODEL the input fields that --columns chose, for
+   model.json.  Exits when out of memory.  */
+void setup_record_fields (vbgmm_model *model, const cli_params *p);
+
+/* Write z.csv and labels.csv (through WRITE_Z), params.dat, model.json,
+   vblikelihood.txt and what
    EXTRA adds (may be NULL) into the output folder, print the summary,
    and rename the files into place only when all went well.  Returns 0,
    or the exit status after printing the message.  */

@@ -130,8 +130,11 @@ enum
   VBGMM_INIT_KMEANS = 3,   /* of k-means (k-means++ seeds, then Lloyd) */
   VBGMM_INIT_LABELS = 4,   /* of the labels in init_labels */
   /* ... or of the responsibilities in init_resp.  */
-  VBGMM_INIT_RESP = 5
+  VBGMM_INIT_RESP = 5,
+  VBGMM_INIT_MODEL = 6     /* the q(theta) of init_model (a warm start) */
 };
+
+struct vbgmm_model;
 
 typedef struct vbgmm_options
 {
@@ -161,6 +164,8 @@ typedef struct vbgmm_options
      final bound, when not NULL; with progress_arg.  */
   void (*start_done) (unsigned long seed, size_t iterations, double bound,
                       void *arg);
+  /* For VBGMM_INIT_MODEL: a model of k components in the data's d.  */
+  const struct vbgmm_model *init_model;
 } vbgmm_options;
 
 void vbgmm_options_default (vbgmm_options *opt);
@@ -186,6 +191,21 @@ typedef struct vbgmm_model
   size_t passes;       /* passes over the data: iterations, plus the
                           over-relaxed steps that the bound turned down */
   unsigned long seed;  /* the seed of the start that was kept */
+
+  /* What the model was fitted to and how, for the model file.  The fit
+     fills them; a program adds the fields its --columns chose.  A
+     model read from a file holds only the final bound:
+     bound[iterations - 1]; the entries before it are NaN.  */
+  size_t n_points;     /* N, over all processes */
+  char **names;        /* d column names from a header row, or NULL */
+  size_t *fields;      /* 0-based input fields used, or NULL: all */
+  size_t n_fields;
+  vbgmm_prior *prior;  /* a copy of the prior of the fit */
+  int init;            /* VBGMM_INIT_* */
+  size_t n_init;
+  int accelerate;
+  double tol;
+  size_t max_iter;
 } vbgmm_model;
 
 vbgmm_model *vbgmm_model_alloc (size_t k, size_t d, size_t max_iter);
@@ -214,6 +234,26 @@ int vbgmm_write_params (FILE *fp, const vbgmm_model *model);
 int vbgmm_write_bound (FILE *fp, const vbgmm_model *model);
 int vbgmm_write_z (FILE *fp, const vbgmm_model *model,
                    const vbgmm_data *data, int threads, vbgmm_error *err);
+/* labels.csv: for each point, the most likely component (its index in
+   params.dat) and its responsibility: "k,r".  */
+int vbgmm_write_labels (FILE *fp, const vbgmm_model *model,
+                        const vbgmm_data *data, int threads,
+                        vbgmm_error *err);
+/* Both in one pass over the data (either FILE may be NULL).  */
+int vbgmm_write_z_labels (FILE *z, FILE *labels, const vbgmm_model *model,
+                          const vbgmm_data *data, int threads,
+                          vbgmm_error *err);
+
+/* The model file, model.json (JSON through jansson): the form of the
+   model, the prior, every component's posterior, the columns and the
+   settings of the fit.  Numbers read back to the same double, and a
+   model read and written again gives the same bytes.  On a bad file
+   the message names the field (ERR->line the line, for bad JSON).  */
+int vbgmm_model_write (FILE *fp, const vbgmm_model *model, vbgmm_error *err);
+int vbgmm_model_save (const char *path, const vbgmm_model *model,
+                      vbgmm_error *err);
+vbgmm_model *vbgmm_model_read (FILE *fp, vbgmm_error *err);
+vbgmm_model *vbgmm_model_load (const char *path, vbgmm_error *err);
 
 /* Expected weight E[pi_k] = alpha_k / sum alpha.  */
 double vbgmm_model_weight (const vbgmm_model *model, size_t k);

@@ -1,0 +1,696 @@
+/* modelfile.c -- the model file, model.json: a fit written and read back
+
+   Copyright (C) 2026 The vbgmm developers
+
+   This program is free software: you can redistribute it and/or modify
+   it under the terms of the GNU General Public License as published by
+   the Free Software Foundation, either version 3 of the License, or
+   (at your option) any later version.
+
+   This program is distributed in the hope that it will be useful,
+   but WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+   GNU General Public License for more details.
+
+   You should have received a copy of the GNU General Public License
+   along with this program.  If not, see <https://www.gnu.org/licenses/>.  */
+
+#include <config.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
+#include <jansson.h>
+
+#include "error.h"
+#include "vbgmm.h"
+
+/* The format this library writes, and the newest it reads.  Fields
+   are added within a version (readers ignore fields they do not know);
+   the version changes only when a reader of it would misread.  */
+#define FORMAT_NAME "vbgmm-model"
+#define FORMAT_VERSION 1
+
+/* jansson writes a real as "%.17g" (a ".0" added to what would read as
+   an integer), whatever the locale: it reads back as the same double.  */
+#define DUMP_FLAGS (JSON_INDENT (2) | JSON_REAL_PRECISION (17))
+
+/* By VBGMM_INIT_*.  */
+static const char *const init_names[] = { "kmeans++", "random", "means",
+                                          "kmeans", "labels", "resp",
+                                          "model" };
+#define N_INIT (sizeof init_names / sizeof *init_names)
+
+/* ---- Writing.  A failed allocation anywhere makes the whole tree
+   NULL: jansson's _new calls take ownership even on failure.  */
+
+static json_t *
+vector (const double *v, size_t n)
+{
+  json_t *a = json_array ();
+  for (size_t i = 0; a && i < n; i++)
+    if (json_array_append_new (a, json_real (v[i])))
+      {
+        json_decref (a);
+        return NULL;
+      }
+  return a;
+}
+
+/* A d x d matrix as d rows.  */
+static json_t *
+matrix (const double *v, size_t d)
+{
+  json_t *a = json_array ();
+  for (size_t i = 0; a && i < d; i++)
+    if (json_array_append_new (a, vector (v + i * d, d)))
+      {
+        json_decref (a);
+        return NULL;
+      }
+  return a;
+}
+
+/* Set KEY of OBJ to VALUE (owned); *OK becomes 0 on failure.  */
+static void
+put (json_t *obj, const char *key, json_t *value, int *ok)
+{
+  if (!obj || json_object_set_new (obj, key, value))
+    *ok = 0;
+}
+
+static json_t *
+component (const vbgmm_model *model, size_t c)
+{
+  size_t d = model->d;
+  int ok = 1;
+  json_t *o = json_object ();
+  put (o, "alpha", json_real (model->alpha[c]), &ok);
+  put (o, "beta", json_real (model->beta[c]), &ok);
+  put (o, "m", vector (model->m + c * d, d), &ok);
+  put (o, "W", matrix (model->W + c * d * d, d), &ok);
+  put (o, "nu", json_real (model->nu[c]), &ok);
+  put (o, "N", json_real (model->N[c]), &ok);
+  put (o, "weight", json_real (vbgmm_model_weight (model, c)), &ok);
+  if (!ok)
+    {
+      json_decref (o);
+      return NULL;
+    }
+  return o;
+}
+
+static json_t *
+model_to_json (const vbgmm_model *model)
+{
+  size_t k = model->k, d = model->d;
+  const vbgmm_prior *prior = model->prior;
+  int ok = 1;
+  json_t *root = json_object ();
+  put (root, "format", json_string (FORMAT_NAME), &ok);
+  put (root, "format_version", json_integer (FORMAT_VERSION), &ok);
+  put (root, "vbgmm_version", json_string (PACKAGE_VERSION), &ok);
+  put (root, "N", json_integer ((json_int_t) model->n_points), &ok);
+  put (root, "D", json_integer ((json_int_t) d), &ok);
+  put (root, "K", json_integer ((json_int_t) k), &ok);
+
+  json_t *names = json_array ();
+  for (size_t j = 0; names && j < d; j++)
+    {
+      char buf[32];
+      snprintf (buf, sizeof buf, "x%zu", j + 1);
+      if (json_array_append_new (names, json_string (model->names
+                                                      ? model->names[j] : buf)))
+        ok = 0;
+    }
+  put (root, "columns", names, &ok);
+  put (root, "columns_from_header", json_boolean (model->names != NULL), &ok);
+  json_t *fields = model->fields ? json_array () : json_null ();
+  for (size_t j = 0; model->fields && fields && j < model->n_fields; j++)
+    if (json_array_append_new (fields,
+                               json_integer ((json_int_t) model->fields[j] + 1)))
+      ok = 0;
+  put (root, "fields", fields, &ok);
+
+  put (root, "covariance", json_string ("full"), &ok);
+  put (root, "weights", json_string ("dirichlet"), &ok);
+
+  json_t *p = json_object ();
+  put (p, "alpha0", json_real (prior->alpha0), &ok);
+  put (p, "beta0", json_real (prior->beta0), &ok);
+  put (p, "nu0", json_real (prior->nu0), &ok);
+  put (p, "m0", vector (prior->m0, d), &ok);
+  put (p, "W0", matrix (prior->W0, d), &ok);
+  put (root, "prior", p, &ok);
+
+  put (root, "shift", vector (model->shift, d), &ok);
+  json_t *comps = json_array ();
+  for (size_t c = 0; comps && c < k; c++)
+    if (json_array_append_new (comps, component (model, c)))
+      ok = 0;
+  put (root, "components", comps, &ok);
+
+  json_t *f = json_object ();
+  put (f, "init", json_string (model->init >= 0 && (size_t) model->init < N_INIT
+                               ? init_names[model->init] : "unknown"), &ok);
+  /* Seeds above the largest json_int_t come back by the same cast.  */
+  put (f, "seed", json_integer ((json_int_t) model->seed), &ok);
+  put (f, "n_init", json_integer ((json_int_t) model->n_init), &ok);
+  put (f, "accelerate", json_boolean (model->accelerate), &ok);
+  put (f, "tol", json_real (model->tol), &ok);
+  put (f, "max_iter", json_integer ((json_int_t) model->max_iter), &ok);
+  put (f, "iterations", json_integer ((json_int_t) model->iterations), &ok);
+  put (f, "converged", json_boolean (model->converged), &ok);
+  put (f, "lower_bound", json_real (model->bound[model->iterations - 1]), &ok);
+  put (f, "decreases", json_integer ((json_int_t) model->decreases), &ok);
+  put (f, "passes", json_integer ((json_int_t) model->passes), &ok);
+  put (root, "fit", f, &ok);
+
+  if (!ok)
+    {
+      json_decref (root);
+      return NULL;
+    }
+  return root;
+}
+
+int
+vbgmm_model_write (FILE *fp, const vbgmm_model *model, vbgmm_error *err)
+{
+  if (!model->prior || model->iterations < 1)
+    return vbgmm_fail (err, VBGMM_EINVAL,
+                       "the model holds no prior or no iteration");
+  json_t *root = model_to_json (model);
+  if (!root)
+    return vbgmm_fail (err, VBGMM_ENOMEM,
+                       "out of memory, or a number that is not finite");
+  int status = json_dumpf (root, fp, DUMP_FLAGS);
+  json_decref (root);
+  if (status || fputc ('\n', fp) == EOF || ferror (fp))
+    return vbgmm_fail (err, VBGMM_EIO, "write error: %s",
+                       strerror (errno ? errno : EIO));
+  return VBGMM_SUCCESS;
+}
+
+int
+vbgmm_model_save (const char *path, const vbgmm_model *model,
+                  vbgmm_error *err)
+{
+  FILE *fp = fopen (path, "w");
+  if (!fp)
+    return vbgmm_fail (err, VBGMM_EIO, "%s", strerror (errno));
+  int status = vbgmm_model_write (fp, model, err);
+  if (fclose (fp) != 0 && !status)
+    status = vbgmm_fail (err, VBGMM_EIO, "write error: %s", strerror (errno));
+  return status;
+}
+
+/* ---- Reading.  Every check names the field: "field 'components[2].nu':
+   what is wrong".  */
+
+typedef struct reader
+{
+  vbgmm_error *err;
+  int failed;
+} reader;
+
+static int
+bad (reader *r, const char *field, const char *fmt, ...)
+  __attribute__ ((format (printf, 3, 4)));
+
+static int
+bad (reader *r, const char *field, const char *fmt, ...)
+{
+  if (!r->failed)
+    {
+      char what[400];
+      va_list ap;
+      va_start (ap, fmt);
+      vsnprintf (what, sizeof what, fmt, ap);
+      va_end (ap);
+      vbgmm_fail (r->err, VBGMM_EDATA, "field '%s': %s", field, what);
+      r->failed = 1;
+    }
+  return -1;
+}
+
+/* KEY of OBJ, named PATH.KEY (or KEY at the top) in messages.  */
+static json_t *
+field (reader *r, json_t *obj, const char *path, const char *key,
+       char *name, size_t len)
+{
+  snprintf (name, len, "%s%s%s", path, *path ? "." : "", key);
+  json_t *v = json_object_get (obj, key);
+  if (!v)
+    bad (r, name, "missing");
+  return v;
+}
+
+#define NAME_LEN 160
+
+static int
+get_real (reader *r, json_t *obj, const char *path, const char *key,
+          double *out)
+{
+  char name[NAME_LEN];
+  json_t *v = field (r, obj, path, key, name, sizeof name);
+  if (!v)
+    return -1;
+  if (!json_is_number (v))
+    return bad (r, name, "expected a number");
+  *out = json_number_value (v);
+  return 0;
+}
+
+static int
+get_int (reader *r, json_t *obj, const char *path, const char *key,
+         json_int_t min, json_int_t *out)
+{
+  char name[NAME_LEN];
+  json_t *v = field (r, obj, path, key, name, sizeof name);
+  if (!v)
+    return -1;
+  if (!json_is_integer (v))
+    return bad (r, name, "expected an integer");
+  *out = json_integer_value (v);
+  if (*out < min)
+    return bad (r, name, "expected an integer >= %lld, found %lld",
+                (long long) min, (long long) *out);
+  return 0;
+}
+
+static int
+get_bool (reader *r, json_t *obj, const char *path, const char *key,
+          int *out)
+{
+  char name[NAME_LEN];
+  json_t *v = field (r, obj, path, key, name, sizeof name);
+  if (!v)
+    return -1;
+  if (!json_is_boolean (v))
+    return bad (r, name, "expected true or false");
+  *out = json_is_true (v);
+  return 0;
+}
+
+static const char *
+get_string (reader *r, json_t *obj, const char *path, const char *key)
+{
+  char name[NAME_LEN];
+  json_t *v = field (r, obj, path, key, name, sizeof name);
+  if (!v)
+    return NULL;
+  if (!json_is_string (v))
+    {
+      bad (r, name, "expected a string");
+      return NULL;
+    }
+  return json_string_value (v);
+}
+
+static json_t *
+get_object (reader *r, json_t *obj, const char *path, const char *key)
+{
+  char name[NAME_LEN];
+  json_t *v = field (r, obj, path, key, name, sizeof name);
+  if (v && !json_is_object (v))
+    {
+      bad (r, name, "expected an object");
+      return NULL;
+    }
+  return v;
+}
+
+/* An array of exactly N elements.  */
+static json_t *
+get_array (reader *r, json_t *obj, const char *path, const char *key,
+           size_t n, const char *of, char *name, size_t len)
+{
+  json_t *v = field (r, obj, path, key, name, len);
+  if (!v)
+    return NULL;
+  if (!json_is_array (v))
+    {
+      bad (r, name, "expected an array of %zu %s", n, of);
+      return NULL;
+    }
+  if (json_array_size (v) != n)
+    {
+      bad (r, name, "expected %zu %s, found %zu", n, of, json_array_size (v));
+      return NULL;
+    }
+  return v;
+}
+
+static int
+get_vector (reader *r, json_t *obj, const char *path, const char *key,
+            size_t n, double *out)
+{
+  char name[NAME_LEN];
+  json_t *a = get_array (r, obj, path, key, n, "numbers", name, sizeof name);
+  if (!a)
+    return -1;
+  for (size_t i = 0; i < n; i++)
+    {
+      json_t *v = json_array_get (a, i);
+      if (!json_is_number (v))
+        return bad (r, name, "element %zu is not a number", i);
+      out[i] = json_number_value (v);
+    }
+  return 0;
+}
+
+/* A d x d matrix as d rows of d numbers.  */
+static int
+get_matrix (reader *r, json_t *obj, const char *path, const char *key,
+            size_t d, double *out)
+{
+  char name[NAME_LEN];
+  json_t *a = get_array (r, obj, path, key, d, "rows", name, sizeof name);
+  if (!a)
+    return -1;
+  for (size_t i = 0; i < d; i++)
+    {
+      json_t *row = json_array_get (a, i);
+      if (!json_is_array (row) || json_array_size (row) != d)
+        return bad (r, name, "row %zu is not an array of %zu numbers", i, d);
+      for (size_t j = 0; j < d; j++)
+        {
+          json_t *v = json_array_get (row, j);
+          if (!json_is_number (v))
+            return bad (r, name, "row %zu: element %zu is not a number", i, j);
+          out[i * d + j] = json_number_value (v);
+        }
+    }
+  return 0;
+}
+
+/* Symmetric (to rounding) and positive definite.  */
+static int
+check_scale_matrix (reader *r, const char *name, const double *W, size_t d)
+{
+  for (size_t i = 0; i < d; i++)
+    for (size_t j = 0; j < i; j++)
+      {
+        double a = W[i * d + j], b = W[j * d + i];
+        double s = sqrt (fabs (W[i * d + i] * W[j * d + j]));
+        if (!(fabs (a - b) <= 1e-12 * s))
+          return bad (r, name, "not symmetric: [%zu][%zu] = %.17g, "
+                      "[%zu][%zu] = %.17g", i, j, a, j, i, b);
+      }
+  gsl_matrix *L = gsl_matrix_alloc (d, d);
+  if (!L)
+    {
+      r->failed = 1;
+      return vbgmm_fail (r->err, VBGMM_ENOMEM, "out of memory");
+    }
+  memcpy (L->data, W, d * d * sizeof (double));
+  int status = gsl_linalg_cholesky_decomp1 (L);
+  gsl_matrix_free (L);
+  if (status != GSL_SUCCESS)
+    return bad (r, name, "not positive definite");
+  return 0;
+}
+
+static int
+read_component (reader *r, json_t *o, size_t c, vbgmm_model *model)
+{
+  size_t d = model->d;
+  char path[48], name[NAME_LEN];
+  snprintf (path, sizeof path, "components[%zu]", c);
+  if (!json_is_object (o))
+    return bad (r, path, "expected an object");
+  double weight;
+  if (get_real (r, o, path, "alpha", model->alpha + c)
+      || get_real (r, o, path, "beta", model->beta + c)
+      || get_vector (r, o, path, "m", d, model->m + c * d)
+      || get_matrix (r, o, path, "W", d, model->W + c * d * d)
+      || get_real (r, o, path, "nu", model->nu + c)
+      || get_real (r, o, path, "N", model->N + c)
+      || get_real (r, o, path, "weight", &weight))
+    return -1;
+  snprintf (name, sizeof name, "%s.alpha", path);
+  if (!(model->alpha[c] > 0))
+    return bad (r, name, "expected a number > 0, found %.17g", model->alpha[c]);
+  snprintf (name, sizeof name, "%s.beta", path);
+  if (!(model->beta[c] > 0))
+    return bad (r, name, "expected a number > 0, found %.17g", model->beta[c]);
+  snprintf (name, sizeof name, "%s.nu", path);
+  if (!(model->nu[c] > d - 1.0))
+    return bad (r, name, "expected a number > D - 1 = %zu, found %.17g",
+                d - 1, model->nu[c]);
+  snprintf (name, sizeof name, "%s.N", path);
+  if (!(model->N[c] >= 0))
+    return bad (r, name, "expected a number >= 0, found %.17g", model->N[c]);
+  snprintf (name, sizeof name, "%s.W", path);
+  return check_scale_matrix (r, name, model->W + c * d * d, d);
+}
+
+static int
+read_columns (reader *r, json_t *root, vbgmm_model *model)
+{
+  size_t d = model->d;
+  char name[NAME_LEN];
+  int from_header;
+  json_t *a = get_array (r, root, "", "columns", d, "names", name,
+                         sizeof name);
+  if (!a || get_bool (r, root, "", "columns_from_header", &from_header))
+    return -1;
+  for (size_t j = 0; j < d; j++)
+    if (!json_is_string (json_array_get (a, j)))
+      return bad (r, name, "element %zu is not a string", j);
+  if (from_header)
+    {
+      if (!(model->names = calloc (d, sizeof *model->names)))
+        goto nomem;
+      for (size_t j = 0; j < d; j++)
+        if (!(model->names[j] = strdup (json_string_value
+                                        (json_array_get (a, j)))))
+          goto nomem;
+    }
+
+  json_t *f = field (r, root, "", "fields", name, sizeof name);
+  if (!f)
+    return -1;
+  if (json_is_null (f))
+    return 0;
+  if (!json_is_array (f) || json_array_size (f) != d)
+    return bad (r, name, "expected null or an array of %zu field numbers", d);
+  if (!(model->fields = calloc (d, sizeof *model->fields)))
+    goto nomem;
+  model->n_fields = d;
+  for (size_t j = 0; j < d; j++)
+    {
+      json_t *v = json_array_get (f, j);
+      if (!json_is_integer (v) || json_integer_value (v) < 1)
+        return bad (r, name, "element %zu is not a field number >= 1", j);
+      model->fields[j] = json_integer_value (v) - 1;
+    }
+  return 0;
+
+nomem:
+  r->failed = 1;
+  return vbgmm_fail (r->err, VBGMM_ENOMEM, "out of memory");
+}
+
+static int
+read_prior (reader *r, json_t *root, vbgmm_model *model)
+{
+  size_t d = model->d;
+  json_t *p = get_object (r, root, "", "prior");
+  if (!p)
+    return -1;
+  if (!(model->prior = vbgmm_prior_alloc (d)))
+    {
+      r->failed = 1;
+      return vbgmm_fail (r->err, VBGMM_ENOMEM, "out of memory");
+    }
+  vbgmm_prior *prior = model->prior;
+  if (get_real (r, p, "prior", "alpha0", &prior->alpha0)
+      || get_real (r, p, "prior", "beta0", &prior->beta0)
+      || get_real (r, p, "prior", "nu0", &prior->nu0)
+      || get_vector (r, p, "prior", "m0", d, prior->m0)
+      || get_matrix (r, p, "prior", "W0", d, prior->W0))
+    return -1;
+  const char *why = vbgmm_prior_check (prior);
+  if (why)
+    return bad (r, "prior", "%s", why);
+  return 0;
+}
+
+static int
+read_fit (reader *r, json_t *root, vbgmm_model *model)
+{
+  json_t *f = get_object (r, root, "", "fit");
+  json_int_t seed, n_init, max_iter, iterations, decreases, passes;
+  double bound;
+  if (!f)
+    return -1;
+  const char *init = get_string (r, f, "fit", "init");
+  if (!init)
+    return -1;
+  model->init = -1;
+  for (size_t i = 0; i < N_INIT; i++)
+    if (strcmp (init, init_names[i]) == 0)
+      model->init = (int) i;
+  if (model->init < 0)
+    return bad (r, "fit.init", "unknown initialisation '%s'", init);
+  if (get_int (r, f, "fit", "seed", LLONG_MIN, &seed)
+      || get_int (r, f, "fit", "n_init", 1, &n_init)
+      || get_bool (r, f, "fit", "accelerate", &model->accelerate)
+      || get_real (r, f, "fit", "tol", &model->tol)
+      || get_int (r, f, "fit", "max_iter", 1, &max_iter)
+      || get_int (r, f, "fit", "iterations", 1, &iterations)
+      || get_bool (r, f, "fit", "converged", &model->converged)
+      || get_real (r, f, "fit", "lower_bound", &bound)
+      || get_int (r, f, "fit", "decreases", 0, &decreases)
+      || get_int (r, f, "fit", "passes", 0, &passes))
+    return -1;
+  if (!(model->tol >= 0))
+    return bad (r, "fit.tol", "expected a number >= 0");
+  model->seed = (unsigned long) seed;
+  model->max_iter = max_iter;
+  model->iterations = iterations;
+  model->decreases = decreases;
+  model->n_init = n_init;
+  model->passes = passes;
+  return 0;
+}
+
+static vbgmm_model *
+model_from_json (json_t *root, vbgmm_error *err)
+{
+  reader r = { err, 0 };
+  vbgmm_model *model = NULL;
+  json_int_t version, n, d, k;
+  char name[NAME_LEN];
+
+  if (!json_is_object (root))
+    {
+      vbgmm_fail (err, VBGMM_EDATA, "not a vbgmm model: not a JSON object");
+      return NULL;
+    }
+  const char *format = get_string (&r, root, "", "format");
+  if (!format)
+    return NULL;
+  if (strcmp (format, FORMAT_NAME) != 0)
+    {
+      bad (&r, "format", "expected \"" FORMAT_NAME "\", found \"%s\"", format);
+      return NULL;
+    }
+  if (get_int (&r, root, "", "format_version", 1, &version))
+    return NULL;
+  if (version > FORMAT_VERSION)
+    {
+      bad (&r, "format_version", "version %lld is newer than this vbgmm "
+           "reads (%d)", (long long) version, FORMAT_VERSION);
+      return NULL;
+    }
+  if (!get_string (&r, root, "", "vbgmm_version")
+      || get_int (&r, root, "", "N", 0, &n)
+      || get_int (&r, root, "", "D", 1, &d)
+      || get_int (&r, root, "", "K", 1, &k))
+    return NULL;
+  const char *cov = get_string (&r, root, "", "covariance");
+  if (!cov)
+    return NULL;
+  if (strcmp (cov, "full") != 0)
+    {
+      bad (&r, "covariance", "'%s' is not a form this vbgmm knows", cov);
+      return NULL;
+    }
+  const char *weights = get_string (&r, root, "", "weights");
+  if (!weights)
+    return NULL;
+  if (strcmp (weights, "dirichlet") != 0)
+    {
+      bad (&r, "weights", "'%s' is not a prior this vbgmm knows", weights);
+      return NULL;
+    }
+  /* The sizes must match the arrays before anything is allocated.  */
+  json_t *comps = get_array (&r, root, "", "components", k, "components",
+                             name, sizeof name);
+  if (!comps || !get_array (&r, root, "", "shift", d, "numbers", name,
+                            sizeof name))
+    return NULL;
+
+  model = vbgmm_model_alloc (k, d, 1);
+  if (!model)
+    {
+      vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
+      return NULL;
+    }
+  model->n_points = n;
+  if (read_columns (&r, root, model) || read_prior (&r, root, model)
+      || get_vector (&r, root, "", "shift", d, model->shift))
+    goto fail;
+  for (size_t c = 0; c < (size_t) k; c++)
+    if (read_component (&r, json_array_get (comps, c), c, model))
+      goto fail;
+  if (read_fit (&r, root, model))
+    goto fail;
+
+  /* Only the final bound is kept.  */
+  double *b = malloc (model->iterations * sizeof (double));
+  if (!b)
+    {
+      vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
+      goto fail;
+    }
+  for (size_t t = 0; t + 1 < model->iterations; t++)
+    b[t] = NAN;
+  json_t *f = json_object_get (root, "fit");
+  b[model->iterations - 1] = json_number_value (json_object_get (f,
+                                                                 "lower_bound"));
+  free (model->bound);
+  model->bound = b;
+  return model;
+
+fail:
+  vbgmm_model_free (model);
+  return NULL;
+}
+
+vbgmm_model *
+vbgmm_model_read (FILE *fp, vbgmm_error *err)
+{
+  json_error_t jerr;
+  gsl_set_error_handler_off ();
+  json_t *root = json_loadf (fp, JSON_REJECT_DUPLICATES, &jerr);
+  if (!root)
+    {
+      if (ferror (fp))
+        vbgmm_fail (err, VBGMM_EIO, "read error: %s",
+                    strerror (errno ? errno : EIO));
+      else
+        {
+          vbgmm_fail (err, VBGMM_EDATA, "not a vbgmm model: %s", jerr.text);
+          if (err && jerr.line > 0)
+            err->line = jerr.line;
+        }
+      return NULL;
+    }
+  vbgmm_model *model = model_from_json (root, err);
+  json_decref (root);
+  return model;
+}
+
+vbgmm_model *
+vbgmm_model_load (const char *path, vbgmm_error *err)
+{
+  FILE *fp = fopen (path, "r");
+  if (!fp)
+    {
+      vbgmm_fail (err, VBGMM_EIO, "%s", strerror (errno));
+      return NULL;
+    }
+  vbgmm_model *model = vbgmm_model_read (fp, err);
+  fclose (fp);
+  return model;
+}

@@ -1,0 +1,220 @@
+/* test_modelfile.c -- model.json: model -> JSON -> model -> JSON
+
+   Copyright (C) 2026 The vbgmm developers
+
+   This program is free software: you can redistribute it and/or modify
+   it under the terms of the GNU General Public License as published by
+   the Free Software Foundation, either version 3 of the License, or
+   (at your option) any later version.
+
+   This program is distributed in the hope that it will be useful,
+   but WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+   GNU General Public License for more details.
+
+   You should have received a copy of the GNU General Public License
+   along with this program.  If not, see <https://www.gnu.org/licenses/>.  */
+
+#include <config.h>
+
+#include <float.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_test.h>
+
+#include "vbgmm.h"
+
+/* MODEL as model.json text (malloc'd), or NULL.  */
+static char *
+to_json (const vbgmm_model *model, size_t *len)
+{
+  char *buf = NULL;
+  FILE *fp = open_memstream (&buf, len);
+  vbgmm_error err = { 0 };
+  int status = vbgmm_model_write (fp, model, &err);
+  fclose (fp);
+  gsl_test (status, "write: %s", status ? err.message : "");
+  return buf;
+}
+
+static vbgmm_model *
+from_json (const char *text, size_t len, vbgmm_error *err)
+{
+  FILE *fp = fmemopen ((void *) text, len, "r");
+  vbgmm_model *m = vbgmm_model_read (fp, err);
+  fclose (fp);
+  return m;
+}
+
+/* The same double to the bit (so -0 is not 0, and NaN is NaN).  */
+static int
+same (const double *a, const double *b, size_t n)
+{
+  return memcmp (a, b, n * sizeof (double)) == 0;
+}
+
+/* Every field of A is in B exactly.  */
+static void
+compare (const vbgmm_model *a, const vbgmm_model *b, const char *what)
+{
+  size_t k = a->k, d = a->d;
+  gsl_test (b->k != k || b->d != d, "%s: K and D", what);
+  if (b->k != k || b->d != d)
+    return;
+  gsl_test (!same (a->alpha, b->alpha, k), "%s: alpha", what);
+  gsl_test (!same (a->beta, b->beta, k), "%s: beta", what);
+  gsl_test (!same (a->m, b->m, k * d), "%s: m", what);
+  gsl_test (!same (a->W, b->W, k * d * d), "%s: W", what);
+  gsl_test (!same (a->nu, b->nu, k), "%s: nu", what);
+  gsl_test (!same (a->N, b->N, k), "%s: N_k", what);
+  gsl_test (!same (a->shift, b->shift, d), "%s: shift", what);
+  gsl_test (b->iterations != a->iterations, "%s: iterations", what);
+  gsl_test (!same (a->bound + a->iterations - 1, b->bound + b->iterations - 1,
+                   1), "%s: final bound", what);
+  for (size_t t = 0; t + 1 < b->iterations; t++)
+    gsl_test (!isnan (b->bound[t]), "%s: bound %zu is NaN", what, t);
+  gsl_test (b->converged != a->converged, "%s: converged", what);
+  gsl_test (b->decreases != a->decreases, "%s: decreases", what);
+  gsl_test (b->n_points != a->n_points, "%s: N", what);
+  gsl_test (b->init != a->init, "%s: init", what);
+  gsl_test (b->seed != a->seed, "%s: seed", what);
+  gsl_test (!same (&a->tol, &b->tol, 1), "%s: tol", what);
+  gsl_test (b->max_iter != a->max_iter, "%s: max_iter", what);
+  gsl_test (b->n_init != a->n_init || b->accelerate != a->accelerate
+            || b->passes != a->passes, "%s: n_init, accelerate, passes",
+            what);
+  gsl_test (!a->names != !b->names, "%s: names present", what);
+  if (a->names && b->names)
+    for (size_t j = 0; j < d; j++)
+      gsl_test (strcmp (a->names[j], b->names[j]) != 0, "%s: name %zu", what,
+                j);
+  gsl_test (!a->fields != !b->fields || a->n_fields != b->n_fields,
+            "%s: fields present", what);
+  if (a->fields && b->fields && a->n_fields == b->n_fields)
+    gsl_test (memcmp (a->fields, b->fields, a->n_fields * sizeof (size_t)),
+              "%s: fields", what);
+  const vbgmm_prior *p = a->prior, *q = b->prior;
+  gsl_test (!same (&p->alpha0, &q->alpha0, 1) || !same (&p->beta0, &q->beta0, 1)
+            || !same (&p->nu0, &q->nu0, 1) || !same (p->m0, q->m0, d)
+            || !same (p->W0, q->W0, d * d), "%s: prior", what);
+}
+
+/* Write, read, compare, write again: the same bytes.  */
+static void
+round_trip (const vbgmm_model *model, const char *what)
+{
+  size_t len1, len2;
+  vbgmm_error err = { 0 };
+  char *one = to_json (model, &len1);
+  vbgmm_model *back = one ? from_json (one, len1, &err) : NULL;
+  gsl_test (!back, "%s: read back: %s", what, back ? "" : err.message);
+  if (back)
+    {
+      compare (model, back, what);
+      char *two = to_json (back, &len2);
+      gsl_test (!two || len1 != len2 || memcmp (one, two, len1) != 0,
+                "%s: written again, the same bytes", what);
+      free (two);
+    }
+  vbgmm_model_free (back);
+  free (one);
+}
+
+/* A fit to three clusters in 2-D, with a header and --columns.  */
+static void
+test_fit (void)
+{
+  size_t n = 300, d = 2;
+  vbgmm_data *data = vbgmm_data_alloc (n, d);
+  gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
+  for (size_t i = 0; i < n; i++)
+    {
+      data->x[i * d] = 4.0 * (i % 3) + gsl_ran_gaussian (rng, 1);
+      data->x[i * d + 1] = -2.0 * (i % 3) + gsl_ran_gaussian (rng, 0.5);
+    }
+  data->names = calloc (d, sizeof *data->names);
+  data->names[0] = strdup ("speed \"km/h\"");
+  data->names[1] = strdup ("h\xc3\xb6he");
+  vbgmm_prior *prior = vbgmm_prior_alloc (d);
+  prior->m0[0] = 0.1;
+  prior->W0[1] = prior->W0[2] = 1.0 / 3;
+  vbgmm_options opt;
+  vbgmm_options_default (&opt);
+  opt.k = 4;
+  opt.seed = 7;
+  vbgmm_error err = { 0 };
+  vbgmm_model *model = vbgmm_fit (data, prior, &opt, &err);
+  gsl_test (!model, "fit: %s", model ? "" : err.message);
+  if (model)
+    {
+      round_trip (model, "fit with a header");
+      model->fields = malloc (2 * sizeof (size_t));
+      model->fields[0] = 4;
+      model->fields[1] = 1;
+      model->n_fields = 2;
+      round_trip (model, "fit with fields");
+      for (size_t j = 0; j < d; j++)
+        free (model->names[j]);
+      free (model->names);
+      model->names = NULL;
+      round_trip (model, "fit without a header");
+    }
+  vbgmm_model_free (model);
+  vbgmm_prior_free (prior);
+  vbgmm_data_free (data);
+  gsl_rng_free (rng);
+}
+
+/* Numbers at the edges of the doubles read back to the same bits.  */
+static void
+test_extremes (void)
+{
+  size_t k = 2, d = 2;
+  vbgmm_model *m = vbgmm_model_alloc (k, d, 3);
+  m->prior = vbgmm_prior_alloc (d);
+  const double odd[] = { 0.1, 1.0 / 3, -0.0, 5e-324, DBL_MAX, -DBL_MIN,
+                         2.2250738585072009e-308, 123456789012345678.0 };
+  for (size_t c = 0; c < k; c++)
+    {
+      m->alpha[c] = c ? 5e-324 : 0.1;
+      m->beta[c] = c ? DBL_MAX : 1.0 / 3;
+      m->nu[c] = c ? 1 + DBL_EPSILON : 1e300;
+      m->N[c] = c ? -0.0 : 2.2250738585072009e-308;
+      for (size_t i = 0; i < d; i++)
+        m->m[c * d + i] = odd[(c * d + i) % 8 + 2];
+      m->W[c * d * d] = 1.0 / 3;
+      m->W[c * d * d + 1] = m->W[c * d * d + 2] = c ? -1e-160 : 0.1;
+      m->W[c * d * d + 3] = c ? 1e-300 : 0.7;
+    }
+  m->shift[0] = -0.0;
+  m->shift[1] = 1e-320;
+  m->bound[2] = -1.0 / 7;
+  m->iterations = 3;
+  m->n_points = (size_t) 1 << 53;
+  m->seed = ULONG_MAX;
+  m->tol = 1e-10;
+  m->max_iter = 3;
+  m->init = VBGMM_INIT_RANDOM;
+  m->decreases = 1;
+  m->n_init = 5;
+  m->accelerate = 1;
+  m->passes = 4;
+  round_trip (m, "extreme numbers");
+  vbgmm_model_free (m);
+}
+
+int
+main (void)
+{
+  gsl_set_error_handler_off ();
+  test_fit ();
+  test_extremes ();
+  exit (gsl_test_summary ());
+}
