@@ -41,6 +41,7 @@ INIT_MEANS = 2
 INIT_KMEANS = 3
 INIT_LABELS = 4
 INIT_RESP = 5
+INIT_MODEL = 6
 
 
 # Room after the known fields of a struct that Python allocates.
@@ -101,6 +102,7 @@ class Options(ctypes.Structure):
                 ("progress", PROGRESS),
                 ("progress_arg", ctypes.c_void_p),
                 ("start_done", ctypes.c_void_p),
+                ("init_model", ctypes.c_void_p),
                 ("_spare", ctypes.c_char * SPARE)]
 
 
@@ -119,7 +121,17 @@ class Model(ctypes.Structure):
                 ("converged", ctypes.c_int),
                 ("decreases", ctypes.c_size_t),
                 ("passes", ctypes.c_size_t),
-                ("seed", ctypes.c_ulong)]
+                ("seed", ctypes.c_ulong),
+                ("n_points", ctypes.c_size_t),
+                ("names", ctypes.POINTER(ctypes.c_char_p)),
+                ("fields", ctypes.POINTER(ctypes.c_size_t)),
+                ("n_fields", ctypes.c_size_t),
+                ("prior", ctypes.POINTER(Prior)),
+                ("init", ctypes.c_int),
+                ("n_init", ctypes.c_size_t),
+                ("accelerate", ctypes.c_int),
+                ("tol", ctypes.c_double),
+                ("max_iter", ctypes.c_size_t)]
 
 
 # The arrays of a model and their shapes, in terms of k, d and the
@@ -203,6 +215,65 @@ model_weight = _declare("vbgmm_model_weight", ctypes.c_double, P(Model),
 responsibilities = _declare("vbgmm_responsibilities", ctypes.c_int,
                             P(Model), P(Data), ctypes.c_int, SINK,
                             ctypes.c_void_p, P(Error))
+
+
+# model.json through the library, to and from memory (C stdio streams
+# over Python bytes: POSIX fmemopen and open_memstream).
+FILE_p = ctypes.c_void_p
+model_write = _declare("vbgmm_model_write", ctypes.c_int, FILE_p, P(Model),
+                       P(Error))
+model_read = _declare("vbgmm_model_read", P(Model), FILE_p, P(Error))
+model_save = _declare("vbgmm_model_save", ctypes.c_int, ctypes.c_char_p,
+                      P(Model), P(Error))
+model_load = _declare("vbgmm_model_load", P(Model), ctypes.c_char_p,
+                      P(Error))
+
+libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+libc.fmemopen.restype = FILE_p
+libc.fmemopen.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_char_p]
+libc.open_memstream.restype = FILE_p
+libc.open_memstream.argtypes = [ctypes.POINTER(ctypes.c_void_p),
+                                ctypes.POINTER(ctypes.c_size_t)]
+libc.fclose.restype = ctypes.c_int
+libc.fclose.argtypes = [FILE_p]
+libc.free.restype = None
+libc.free.argtypes = [ctypes.c_void_p]
+
+
+def model_to_json(mp):
+    """The model.json text of the C model MP, as bytes."""
+    buf = ctypes.c_void_p()
+    size = ctypes.c_size_t()
+    fp = libc.open_memstream(ctypes.byref(buf), ctypes.byref(size))
+    if not fp:
+        raise MemoryError("out of memory")
+    err = Error()
+    status = model_write(fp, mp, ctypes.byref(err))
+    closed = libc.fclose(fp)
+    try:
+        if status:
+            raise_error(err)
+        if closed:
+            raise MemoryError("out of memory")
+        return ctypes.string_at(buf, size.value)
+    finally:
+        libc.free(buf)
+
+
+def model_from_json(text, what="model.json"):
+    """A C model (the caller frees it) from model.json TEXT."""
+    if not text:
+        raise ValueError("%s: empty" % what)
+    buf = ctypes.create_string_buffer(text, len(text))
+    fp = libc.fmemopen(buf, len(text), b"r")
+    if not fp:
+        raise MemoryError("out of memory")
+    err = Error()
+    mp = model_read(fp, ctypes.byref(err))
+    libc.fclose(fp)
+    if not mp:
+        raise_error(err, what)
+    return mp
 
 
 def has(name):

@@ -104,27 +104,14 @@ def _ptr(a):
 
 
 class _Model:
-    """A vbgmm_model of the library's with copies of the arrays of
-    STATE, for a with statement."""
+    """The C model of a fitted estimator, read from its model.json, for
+    a with statement."""
 
     def __init__(self, state):
-        self.state = state
+        self.json = state["json"]
 
     def __enter__(self):
-        st = self.state
-        k, d = st["m"].shape
-        t = int(st["iterations"])
-        self.p = _lib.model_alloc(k, d, t)
-        if not self.p:
-            raise MemoryError("out of memory")
-        m = self.p.contents
-        for name, shape in _lib.MODEL_ARRAYS.items():
-            a = np.ascontiguousarray(st[name], dtype=np.float64)
-            assert a.shape == shape(k, d, t)
-            ctypes.memmove(getattr(m, name), a.ctypes.data, a.nbytes)
-        m.iterations = t
-        m.converged = int(st["converged"])
-        m.decreases = int(st["decreases"])
+        self.p = _lib.model_from_json(self.json)
         return self.p
 
     def __exit__(self, *exc):
@@ -144,6 +131,7 @@ def _model_state(mp):
     state["converged"] = m.converged
     state["decreases"] = m.decreases
     state["seed"] = m.seed
+    state["json"] = _lib.model_to_json(mp)
     return state
 
 
@@ -211,7 +199,8 @@ default='dirichlet_distribution'
         Seed of the initialisation; an int is the command line's
         ``--seed``, so the same int and data give the command line's fit.
     warm_start : bool, default=False
-        Not available in this version.
+        When the estimator is fitted, the next ``fit`` starts from its
+        fitted posterior (``vbgmm --init-model``), with one start.
     verbose : int, default=0
         1: a line at the end of the fit; 2: also the bound every
         ``verbose_interval`` iterations (on standard output).
@@ -246,7 +235,12 @@ default='dirichlet_distribution'
         variational lower bound of PRML 10.70-10.77 with every constant
         term, so it differs from scikit-learn's, which leaves out the
         terms that do not change during a fit.
-    lower_bounds_ : vbgmm's own: the bound after every iteration.
+    lower_bounds_ : vbgmm's own: the bound after every iteration (a model
+        read by ``vbgmm.load`` holds only the last one; NaN before it).
+
+    ``save(path)`` writes the fitted model as model.json, the file the
+    command line writes and reads; ``vbgmm.load(path)`` reads one.
+    Pickling keeps the model.json text.
     n_features_in_ : number of features seen in fit.
     """
 
@@ -327,10 +321,6 @@ default='dirichlet_distribution'
         if not isinstance(self.n_init, numbers.Integral) or self.n_init < 1:
             raise ValueError("n_init must be an integer >= 1, got %r"
                              % (self.n_init,))
-        if self.warm_start:
-            raise NotImplementedError("warm_start: starting from a fitted "
-                                      "model is not available in this "
-                                      "version of vbgmm")
         if self.means_init is not None and self.labels_init is not None:
             raise ValueError("means_init and labels_init exclude each other")
         if self.means_init is None and self.labels_init is None:
@@ -457,7 +447,18 @@ default='dirichlet_distribution'
         opt.threads = threads
         opt.n_init = self.n_init
         opt.accelerate = 1 if self.accelerate else 0
-        if self.means_init is not None:
+        warm = None
+        if self.warm_start and hasattr(self, "_state"):
+            fitted = self._state["m"].shape[0]
+            if fitted != k:
+                raise ValueError("warm_start: the fitted model has %d "
+                                 "components, n_components is %d"
+                                 % (fitted, k))
+            warm = _Model(self._state)
+            opt.init = _lib.INIT_MODEL
+            opt.init_model = ctypes.cast(warm.__enter__(), ctypes.c_void_p)
+            opt.n_init = 1
+        elif self.means_init is not None:
             means = _matrix(self.means_init, (k, d), "means_init")
             opt.init = _lib.INIT_MEANS
             opt.init_means = _ptr(means)
@@ -482,12 +483,17 @@ default='dirichlet_distribution'
                     print("  Iteration %d\t lower bound %.17g" % (t, bound))
                     sys.stdout.flush()
             opt.progress = _lib.PROGRESS(progress)
-        prior = self._prior(data, X)
         err = _lib.Error()
         try:
-            mp = _lib.fit(data, prior, ctypes.byref(opt), ctypes.byref(err))
+            prior = self._prior(data, X)
+            try:
+                mp = _lib.fit(data, prior, ctypes.byref(opt),
+                              ctypes.byref(err))
+            finally:
+                _lib.prior_free(prior)
         finally:
-            _lib.prior_free(prior)
+            if warm is not None:
+                warm.__exit__()
         if not mp:
             _lib.raise_error(err)
         try:
@@ -583,21 +589,54 @@ default='dirichlet_distribution'
                                   "vbgmm")
 
     def save(self, path):
-        """Write the fitted model to PATH as model.json.  Not available
-        in this version of vbgmm."""
+        """Write the fitted model to PATH as model.json, the file of
+        ``vbgmm``'s fits and of ``vbgmm-predict`` (``vbgmm.load``
+        reads it back).  OSError when it cannot be written."""
         self._check_fitted()
-        raise NotImplementedError("save: model.json is not available in "
-                                  "this version of vbgmm")
+        err = _lib.Error()
+        with _Model(self._state) as mp:
+            if _lib.model_save(os.fsencode(path), mp, ctypes.byref(err)):
+                _lib.raise_error(err, os.fsdecode(path))
 
     def _more_tags(self):
         return {"allow_nan": False}
 
 
 def load(path):
-    """A fitted BayesianGaussianMixture from a model.json file.  Not
-    available in this version of vbgmm."""
-    raise NotImplementedError("load: model.json is not available in this "
-                              "version of vbgmm")
+    """A fitted BayesianGaussianMixture from a model.json file, as
+    ``vbgmm`` writes it on the command line or ``save`` does.  Its
+    parameters are those the model was fitted with (covariance_prior:
+    the inverse of its W0); ``lower_bounds_`` holds the final bound
+    alone (NaN before it).  OSError when PATH cannot be read,
+    ValueError when it is not a model.json, naming the field."""
+    err = _lib.Error()
+    mp = _lib.model_load(os.fsencode(path), ctypes.byref(err))
+    if not mp:
+        _lib.raise_error(err, os.fsdecode(path))
+    try:
+        m = mp.contents
+        k, d = m.k, m.d
+        state = _model_state(mp)
+        weights = np.array([_lib.model_weight(mp, c) for c in range(k)])
+        init = {v: name for name, v in _INIT.items()}.get(m.init, "kmeans")
+        params = dict(n_components=k, tol=m.tol, max_iter=m.max_iter,
+                      n_init=m.n_init, accelerate=bool(m.accelerate),
+                      init_params=init, random_state=m.seed)
+        if m.prior:
+            p = m.prior.contents
+            W0 = np.ctypeslib.as_array(p.W0, shape=(d, d)).copy()
+            params.update(
+                weight_concentration_prior=p.alpha0,
+                mean_precision_prior=p.beta0,
+                degrees_of_freedom_prior=p.nu0,
+                mean_prior=np.ctypeslib.as_array(p.m0, shape=(d,)).copy(),
+                covariance_prior=np.linalg.inv(W0))
+    finally:
+        _lib.model_free(mp)
+    g = BayesianGaussianMixture(**params)
+    g.n_features_in_ = d
+    g._set_fitted(state, weights)
+    return g
 
 
 def _real(v, name):

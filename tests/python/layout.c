@@ -57,6 +57,7 @@ main (void)
   FIELD (vbgmm_options, progress);
   FIELD (vbgmm_options, progress_arg);
   FIELD (vbgmm_options, start_done);
+  FIELD (vbgmm_options, init_model);
   SIZE (vbgmm_model);
   FIELD (vbgmm_model, k);
   FIELD (vbgmm_model, d);
@@ -73,5 +74,15 @@ main (void)
   FIELD (vbgmm_model, decreases);
   FIELD (vbgmm_model, passes);
   FIELD (vbgmm_model, seed);
+  FIELD (vbgmm_model, n_points);
+  FIELD (vbgmm_model, names);
+  FIELD (vbgmm_model, fields);
+  FIELD (vbgmm_model, n_fields);
+  FIELD (vbgmm_model, prior);
+  FIELD (vbgmm_model, init);
+  FIELD (vbgmm_model, n_init);
+  FIELD (vbgmm_model, accelerate);
+  FIELD (vbgmm_model, tol);
+  FIELD (vbgmm_model, max_iter);
   return 0;
 }

@@ -1,0 +1,112 @@
+# test_modelfile.py -- model.json between Python and the command line:
+# a model fitted by vbgmm is loaded in Python with the same numbers and
+# predictions, saved again to the same bytes; a model saved by Python
+# starts the command line's fit (--init-model) exactly as warm_start
+# starts Python's; bad files raise the documented exceptions.
+#
+# Copyright (C) 2026 The vbgmm developers
+# License GPLv3+: GNU GPL version 3 or later.
+
+import os
+
+import numpy as np
+import pytest
+
+from conftest import TESTS, read_csv, read_params, run_vbgmm
+
+import vbgmm
+
+X_CSV = os.path.join(TESTS, "tv2-5d", "x.csv")
+
+
+def cli_fit(tmp_path, *args):
+    out = tmp_path / "out"
+    status, _, err = run_vbgmm("-q", "-j1", "-o", out, *args, X_CSV)
+    assert status == 0, err
+    return out
+
+
+def assert_params(g, out):
+    p = read_params(os.path.join(out, "params.dat"))
+    k, d = g.means_.shape
+    assert (g.weight_concentration_ == p["alpha"].ravel()).all()
+    assert (g.mean_precision_ == p["beta"].ravel()).all()
+    assert (g.degrees_of_freedom_ == p["nu"].ravel()).all()
+    assert (g.means_ == p["m"]).all()
+    W = p["W"].reshape(k, d, d)
+    assert (g.precisions_ == W * p["nu"].reshape(k, 1, 1)).all()
+
+
+def test_command_line_model_in_python(tmp_path):
+    out = cli_fit(tmp_path, "-k", 5, "--seed=4", "--max-iter=30")
+    g = vbgmm.load(os.path.join(out, "model.json"))
+    assert_params(g, out)
+    X = read_csv(X_CSV)
+    z = read_csv(os.path.join(out, "z.csv"))
+    assert (g.predict_proba(X) == z).all()
+    assert g.n_components == 5 and g.n_features_in_ == 5
+    assert g.lower_bound_ == np.loadtxt(os.path.join(
+        out, "vblikelihood.txt"), skiprows=1)[-1, 1]
+    # read and written again: the same bytes
+    g.save(tmp_path / "again.json")
+    with open(os.path.join(out, "model.json"), "rb") as a, \
+            open(tmp_path / "again.json", "rb") as b:
+        assert a.read() == b.read()
+
+
+def test_python_model_starts_the_command_line(tmp_path):
+    X = read_csv(X_CSV)
+    kw = dict(n_components=4, random_state=1, max_iter=15,
+              weight_concentration_prior=0.001, n_jobs=1)
+    g = vbgmm.BayesianGaussianMixture(**kw).fit(X)
+    g.save(tmp_path / "py.json")
+    out = cli_fit(tmp_path, "-k", 4, "--init-model=%s" % (tmp_path / "py.json"),
+                  "--max-iter=6", "--tol=0")
+    g.set_params(warm_start=True, max_iter=6, tol=0).fit(X)
+    assert g.n_iter_ == 6
+    assert_params(g, out)
+
+
+def test_python_model_round_trip(tmp_path):
+    X = read_csv(X_CSV)
+    g = vbgmm.BayesianGaussianMixture(n_components=3, random_state=0,
+                                      max_iter=20).fit(X)
+    g.save(tmp_path / "m.json")
+    h = vbgmm.load(tmp_path / "m.json")
+    for name in ("weights_", "means_", "precisions_", "covariances_",
+                 "weight_concentration_", "mean_precision_",
+                 "degrees_of_freedom_"):
+        assert (getattr(h, name) == getattr(g, name)).all(), name
+    assert (h.predict_proba(X) == g.predict_proba(X)).all()
+    assert h.lower_bound_ == g.lower_bound_
+
+
+def test_bad_model_files(tmp_path):
+    with pytest.raises(OSError) as e:
+        vbgmm.load(tmp_path / "none.json")
+    assert str(e.value) == "%s: No such file or directory" % (
+        tmp_path / "none.json")
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "vbgmm-model"')
+    with pytest.raises(ValueError) as e:
+        vbgmm.load(bad)
+    assert str(e.value).startswith("line 1: %s: " % bad)
+    bad.write_text('{"x": 1}')
+    with pytest.raises(ValueError) as e:
+        vbgmm.load(bad)
+    assert str(e.value) == "%s: field 'format': missing" % bad
+    g = vbgmm.BayesianGaussianMixture(n_components=2).fit(read_csv(X_CSV))
+    with pytest.raises(OSError) as e:
+        g.save(tmp_path / "no" / "such" / "dir.json")
+    assert str(e.value) == "%s: No such file or directory" % (
+        tmp_path / "no" / "such" / "dir.json")
+
+
+def test_warm_start_needs_the_same_components():
+    X = read_csv(X_CSV)
+    g = vbgmm.BayesianGaussianMixture(n_components=3, warm_start=True,
+                                      max_iter=5).fit(X)
+    with pytest.raises(ValueError) as e:
+        g.set_params(n_components=4).fit(X)
+    assert str(e.value) == ("warm_start: the fitted model has 3 components, "
+                            "n_components is 4")
