@@ -156,7 +156,8 @@ class BayesianGaussianMixture(DensityMixin, BaseEstimator):
         Number of components, an upper bound: the ones the data do not
         need empty out.
     covariance_type : {'full'}, default='full'
-        The form of each component's precision.
+        The form of each component's precision.  scikit-learn's 'tied',
+        'diag' and 'spherical' raise NotImplementedError in this version.
     tol : float, default=1e-10
         Unlike scikit-learn's (absolute), vbgmm's tolerance is relative:
         the fit stops when the bound grows by less than ``tol * |L|``
@@ -181,7 +182,9 @@ default='kmeans'
         points, W_k = W0, m_k the initial means.
     weight_concentration_prior_type : {'dirichlet_distribution'}, \
 default='dirichlet_distribution'
-        The prior of the weights: a symmetric Dirichlet distribution.
+        The prior of the weights: a symmetric Dirichlet distribution
+        (unlike scikit-learn's default; its 'dirichlet_process' raises
+        NotImplementedError in this version).
     weight_concentration_prior : float or None, default=None
         alpha0 of the Dirichlet, > 0; None: ``1 / n_components``.
     mean_precision_prior : float or None, default=None
@@ -304,9 +307,17 @@ default='dirichlet_distribution'
         if not isinstance(k, numbers.Integral) or k < 1:
             raise ValueError("n_components must be an integer >= 1, got %r"
                              % (k,))
+        if self.covariance_type in ("tied", "diag", "spherical"):
+            raise NotImplementedError(
+                "covariance_type=%r: this version of vbgmm fits full "
+                "covariances only" % (self.covariance_type,))
         if self.covariance_type != "full":
             raise ValueError("covariance_type must be 'full', got %r"
                              % (self.covariance_type,))
+        if self.weight_concentration_prior_type == "dirichlet_process":
+            raise NotImplementedError(
+                "weight_concentration_prior_type='dirichlet_process': this "
+                "version of vbgmm has the Dirichlet distribution only")
         if self.weight_concentration_prior_type != "dirichlet_distribution":
             raise ValueError("weight_concentration_prior_type must be "
                              "'dirichlet_distribution', got %r"

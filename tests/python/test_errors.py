@@ -97,6 +97,13 @@ def test_sparse():
      "n_components must be an integer >= 1, got 0"),
     ({"covariance_type": "round"}, ValueError,
      "covariance_type must be 'full', got 'round'"),
+    ({"covariance_type": "diag"}, NotImplementedError,
+     "covariance_type='diag': this version of vbgmm fits full covariances "
+     "only"),
+    ({"weight_concentration_prior_type": "dirichlet_process"},
+     NotImplementedError,
+     "weight_concentration_prior_type='dirichlet_process': this version of "
+     "vbgmm has the Dirichlet distribution only"),
     ({"tol": -1}, ValueError, "tol must be a finite number >= 0, got -1"),
     ({"max_iter": 0}, ValueError, "max_iter must be an integer >= 1, got 0"),
     ({"init_params": "best"}, ValueError,
