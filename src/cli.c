@@ -119,7 +119,7 @@ usage.\n\
 static void
 version (void)
 {
-  printf ("%s (%s) %s\n", PACKAGE_NAME, PACKAGE_NAME, PACKAGE_VERSION);
+  printf ("%s (%s) %s\n", cli_program_name, PACKAGE_NAME, PACKAGE_VERSION);
   fputs ("\
 Copyright (C) 2026 The vbgmm developers.\n\
 License GPLv3+: GNU GPL version 3 or later <https://gnu.org/licenses/gpl.html>.\n\
@@ -516,4 +516,30 @@ cli_free (cli_params *p)
   free (p->m0_list);
   free (p->columns);
   free (p->plot_dims);
+}
+
+int
+cli_parse_size (const char *s, size_t *out)
+{
+  return parse_size (s, out);
+}
+
+int
+cli_parse_list (const char *s, size_t **out, size_t *n)
+{
+  return parse_list (s, out, n);
+}
+
+void
+cli_bad_value (const char *option, const char *arg, const char *expected)
+{
+  bad_value (option, arg, expected);
+  exit (EXIT_USAGE);
+}
+
+void
+cli_version (void)
+{
+  version ();
+  exit (0);
 }

@@ -69,6 +69,14 @@ void cli_free (cli_params *p);
 /* The name that begins every message: "vbgmm" unless a program says.  */
 extern const char *cli_program_name;
 
+/* For the other programs' options: parsers as for vbgmm's (0 or -1),
+   the message for a bad value (exits with EXIT_USAGE), --version.  */
+int cli_parse_size (const char *s, size_t *out);
+int cli_parse_list (const char *s, size_t **out, size_t *n);
+void cli_bad_value (const char *option, const char *arg,
+                    const char *expected) __attribute__ ((noreturn));
+void cli_version (void) __attribute__ ((noreturn));
+
 /* Print "PROGRAM: " and the message to stderr.  */
 void cli_error (const char *fmt, ...)
   __attribute__ ((format (printf, 1, 2)));

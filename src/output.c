@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "error.h"
 #include "fmt17.h"
 #include "responsibility.h"
 #include "vbgmm.h"
@@ -109,12 +110,19 @@ typedef size_t row_format (size_t i, char *p, const double *r, size_t k);
 
 typedef struct rows_sink
 {
-  FILE *z, *labels;   /* either may be NULL */
+  FILE *z, *labels, *density;   /* any may be NULL */
   int threads;
   char *buf;
   size_t cap;
   size_t *len;
   size_t len_cap;
+  /* For density.csv: the points, the next row, ln p of a block.  */
+  const vbgmm_predictive *pred;
+  const vbgmm_data *data;
+  size_t row;
+  double *ln_p;
+  size_t ln_p_cap;
+  double total;
 } rows_sink;
 
 static size_t
@@ -182,6 +190,29 @@ emit (rows_sink *s, FILE *fp, row_format *format, size_t slot,
   return fwrite (buf, 1, at, fp) == at ? 0 : -1;
 }
 
+/* ln p(x | training data) of the next ROWS points, summed in row order
+   (the same total on any number of threads), and written.  */
+static int
+density_rows (rows_sink *s, size_t rows)
+{
+  if (rows > s->ln_p_cap)
+    {
+      double *l = realloc (s->ln_p, rows * sizeof *l);
+      if (!l)
+        return -1;
+      s->ln_p = l;
+      s->ln_p_cap = rows;
+    }
+  if (vbgmm_predictive_ln_density (s->pred, s->data->x + s->row * s->data->d,
+                                   rows, s->threads, s->ln_p, NULL))
+    return -1;
+  s->row += rows;
+  for (size_t i = 0; i < rows; i++)
+    s->total += s->ln_p[i];
+  return s->density ? emit (s, s->density, z_row, CELL + 1, s->ln_p, rows, 1)
+                    : 0;
+}
+
 static int
 rows_write (const double *r, size_t rows, size_t k, void *arg)
 {
@@ -190,23 +221,58 @@ rows_write (const double *r, size_t rows, size_t k, void *arg)
     return -1;
   if (s->labels && emit (s, s->labels, label_row, 21 + CELL + 1, r, rows, k))
     return -1;
+  if (s->pred && density_rows (s, rows))
+    return -1;
   return 0;
+}
+
+/* Rows of density alone at a time, when no responsibilities are asked.  */
+#define DENSITY_ROWS 8192
+
+int
+vbgmm_write_predictions (FILE *z, FILE *labels, FILE *density,
+                         double *total, const vbgmm_model *model,
+                         const vbgmm_data *data, int threads,
+                         vbgmm_error *err)
+{
+  rows_sink s;
+  memset (&s, 0, sizeof s);
+  s.z = z;
+  s.labels = labels;
+  s.density = density;
+  s.threads = vbgmm_threads (threads);
+  s.data = data;
+  int status = VBGMM_SUCCESS;
+  errno = 0;
+  if ((density || total)
+      && !(s.pred = vbgmm_predictive_alloc (model, err)))
+    return err ? err->status : VBGMM_ENUM;
+  if (z || labels)
+    status = vbgmm_responsibilities (model, data, threads, rows_write, &s,
+                                     err);
+  else
+    for (size_t at = 0; at < data->n && !status; at += DENSITY_ROWS)
+      if (density_rows (&s, data->n - at < DENSITY_ROWS ? data->n - at
+                                                         : DENSITY_ROWS))
+        status = vbgmm_fail (err, VBGMM_EIO, "cannot write the densities");
+  free (s.buf);
+  free (s.len);
+  free (s.ln_p);
+  vbgmm_predictive_free ((vbgmm_predictive *) s.pred);
+  if (status == VBGMM_EIO && err)
+    snprintf (err->message, sizeof err->message, "write error: %s",
+              strerror (errno ? errno : EIO));
+  if (total)
+    *total = s.total;
+  return status;
 }
 
 static int
 write_rows (FILE *z, FILE *labels, const vbgmm_model *model,
             const vbgmm_data *data, int threads, vbgmm_error *err)
 {
-  rows_sink s = { z, labels, vbgmm_threads (threads), NULL, 0, NULL, 0 };
-  errno = 0;
-  int status = vbgmm_responsibilities (model, data, threads, rows_write, &s,
-                                       err);
-  free (s.buf);
-  free (s.len);
-  if (status == VBGMM_EIO && err)
-    snprintf (err->message, sizeof err->message, "write error: %s",
-              strerror (errno ? errno : EIO));
-  return status;
+  return vbgmm_write_predictions (z, labels, NULL, NULL, model, data,
+                                  threads, err);
 }
 
 int

@@ -337,6 +337,12 @@ make_dirs (const char *dir)
   return 0;
 }
 
+int
+setup_make_dirs (const char *dir)
+{
+  return make_dirs (dir);
+}
+
 static void
 summary (const cli_params *p, const vbgmm_model *model)
 {

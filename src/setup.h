@@ -86,6 +86,10 @@ typedef int (*setup_z_writer) (FILE *z, FILE *labels, void *arg,
 typedef int (*setup_extra_writer) (atomic_set *set, const char **failed,
                                    char *why, size_t whylen, void *arg);
 
+/* Create DIR and its parents when missing.  Returns 0, or -1 with
+   errno set.  */
+int setup_make_dirs (const char *dir);
+
 /* Record in MODEL the input fields that --columns chose, for
    model.json.  Exits when out of memory.  */
 void setup_record_fields (vbgmm_model *model, const cli_params *p);

@@ -244,6 +244,33 @@ int vbgmm_write_z_labels (FILE *z, FILE *labels, const vbgmm_model *model,
                           const vbgmm_data *data, int threads,
                           vbgmm_error *err);
 
+/* z.csv, labels.csv and density.csv in one pass over the data (any
+   FILE may be NULL): density.csv holds ln p(x_n | training data), the
+   log posterior predictive density, and *TOTAL (may be NULL) receives
+   its sum over the points.  */
+int vbgmm_write_predictions (FILE *z, FILE *labels, FILE *density,
+                             double *total, const vbgmm_model *model,
+                             const vbgmm_data *data, int threads,
+                             vbgmm_error *err);
+
+/* The posterior predictive distribution (PRML 10.78-10.82): the
+   mixture of Student-t distributions St(x | m_k, L_k, nu_k + 1 - D),
+   L_k = (nu_k + 1 - D) beta_k / (1 + beta_k) W_k, weights
+   alpha_k / sum alpha.  */
+typedef struct vbgmm_predictive vbgmm_predictive;
+vbgmm_predictive *vbgmm_predictive_alloc (const vbgmm_model *model,
+                                          vbgmm_error *err);
+void vbgmm_predictive_free (vbgmm_predictive *pred);
+/* ln p(x | training data) of the N points X (row-major, n * d).  */
+int vbgmm_predictive_ln_density (const vbgmm_predictive *pred,
+                                 const double *x, size_t n, int threads,
+                                 double *ln_p, vbgmm_error *err);
+/* N points drawn from it into X (n * d), from SEED (mt19937): the same
+   seed gives the same points.  */
+int vbgmm_predictive_sample (const vbgmm_predictive *pred,
+                             unsigned long seed, size_t n, double *x,
+                             vbgmm_error *err);
+
 /* The model file, model.json (JSON through jansson): the form of the
    model, the prior, every component's posterior, the columns and the
    settings of the fit.  Numbers read back to the same double, and a

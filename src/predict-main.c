@@ -1,0 +1,322 @@
+/* predict-main.c -- vbgmm-predict: the responsibilities, labels and
+   predictive density of new points under a fitted model
+
+   Copyright (C) 2026 The vbgmm developers
+
+   This program is free software: you can redistribute it and/or modify
+   it under the terms of the GNU General Public License as published by
+   the Free Software Foundation, either version 3 of the License, or
+   (at your option) any later version.
+
+   This program is distributed in the hope that it will be useful,
+   but WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+   GNU General Public License for more details.
+
+   You should have received a copy of the GNU General Public License
+   along with this program.  If not, see <https://www.gnu.org/licenses/>.  */
+
+#include <config.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "atomic.h"
+#include "cli.h"
+#include "setup.h"
+#include "vbgmm.h"
+
+enum { OUT_Z = 1, OUT_LABELS = 2, OUT_DENSITY = 4 };
+
+typedef struct predict_params
+{
+  const char *model_file;
+  const char *input;       /* "-" is standard input */
+  size_t *columns;         /* 0-based, or NULL */
+  size_t n_columns;
+  const char *output_dir;
+  int outputs;             /* OUT_* */
+  int threads;
+  int quiet;
+} predict_params;
+
+static void
+usage (int status)
+{
+  if (status != 0)
+    exit (status);
+  printf ("\
+Usage: %s [OPTION]... MODEL [FILE]\n\
+Under the model in MODEL (the model.json of a fit by vbgmm), write for\n\
+each point of FILE (CSV, one point per row) its responsibilities\n\
+(z.csv), its most likely component and that probability (labels.csv),\n\
+and the log of its posterior predictive density, a mixture of Student-t\n\
+distributions (density.csv); print the total log density.\n\
+\n\
+With no FILE, or when FILE is -, read standard input.  When the model\n\
+has column names from a header and FILE has a header, the columns are\n\
+found by name (in any order; others are ignored), else taken in order.\n\
+\n", cli_program_name);
+  fputs ("\
+  -c, --columns=LIST     use only these fields of FILE, 1-based: 1,3 or 2-4\n\
+                           (then taken in this order, not by name)\n\
+  -o, --output-dir=DIR   where the output files go, created if missing\n\
+                           (default .)\n\
+      --output=LIST      which files: z, labels, density, comma-separated\n\
+                           (default z,labels,density)\n\
+  -j, --threads=N        threads to use (default: all cores, or\n\
+                           OMP_NUM_THREADS)\n\
+  -q, --quiet            print nothing on success\n\
+\n\
+  -h, --help             display this help and exit\n\
+  -V, --version          output version information and exit\n\
+\n\
+Exit status: 0 on success, 1 on bad input data, a bad model file or an\n\
+I/O error, 2 on bad usage.\n", stdout);
+  exit (0);
+}
+
+enum { OPT_OUTPUT = 256 };
+
+static const struct option long_options[] = {
+  { "columns", required_argument, NULL, 'c' },
+  { "output-dir", required_argument, NULL, 'o' },
+  { "output", required_argument, NULL, OPT_OUTPUT },
+  { "threads", required_argument, NULL, 'j' },
+  { "quiet", no_argument, NULL, 'q' },
+  { "help", no_argument, NULL, 'h' },
+  { "version", no_argument, NULL, 'V' },
+  { NULL, 0, NULL, 0 }
+};
+
+/* "z,labels" into OUT_* bits.  */
+static int
+parse_outputs (const char *s)
+{
+  int bits = 0;
+  char *copy = strdup (s);
+  if (!copy)
+    return -1;
+  if (!*s || s[strlen (s) - 1] == ',')
+    bits = -1;
+  for (char *save = NULL, *tok = strtok_r (copy, ",", &save);
+       tok && bits >= 0; tok = strtok_r (NULL, ",", &save))
+    if (strcmp (tok, "z") == 0)
+      bits |= OUT_Z;
+    else if (strcmp (tok, "labels") == 0)
+      bits |= OUT_LABELS;
+    else if (strcmp (tok, "density") == 0)
+      bits |= OUT_DENSITY;
+    else
+      bits = -1;
+  free (copy);
+  return bits > 0 ? bits : -1;
+}
+
+static void
+parse (int argc, char **argv, predict_params *p)
+{
+  memset (p, 0, sizeof *p);
+  p->output_dir = ".";
+  p->outputs = OUT_Z | OUT_LABELS | OUT_DENSITY;
+  if (argc > 0)
+    argv[0] = (char *) cli_program_name;
+  int c;
+  size_t z;
+  while ((c = getopt_long (argc, argv, "c:o:j:qhV", long_options, NULL))
+         != -1)
+    switch (c)
+      {
+      case 'c':
+        free (p->columns);
+        p->columns = NULL;
+        if (cli_parse_list (optarg, &p->columns, &p->n_columns))
+          cli_bad_value ("columns", optarg,
+                         "a list of fields such as 1,3 or 2-4");
+        break;
+      case 'o':
+        p->output_dir = optarg;
+        break;
+      case OPT_OUTPUT:
+        if ((p->outputs = parse_outputs (optarg)) < 0)
+          cli_bad_value ("output", optarg,
+                         "one or more of z, labels, density, such as z,labels");
+        break;
+      case 'j':
+        if (cli_parse_size (optarg, &z) || z < 1 || z > 4096)
+          cli_bad_value ("threads", optarg, "an integer from 1 to 4096");
+        p->threads = (int) z;
+        break;
+      case 'q':
+        p->quiet = 1;
+        break;
+      case 'h':
+        usage (0);
+        break;
+      case 'V':
+        cli_version ();
+        break;
+      default:
+        usage (EXIT_USAGE);
+      }
+  if (optind >= argc)
+    {
+      cli_error ("missing MODEL");
+      exit (EXIT_USAGE);
+    }
+  p->model_file = argv[optind++];
+  p->input = optind < argc ? argv[optind++] : "-";
+  if (optind < argc)
+    {
+      cli_error ("extra operand '%s'", argv[optind]);
+      exit (EXIT_USAGE);
+    }
+}
+
+/* The columns of the model, "a,b,c", for the messages.  */
+static void
+model_columns (const vbgmm_model *model, char *buf, size_t len)
+{
+  size_t at = 0;
+  buf[0] = '\0';
+  for (size_t j = 0; j < model->d && at < len; j++)
+    {
+      int n = model->names
+              ? snprintf (buf + at, len - at, "%s%s", j ? "," : "",
+                          model->names[j])
+              : snprintf (buf + at, len - at, "%sx%zu", j ? "," : "", j + 1);
+      if (n < 0)
+        break;
+      at += (size_t) n;
+    }
+}
+
+/* Put the columns of DATA in the model's order: by name when both have
+   names (and no -c chose the fields), else by position.  */
+static void
+match_columns (const predict_params *p, const vbgmm_model *model,
+               vbgmm_data *data, const char *name)
+{
+  char cols[1024];
+  size_t d = model->d;
+  model_columns (model, cols, sizeof cols);
+  if (p->columns || !model->names || !data->names)
+    {
+      if (data->d != d)
+        {
+          cli_error ("%s: %zu columns, the model has D = %zu (%s)", name,
+                     data->d, d, cols);
+          exit (EXIT_DATA);
+        }
+      return;
+    }
+  size_t *from = malloc (d * sizeof *from);
+  double *x = malloc ((data->n ? data->n : 1) * d * sizeof (double));
+  if (!from || !x)
+    {
+      cli_error ("out of memory");
+      exit (EXIT_DATA);
+    }
+  for (size_t j = 0; j < d; j++)
+    {
+      size_t i = 0;
+      while (i < data->d && strcmp (data->names[i], model->names[j]) != 0)
+        i++;
+      if (i == data->d)
+        {
+          cli_error ("%s: no column '%s' (the model has %s)", name,
+                     model->names[j], cols);
+          exit (EXIT_DATA);
+        }
+      from[j] = i;
+    }
+  for (size_t r = 0; r < data->n; r++)
+    for (size_t j = 0; j < d; j++)
+      x[r * d + j] = data->x[r * data->d + from[j]];
+  free (data->x);
+  data->x = x;
+  for (size_t i = 0; i < data->d; i++)
+    free (data->names[i]);
+  free (data->names);
+  data->names = NULL;
+  data->d = d;
+  free (from);
+}
+
+int
+main (int argc, char **argv)
+{
+  predict_params p;
+  cli_program_name = "vbgmm-predict";
+  gsl_set_error_handler_off ();
+  parse (argc, argv, &p);
+
+  vbgmm_model *model = setup_read_model (p.model_file);
+  vbgmm_data *data = setup_read_csv (p.input, p.columns, p.n_columns);
+  const char *name = strcmp (p.input, "-") == 0 ? "(standard input)"
+                     : p.input;
+  match_columns (&p, model, data, name);
+
+  atomic_set set = { NULL, 0 };
+  const char *failed = NULL;
+  FILE *z = NULL, *labels = NULL, *density = NULL;
+  vbgmm_error err = { 0 };
+  double total = 0;
+  if (setup_make_dirs (p.output_dir) != 0)
+    {
+      cli_error ("%s: %s", p.output_dir, strerror (errno));
+      exit (EXIT_DATA);
+    }
+  if ((p.outputs & OUT_Z) && !(z = atomic_open (&set, p.output_dir, "z.csv")))
+    failed = "z.csv";
+  else if ((p.outputs & OUT_LABELS)
+           && !(labels = atomic_open (&set, p.output_dir, "labels.csv")))
+    failed = "labels.csv";
+  else if ((p.outputs & OUT_DENSITY)
+           && !(density = atomic_open (&set, p.output_dir, "density.csv")))
+    failed = "density.csv";
+  if (failed)
+    {
+      cli_error ("%s/%s: %s", p.output_dir, failed, strerror (errno));
+      atomic_abort (&set);
+      exit (EXIT_DATA);
+    }
+  if (vbgmm_write_predictions (z, labels, density, density ? &total : NULL,
+                               model, data,
+                               p.threads, &err))
+    {
+      cli_error ("%s: %s", err.status == VBGMM_EIO ? p.output_dir : name,
+                 err.message);
+      atomic_abort (&set);
+      exit (EXIT_DATA);
+    }
+  if (!p.quiet)
+    {
+      printf ("points: %zu\n", data->n);
+      if (density)
+        printf ("total ln p(x | training data): %.17g\n", total);
+    }
+  if (fflush (stdout) != 0 || ferror (stdout))
+    {
+      cli_error ("write error: %s", strerror (errno));
+      atomic_abort (&set);
+      exit (EXIT_DATA);
+    }
+  if (atomic_commit (&set, &failed) != 0)
+    {
+      cli_error ("%s: %s", failed, strerror (errno));
+      atomic_abort (&set);
+      exit (EXIT_DATA);
+    }
+  atomic_abort (&set);
+
+  vbgmm_model_free (model);
+  vbgmm_data_free (data);
+  free (p.columns);
+  return 0;
+}

@@ -1,0 +1,229 @@
+/* predictive.c -- the posterior predictive density: a mixture of
+   Student-t distributions (PRML 10.78-10.82), and draws from it
+
+   Copyright (C) 2026 The vbgmm developers
+
+   This program is free software: you can redistribute it and/or modify
+   it under the terms of the GNU General Public License as published by
+   the Free Software Foundation, either version 3 of the License, or
+   (at your option) any later version.
+
+   This program is distributed in the hope that it will be useful,
+   but WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+   GNU General Public License for more details.
+
+   You should have received a copy of the GNU General Public License
+   along with this program.  If not, see <https://www.gnu.org/licenses/>.  */
+
+#include <config.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_linalg.h>
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_rng.h>
+#include <gsl/gsl_sf_gamma.h>
+
+#include "error.h"
+#include "responsibility.h"
+#include "vbgmm.h"
+
+#ifdef _OPENMP
+# include <omp.h>
+#endif
+
+#ifdef _OPENMP
+# include <omp.h>
+#endif
+
+/* p(x | X) = sum_k E[pi_k] St(x | m_k, L_k, nu_k + 1 - D)   (10.81)
+   L_k = (nu_k + 1 - D) beta_k / (1 + beta_k) W_k              (10.82)
+   ln St(x | m, L, v) = ln Gamma((v + D)/2) - ln Gamma(v/2)
+                        + ln|L|/2 - (D/2) ln(v pi)
+                        - (v + D)/2 ln(1 + (x - m)' L (x - m) / v)  (B.68)  */
+struct vbgmm_predictive
+{
+  size_t k, d;
+  double *weight; /* k: E[pi_k] = alpha_k / sum alpha */
+  double *c;      /* k: ln E[pi_k] and every term of ln St free of x */
+  double *e;      /* k: (v + D)/2 */
+  double *v;      /* k: the degrees of freedom nu_k + 1 - D */
+  double *m;      /* k * d */
+  double *C;      /* k * d * d: L_k = C C', C lower triangular, by rows */
+};
+
+void
+vbgmm_predictive_free (vbgmm_predictive *pred)
+{
+  if (!pred)
+    return;
+  free (pred->weight);
+  free (pred->c);
+  free (pred->e);
+  free (pred->v);
+  free (pred->m);
+  free (pred->C);
+  free (pred);
+}
+
+vbgmm_predictive *
+vbgmm_predictive_alloc (const vbgmm_model *model, vbgmm_error *err)
+{
+  size_t k = model->k, d = model->d;
+  gsl_set_error_handler_off ();
+  vbgmm_predictive *p = calloc (1, sizeof *p);
+  gsl_matrix *L = gsl_matrix_alloc (d, d);
+  if (!p || !L)
+    goto nomem;
+  p->k = k;
+  p->d = d;
+  p->weight = malloc (k * sizeof (double));
+  p->c = malloc (k * sizeof (double));
+  p->e = malloc (k * sizeof (double));
+  p->v = malloc (k * sizeof (double));
+  p->m = malloc (k * d * sizeof (double));
+  p->C = calloc (k * d * d, sizeof (double));
+  if (!p->weight || !p->c || !p->e || !p->v || !p->m || !p->C)
+    goto nomem;
+  memcpy (p->m, model->m, k * d * sizeof (double));
+
+  for (size_t c = 0; c < k; c++)
+    {
+      double v = model->nu[c] + 1.0 - d;
+      double s = v * model->beta[c] / (1 + model->beta[c]);
+      memcpy (L->data, model->W + c * d * d, d * d * sizeof (double));
+      if (!(v > 0) || !(s > 0) || gsl_linalg_cholesky_decomp1 (L))
+        {
+          vbgmm_fail (err, VBGMM_ENUM,
+                      "component %zu: W is not positive definite", c);
+          goto fail;
+        }
+      /* L_k = s W_k, so its factor is sqrt(s) times that of W_k.  */
+      double ln_det = 0, rs = sqrt (s);
+      for (size_t i = 0; i < d; i++)
+        {
+          for (size_t j = 0; j <= i; j++)
+            p->C[(c * d + i) * d + j] = rs * gsl_matrix_get (L, i, j);
+          ln_det += 2 * log (p->C[(c * d + i) * d + i]);
+        }
+      gsl_sf_result a, b;
+      if (gsl_sf_lngamma_e ((v + d) / 2, &a) || gsl_sf_lngamma_e (v / 2, &b))
+        {
+          vbgmm_fail (err, VBGMM_ENUM, "component %zu: cannot evaluate "
+                      "ln Gamma", c);
+          goto fail;
+        }
+      p->weight[c] = vbgmm_model_weight (model, c);
+      p->v[c] = v;
+      p->e[c] = (v + d) / 2;
+      p->c[c] = log (p->weight[c]) + a.val - b.val + 0.5 * ln_det
+                - 0.5 * d * log (v * M_PI);
+    }
+  gsl_matrix_free (L);
+  return p;
+
+nomem:
+  vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
+fail:
+  gsl_matrix_free (L);
+  vbgmm_predictive_free (p);
+  return NULL;
+}
+
+/* ln p(x | X) of one point; T is room for k numbers.  */
+static double
+ln_density_one (const vbgmm_predictive *p, const double *x, double *t)
+{
+  size_t k = p->k, d = p->d;
+  double mx = -INFINITY;
+  for (size_t c = 0; c < k; c++)
+    {
+      const double *m = p->m + c * d, *C = p->C + c * d * d;
+      /* (x - m)' C C' (x - m) = |C' (x - m)|^2.  */
+      double q = 0;
+      for (size_t j = 0; j < d; j++)
+        {
+          double u = 0;
+          for (size_t i = j; i < d; i++)
+            u += C[i * d + j] * (x[i] - m[i]);
+          q += u * u;
+        }
+      t[c] = p->c[c] - p->e[c] * log1p (q / p->v[c]);
+      if (t[c] > mx)
+        mx = t[c];
+    }
+  double s = 0;
+  for (size_t c = 0; c < k; c++)
+    s += exp (t[c] - mx);
+  return mx + log (s);
+}
+
+int
+vbgmm_predictive_ln_density (const vbgmm_predictive *pred, const double *x,
+                             size_t n, int threads, double *ln_p,
+                             vbgmm_error *err)
+{
+  int nt = vbgmm_threads (threads);
+  double *t = malloc (nt * pred->k * sizeof (double));
+  if (!t)
+    return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
+#pragma omp parallel num_threads(nt)
+  {
+    double *mine = t;
+#ifdef _OPENMP
+    mine += omp_get_thread_num () * pred->k;
+#endif
+#pragma omp for schedule(static)
+    for (size_t i = 0; i < n; i++)
+      ln_p[i] = ln_density_one (pred, x + i * pred->d, mine);
+  }
+  free (t);
+  return VBGMM_SUCCESS;
+}
+
+/* A draw from St(m, L, v): m + y / sqrt(u / v) with y ~ N(0, L^-1)
+   and u ~ chi^2(v) (B.64 as a scale mixture of Gaussians).  */
+int
+vbgmm_predictive_sample (const vbgmm_predictive *pred, unsigned long seed,
+                         size_t n, double *x, vbgmm_error *err)
+{
+  size_t k = pred->k, d = pred->d;
+  gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
+  gsl_ran_discrete_t *pick = gsl_ran_discrete_preproc (k, pred->weight);
+  double *z = malloc (d * sizeof (double));
+  if (!rng || !pick || !z)
+    {
+      gsl_rng_free (rng);
+      gsl_ran_discrete_free (pick);
+      free (z);
+      return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
+    }
+  gsl_rng_set (rng, seed);
+  for (size_t r = 0; r < n; r++)
+    {
+      size_t c = gsl_ran_discrete (rng, pick);
+      const double *C = pred->C + c * d * d, *m = pred->m + c * d;
+      for (size_t i = 0; i < d; i++)
+        z[i] = gsl_ran_gaussian (rng, 1);
+      double scale = 1 / sqrt (gsl_ran_chisq (rng, pred->v[c]) / pred->v[c]);
+      /* y = C'^-1 z, by back substitution: cov y = (C C')^-1 = L^-1.  */
+      double *y = x + r * d;
+      for (size_t i = d; i-- > 0;)
+        {
+          double s = z[i];
+          for (size_t j = i + 1; j < d; j++)
+            s -= C[j * d + i] * y[j];
+          y[i] = s / C[i * d + i];
+        }
+      for (size_t i = 0; i < d; i++)
+        y[i] = m[i] + scale * y[i];
+    }
+  gsl_rng_free (rng);
+  gsl_ran_discrete_free (pick);
+  free (z);
+  return VBGMM_SUCCESS;
+}

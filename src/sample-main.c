@@ -1,0 +1,242 @@
+/* sample-main.c -- vbgmm-sample: points drawn from the posterior
+   predictive distribution of a fitted model
+
+   Copyright (C) 2026 The vbgmm developers
+
+   This program is free software: you can redistribute it and/or modify
+   it under the terms of the GNU General Public License as published by
+   the Free Software Foundation, either version 3 of the License, or
+   (at your option) any later version.
+
+   This program is distributed in the hope that it will be useful,
+   but WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+   GNU General Public License for more details.
+
+   You should have received a copy of the GNU General Public License
+   along with this program.  If not, see <https://www.gnu.org/licenses/>.  */
+
+#include <config.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+
+#include "atomic.h"
+#include "cli.h"
+#include "fmt17.h"
+#include "setup.h"
+#include "vbgmm.h"
+
+typedef struct sample_params
+{
+  const char *model_file;
+  size_t n;
+  int n_set;
+  unsigned long seed;
+  const char *output;  /* NULL: standard output */
+} sample_params;
+
+static void
+usage (int status)
+{
+  if (status != 0)
+    exit (status);
+  printf ("\
+Usage: %s [OPTION]... MODEL -n N\n\
+Draw N points from the posterior predictive distribution of the model in\n\
+MODEL (the model.json of a fit by vbgmm), a mixture of Student-t\n\
+distributions, and write them as CSV with the model's column names as\n\
+the header.\n\
+\n", cli_program_name);
+  fputs ("\
+  -n, --points=N         how many points to draw (required)\n\
+  -s, --seed=N           random seed: the same seed gives the same points\n\
+                           (default 0)\n\
+  -o, --output=FILE      write to FILE instead of standard output\n\
+\n\
+  -h, --help             display this help and exit\n\
+  -V, --version          output version information and exit\n\
+\n\
+Exit status: 0 on success, 1 on a bad model file or an I/O error, 2 on\n\
+bad usage.\n", stdout);
+  exit (0);
+}
+
+static const struct option long_options[] = {
+  { "points", required_argument, NULL, 'n' },
+  { "seed", required_argument, NULL, 's' },
+  { "output", required_argument, NULL, 'o' },
+  { "help", no_argument, NULL, 'h' },
+  { "version", no_argument, NULL, 'V' },
+  { NULL, 0, NULL, 0 }
+};
+
+static void
+parse (int argc, char **argv, sample_params *p)
+{
+  memset (p, 0, sizeof *p);
+  if (argc > 0)
+    argv[0] = (char *) cli_program_name;
+  int c;
+  size_t z;
+  while ((c = getopt_long (argc, argv, "n:s:o:hV", long_options, NULL))
+         != -1)
+    switch (c)
+      {
+      case 'n':
+        if (cli_parse_size (optarg, &z) || z > (size_t) 1 << 40)
+          cli_bad_value ("points", optarg, "an integer >= 0");
+        p->n = z;
+        p->n_set = 1;
+        break;
+      case 's':
+        if (cli_parse_size (optarg, &z) || z > ULONG_MAX)
+          cli_bad_value ("seed", optarg, "an integer >= 0");
+        p->seed = z;
+        break;
+      case 'o':
+        p->output = optarg;
+        break;
+      case 'h':
+        usage (0);
+        break;
+      case 'V':
+        cli_version ();
+        break;
+      default:
+        usage (EXIT_USAGE);
+      }
+  if (optind >= argc)
+    {
+      cli_error ("missing MODEL");
+      exit (EXIT_USAGE);
+    }
+  p->model_file = argv[optind++];
+  if (optind < argc)
+    {
+      cli_error ("extra operand '%s'", argv[optind]);
+      exit (EXIT_USAGE);
+    }
+  if (!p->n_set)
+    {
+      cli_error ("missing -n N, the number of points");
+      exit (EXIT_USAGE);
+    }
+}
+
+/* A CSV field: quoted when it holds a comma, a quote, a line break or
+   blanks at its ends (RFC 4180).  */
+static void
+put_field (FILE *fp, const char *s)
+{
+  size_t n = strlen (s);
+  if (!strpbrk (s, ",\"\r\n") && !(n && (s[0] == ' ' || s[n - 1] == ' ')))
+    {
+      fputs (s, fp);
+      return;
+    }
+  fputc ('"', fp);
+  for (; *s; s++)
+    {
+      if (*s == '"')
+        fputc ('"', fp);
+      fputc (*s, fp);
+    }
+  fputc ('"', fp);
+}
+
+static int
+write_points (FILE *fp, const vbgmm_model *model, const double *x, size_t n)
+{
+  size_t d = model->d;
+  for (size_t j = 0; j < d; j++)
+    {
+      if (j)
+        fputc (',', fp);
+      if (model->names)
+        put_field (fp, model->names[j]);
+      else
+        fprintf (fp, "x%zu", j + 1);
+    }
+  fputc ('\n', fp);
+  char buf[25 * 64];
+  for (size_t r = 0; r < n; r++)
+    for (size_t j0 = 0; j0 < d; j0 += 64)
+      {
+        size_t at = 0;
+        for (size_t j = j0; j < d && j < j0 + 64; j++)
+          {
+            at += vbgmm_fmt17 (x[r * d + j], buf + at);
+            buf[at++] = j + 1 < d ? ',' : '\n';
+          }
+        if (fwrite (buf, 1, at, fp) != at)
+          return -1;
+      }
+  return ferror (fp) ? -1 : 0;
+}
+
+int
+main (int argc, char **argv)
+{
+  sample_params p;
+  cli_program_name = "vbgmm-sample";
+  gsl_set_error_handler_off ();
+  parse (argc, argv, &p);
+
+  vbgmm_model *model = setup_read_model (p.model_file);
+  vbgmm_error err = { 0 };
+  vbgmm_predictive *pred = vbgmm_predictive_alloc (model, &err);
+  double *x = malloc ((p.n ? p.n : 1) * model->d * sizeof (double));
+  if (!pred || !x)
+    {
+      cli_error ("%s: %s", p.model_file, pred ? "out of memory" : err.message);
+      exit (EXIT_DATA);
+    }
+  if (vbgmm_predictive_sample (pred, p.seed, p.n, x, &err))
+    {
+      cli_error ("%s", err.message);
+      exit (EXIT_DATA);
+    }
+
+  if (!p.output)
+    {
+      if (write_points (stdout, model, x, p.n) || fflush (stdout) != 0)
+        {
+          cli_error ("write error: %s", strerror (errno));
+          exit (EXIT_DATA);
+        }
+    }
+  else
+    {
+      /* Under a temporary name beside FILE, renamed into place.  */
+      char *dir = strdup (p.output);
+      char *slash = dir ? strrchr (dir, '/') : NULL;
+      const char *base = slash ? slash + 1 : p.output;
+      if (slash)
+        *slash = '\0';
+      atomic_set set = { NULL, 0 };
+      const char *failed = p.output;
+      FILE *fp = dir ? atomic_open (&set, slash ? (*dir ? dir : "/") : ".",
+                                    base) : NULL;
+      if (!fp || write_points (fp, model, x, p.n)
+          || atomic_commit (&set, &failed) != 0)
+        {
+          cli_error ("%s: %s", p.output, strerror (errno ? errno : EIO));
+          atomic_abort (&set);
+          exit (EXIT_DATA);
+        }
+      atomic_abort (&set);
+      free (dir);
+    }
+
+  free (x);
+  vbgmm_predictive_free (pred);
+  vbgmm_model_free (model);
+  return 0;
+}

@@ -1,0 +1,289 @@
+/* test_predictive.c -- the posterior predictive density and its draws
+
+   Copyright (C) 2026 The vbgmm developers
+
+   This program is free software: you can redistribute it and/or modify
+   it under the terms of the GNU General Public License as published by
+   the Free Software Foundation, either version 3 of the License, or
+   (at your option) any later version.
+
+   This program is distributed in the hope that it will be useful,
+   but WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+   GNU General Public License for more details.
+
+   You should have received a copy of the GNU General Public License
+   along with this program.  If not, see <https://www.gnu.org/licenses/>.  */
+
+#include <config.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_test.h>
+
+#include "vbgmm.h"
+
+/* A model of K components in D <= 3 with the given nu (all equal):
+   means spread out, W different per component, beta and alpha set.  */
+static vbgmm_model *
+make_model (size_t k, size_t d, double nu)
+{
+  vbgmm_model *m = vbgmm_model_alloc (k, d, 1);
+  for (size_t c = 0; c < k; c++)
+    {
+      m->alpha[c] = 1.5 + 2.0 * c;
+      m->beta[c] = 3.0 + c;
+      m->nu[c] = nu + 0.5 * c;
+      m->N[c] = m->alpha[c];
+      for (size_t i = 0; i < d; i++)
+        m->m[c * d + i] = 3.0 * c - 1.0 * i + 0.25;
+      /* W = A A' / nu-ish scale, A lower with a positive diagonal.  */
+      double A[9] = { 0 };
+      for (size_t i = 0; i < d; i++)
+        for (size_t j = 0; j <= i; j++)
+          A[i * 3 + j] = i == j ? (0.8 + 0.3 * c + 0.1 * i) : 0.2 * (c + 1) - 0.1 * j;
+      for (size_t i = 0; i < d; i++)
+        for (size_t j = 0; j < d; j++)
+          {
+            double s = 0;
+            for (size_t l = 0; l < 3; l++)
+              s += A[i * 3 + l] * A[j * 3 + l];
+            m->W[(c * d + i) * d + j] = s / m->nu[c];
+          }
+    }
+  return m;
+}
+
+/* Determinant of a d x d matrix (d <= 3) by cofactors: independent of
+   any factorisation.  */
+static double
+det (const double *a, size_t d)
+{
+  if (d == 1)
+    return a[0];
+  if (d == 2)
+    return a[0] * a[3] - a[1] * a[2];
+  return a[0] * (a[4] * a[8] - a[5] * a[7]) - a[1] * (a[3] * a[8] - a[5] * a[6])
+         + a[2] * (a[3] * a[7] - a[4] * a[6]);
+}
+
+/* ln p(x) written from PRML 10.81-10.82 and B.68 with lgamma: the
+   independent evaluation the library must agree with.  */
+static double
+reference_ln_p (const vbgmm_model *m, const double *x)
+{
+  size_t k = m->k, d = m->d;
+  double sum_alpha = 0, t[16], mx = -INFINITY;
+  for (size_t c = 0; c < k; c++)
+    sum_alpha += m->alpha[c];
+  for (size_t c = 0; c < k; c++)
+    {
+      double v = m->nu[c] + 1 - (double) d;
+      double s = v * m->beta[c] / (1 + m->beta[c]);
+      double L[9], q = 0;
+      for (size_t i = 0; i < d * d; i++)
+        L[i] = s * m->W[c * d * d + i];
+      for (size_t i = 0; i < d; i++)
+        for (size_t j = 0; j < d; j++)
+          q += (x[i] - m->m[c * d + i]) * L[i * d + j] * (x[j] - m->m[c * d + j]);
+      t[c] = log (m->alpha[c] / sum_alpha) + lgamma ((v + d) / 2)
+             - lgamma (v / 2) + 0.5 * log (det (L, d))
+             - 0.5 * d * log (v * M_PI) - (v + d) / 2 * log (1 + q / v);
+      if (t[c] > mx)
+        mx = t[c];
+    }
+  double s = 0;
+  for (size_t c = 0; c < k; c++)
+    s += exp (t[c] - mx);
+  return mx + log (s);
+}
+
+static void
+test_reference (size_t d, double nu)
+{
+  vbgmm_model *m = make_model (3, d, nu);
+  vbgmm_error err = { 0 };
+  vbgmm_predictive *p = vbgmm_predictive_alloc (m, &err);
+  gsl_test (!p, "D = %zu: predictive: %s", d, p ? "" : err.message);
+  if (p)
+    {
+      double x[3 * 50], got[50];
+      for (size_t i = 0; i < 50; i++)
+        for (size_t j = 0; j < d; j++)
+          x[i * d + j] = -4 + 0.37 * i + 0.9 * j * sin (i);
+      vbgmm_predictive_ln_density (p, x, 50, 2, got, NULL);
+      for (size_t i = 0; i < 50; i++)
+        {
+          double want = reference_ln_p (m, x + i * d);
+          gsl_test_rel (got[i], want, 1e-12, "D = %zu nu = %g: ln p of point "
+                        "%zu against lgamma and the determinant", d, nu, i);
+        }
+    }
+  vbgmm_predictive_free (p);
+  vbgmm_model_free (m);
+}
+
+/* The density integrates to 1: D = 1 with 3 degrees of freedom at the
+   least (tails ~ x^-4) over a wide grid, D = 2 over a square.  Both by
+   the trapezoid rule, exact to far below 1e-6 for a grid this fine.  */
+static void
+test_integral_1d (void)
+{
+  vbgmm_model *m = make_model (3, 1, 3);
+  vbgmm_predictive *p = vbgmm_predictive_alloc (m, NULL);
+  /* Fine in the middle, coarser outside, where the density is smooth
+     and small: three uniform grids.  */
+  const double edges[] = { -1e5, -1e3, -40, 40, 1e3, 1e5 };
+  const double steps[] = { 1.0, 0.02, 0.001, 0.02, 1.0 };
+  double total = 0;
+  size_t cap = 200000;
+  double *x = malloc (cap * sizeof (double)), *f = malloc (cap * sizeof (double));
+  for (size_t piece = 0; piece < 5; piece++)
+    {
+      double a = edges[piece], h = steps[piece];
+      size_t n = (size_t) llround ((edges[piece + 1] - a) / h) + 1;
+      if (n > cap)
+        {
+          cap = n;
+          x = realloc (x, cap * sizeof (double));
+          f = realloc (f, cap * sizeof (double));
+        }
+      for (size_t i = 0; i < n; i++)
+        x[i] = a + h * i;
+      vbgmm_predictive_ln_density (p, x, n, 0, f, NULL);
+      double s = 0;
+      for (size_t i = 0; i < n; i++)
+        s += (i == 0 || i == n - 1 ? 0.5 : 1) * exp (f[i]);
+      total += s * h;
+    }
+  /* The tails beyond 1e5: each component's mass there is below 1e-14.  */
+  gsl_test_abs (total, 1, 1e-6, "D = 1: the density integrates to 1");
+  free (x);
+  free (f);
+  vbgmm_predictive_free (p);
+  vbgmm_model_free (m);
+}
+
+static void
+test_integral_2d (void)
+{
+  vbgmm_model *m = make_model (3, 2, 14);
+  vbgmm_predictive *p = vbgmm_predictive_alloc (m, NULL);
+  const double lo = -60, hi = 66, h = 0.1;
+  size_t n = (size_t) llround ((hi - lo) / h) + 1;
+  double *x = malloc (2 * n * sizeof (double)), *f = malloc (n * sizeof (double));
+  double total = 0;
+  for (size_t r = 0; r < n; r++)
+    {
+      for (size_t i = 0; i < n; i++)
+        {
+          x[2 * i] = lo + h * i;
+          x[2 * i + 1] = lo + h * r;
+        }
+      vbgmm_predictive_ln_density (p, x, n, 0, f, NULL);
+      double s = 0;
+      for (size_t i = 0; i < n; i++)
+        s += (i == 0 || i == n - 1 ? 0.5 : 1) * exp (f[i]);
+      total += (r == 0 || r == n - 1 ? 0.5 : 1) * s;
+    }
+  total *= h * h;
+  gsl_test_abs (total, 1, 1e-6, "D = 2: the density integrates to 1");
+  free (x);
+  free (f);
+  vbgmm_predictive_free (p);
+  vbgmm_model_free (m);
+}
+
+/* The mean and covariance of 1e5 draws are those of the mixture of
+   Student-t: mean sum w m, covariance sum w (v/(v-2) L^-1 + m m') - mu mu'
+   (B.69, B.70), within 4 standard errors (each from the draws' own
+   spread); the same seed gives the same draws, another seed others.  */
+static void
+test_sample (void)
+{
+  const size_t k = 3, d = 2, n = 100000;
+  vbgmm_model *m = make_model (k, d, 12);
+  vbgmm_predictive *p = vbgmm_predictive_alloc (m, NULL);
+  double *x = malloc (n * d * sizeof (double));
+  double *y = malloc (n * d * sizeof (double));
+  vbgmm_predictive_sample (p, 42, n, x, NULL);
+  vbgmm_predictive_sample (p, 42, n, y, NULL);
+  gsl_test (memcmp (x, y, n * d * sizeof (double)) != 0,
+            "sample: the same seed gives the same points");
+  vbgmm_predictive_sample (p, 43, n, y, NULL);
+  gsl_test (memcmp (x, y, n * d * sizeof (double)) == 0,
+            "sample: another seed gives other points");
+
+  double sa = 0, mu[2] = { 0 }, second[4] = { 0 };
+  for (size_t c = 0; c < k; c++)
+    sa += m->alpha[c];
+  for (size_t c = 0; c < k; c++)
+    {
+      double w = m->alpha[c] / sa, v = m->nu[c] + 1 - (double) d;
+      double s = v * m->beta[c] / (1 + m->beta[c]);
+      const double *W = m->W + c * d * d, *mc = m->m + c * d;
+      /* (s W)^-1 of a 2 x 2 matrix, by hand.  */
+      double dt = s * s * (W[0] * W[3] - W[1] * W[2]);
+      double inv[4] = { s * W[3] / dt, -s * W[1] / dt, -s * W[2] / dt,
+                        s * W[0] / dt };
+      for (size_t i = 0; i < d; i++)
+        {
+          mu[i] += w * mc[i];
+          for (size_t j = 0; j < d; j++)
+            second[i * d + j] += w * (v / (v - 2) * inv[i * d + j]
+                                      + mc[i] * mc[j]);
+        }
+    }
+  double mean[2] = { 0 }, var[2] = { 0 };
+  for (size_t r = 0; r < n; r++)
+    for (size_t i = 0; i < d; i++)
+      mean[i] += x[r * d + i] / n;
+  for (size_t i = 0; i < d; i++)
+    {
+      for (size_t r = 0; r < n; r++)
+        var[i] += (x[r * d + i] - mean[i]) * (x[r * d + i] - mean[i]) / (n - 1);
+      double se = sqrt (var[i] / n);
+      gsl_test (fabs (mean[i] - mu[i]) > 4 * se,
+                "sample: mean %zu: %g against %g (4 s.e. = %g)", i, mean[i],
+                mu[i], 4 * se);
+    }
+  for (size_t i = 0; i < d; i++)
+    for (size_t j = 0; j <= i; j++)
+      {
+        double want = second[i * d + j] - mu[i] * mu[j];
+        /* The covariance about the true mean: the mean of products,
+           whose standard error is their spread over sqrt(n).  */
+        double s1 = 0, s2 = 0;
+        for (size_t r = 0; r < n; r++)
+          {
+            double t = (x[r * d + i] - mu[i]) * (x[r * d + j] - mu[j]);
+            s1 += t;
+            s2 += t * t;
+          }
+        double got = s1 / n, se = sqrt ((s2 / n - got * got) / n);
+        gsl_test (fabs (got - want) > 4 * se,
+                  "sample: covariance [%zu][%zu]: %g against %g (4 s.e. = %g)",
+                  i, j, got, want, 4 * se);
+      }
+  free (x);
+  free (y);
+  vbgmm_predictive_free (p);
+  vbgmm_model_free (m);
+}
+
+int
+main (void)
+{
+  gsl_set_error_handler_off ();
+  test_reference (1, 3);
+  test_reference (2, 14);
+  test_reference (3, 5);
+  test_reference (3, 400);
+  test_integral_1d ();
+  test_integral_2d ();
+  test_sample ();
+  exit (gsl_test_summary ());
+}
