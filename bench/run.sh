@@ -228,6 +228,76 @@ run_python() {
 	    'BEGIN { printf "fit(%d) %.3f s, %.4f s (%.1f%%) outside libvbgmm", t, f, l, 100 * l / f }')"
 }
 
+# ---- predict ---------------------------------------------------------------
+# On sets A and B: the fit's model.json used again.  vbgmm-predict against
+# one iteration of the fit (both read the CSV and write their files), and
+# scikit-learn's predict_proba and score_samples (the calls alone, the data
+# already in memory).
+VBGMM_PREDICT=${VBGMM_PREDICT:-$(dirname "$VBGMM")/vbgmm-predict}
+PRES=$W/predict    # set|N|D|K|program|whole s|RSS KB|note
+: >"$PRES"
+prow() {
+	echo "$SET|$N|$D|$K|$1|$2|$3|${4:-}" >>"$PRES"
+}
+# best_of LABEL NOTE CMD...: the fastest of $REPEAT runs of CMD.
+best_of() {
+	local label=$1 note=$2 best='' rss='' _
+	shift 2
+	say "set $SET: $label"
+	for _ in $(seq "$REPEAT"); do
+		rm -rf "$OUT/pred"
+		sync
+		if ! timed "$@"; then
+			cat "$W/run.err" >&2
+			prow "$label" - - FAILED
+			FAILED=1
+			return 0
+		fi
+		best=$(min "$WALL" "$best")
+		rss=$(max "$RSS" "$rss")
+	done
+	prow "$label" "$best" "$rss" "$note"
+}
+run_predict() {
+	case $SET in A | B) ;; *) return 0 ;; esac
+	[ -x "$VBGMM_PREDICT" ] || return 0
+	local model=$W/$SET.model.json j
+	rm -rf "$OUT/fit"
+	"$VBGMM" -q -k "$K" -s 0 --init-means="$INIT" --max-iter=$T2 --tol=0 \
+	    ${PLOT_ARGS[@]+"${PLOT_ARGS[@]}"} -o "$OUT/fit" "$DATA"
+	cp "$OUT/fit/model.json" "$model"
+	rm -rf "$OUT/fit"
+	for j in 1 "$NPROC"; do
+		[ "$j" = 1 ] || [ "$NPROC" -gt 1 ] || continue
+		best_of "vbgmm 1 iter -j$j" "read, 1 E+M, write z labels params model" \
+		    "$VBGMM" -q -j"$j" -k "$K" -s 0 --init-means="$INIT" --max-iter=1 \
+		    --tol=0 ${PLOT_ARGS[@]+"${PLOT_ARGS[@]}"} -o "$OUT/pred" "$DATA"
+		best_of "predict z,labels -j$j" "read, E-step, write" \
+		    "$VBGMM_PREDICT" -q -j"$j" --output=z,labels -o "$OUT/pred" "$model" "$DATA"
+		best_of "predict all -j$j" "z, labels and density" \
+		    "$VBGMM_PREDICT" -q -j"$j" -o "$OUT/pred" "$model" "$DATA"
+		best_of "predict density -j$j" "density alone" \
+		    "$VBGMM_PREDICT" -q -j"$j" --output=density -o "$OUT/pred" "$model" "$DATA"
+	done
+	[ $SKLEARN = 1 ] || return 0
+	say "set $SET: sklearn predict_proba, score_samples"
+	if ! env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE \
+	    OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
+	    "$PY" "$HERE/skpredict.py" "$DATA" "$INIT" "$K" $T1 \
+	    >"$W/skp.out" 2>"$W/skp.err"; then
+		cat "$W/skp.err" >&2
+		prow "sklearn predict" - - FAILED
+		FAILED=1
+		return 0
+	fi
+	local res
+	res=$(sed -n 's/^result: //p' "$W/skp.out")
+	# shellcheck disable=SC2086 # split the numbers
+	set -- $res
+	prow "sklearn predict_proba -j1" "$1" "$3" "the call alone"
+	prow "sklearn score_samples -j1" "$2" "$3" "the call alone"
+}
+
 # ---- data sets ------------------------------------------------------------
 set_params() {
 	case $1 in
@@ -281,6 +351,7 @@ for SET in $SETS; do
 	fi
 	run_python
 	run_sklearn
+	run_predict
 done
 
 # ---- table ----------------------------------------------------------------
@@ -312,6 +383,27 @@ END {
 		    rss, xs, xj, f[10]
 	}
 }' "$RES"
+
+if [ -s "$PRES" ]; then
+	echo
+	echo "predict (model.json of a $T2-iteration fit, on the training data):"
+	awk -F'|' '
+	{ rows[NR] = $0 }
+	$5 ~ /^vbgmm 1 iter/ { it[$1, substr($5, 14)] = $6 }
+	END {
+		fmt = "%-3s %9s %3s %3s  %-26s %8s %8s %9s  %s\n"
+		printf fmt, "set", "N", "D", "K", "program", "whole s", "RSS MB", "x 1 iter", ""
+		for (i = 1; i <= NR; i++) {
+			split(rows[i], f, "|")
+			x = "-"; rss = "-"; j = f[5]; sub(/.* /, "", j)
+			if (f[5] !~ /^vbgmm/ && f[5] !~ /^sklearn/ && ((f[1], j) in it) && f[6] > 0)
+				x = sprintf("%.2f", f[6] / it[f[1], j])
+			if (f[7] != "-") rss = sprintf("%.0f", f[7] / 1024)
+			printf fmt, f[1], f[2], f[3], f[4], f[5], f[6], rss, x, f[8]
+		}
+	}' "$PRES"
+	echo "x 1 iter = this row's time / the time of vbgmm --max-iter=1 with as many threads."
+fi
 
 echo
 echo "s/iter = (wall(--max-iter=$T2) - wall(--max-iter=$T1)) / $((T2 - T1)), --tol=0, same --init-means for all;"
