@@ -183,6 +183,7 @@ setup_init_model (cli_params *p, const vbgmm_data *data, const char *name)
     {
       cli_error ("%s: the model has D = %zu columns, %s has %zu",
                  p->init_model_file, model->d, name, data->d);
+      vbgmm_model_free (model);
       exit (EXIT_DATA);
     }
   p->opt.k = model->k;
