@@ -543,3 +543,22 @@ cli_version (void)
   version ();
   exit (0);
 }
+
+void
+cli_operands (int argc, char **argv, int first, const char *const *names,
+              size_t required, size_t n, const char **out)
+{
+  size_t given = argc > first ? (size_t) (argc - first) : 0;
+  if (given < required)
+    {
+      cli_error ("missing %s", names[given]);
+      exit (EXIT_USAGE);
+    }
+  if (given > n)
+    {
+      cli_error ("extra operand '%s'", argv[first + n]);
+      exit (EXIT_USAGE);
+    }
+  for (size_t i = 0; i < n; i++)
+    out[i] = i < given ? argv[first + i] : NULL;
+}

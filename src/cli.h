@@ -76,6 +76,11 @@ int cli_parse_list (const char *s, size_t **out, size_t *n);
 void cli_bad_value (const char *option, const char *arg,
                     const char *expected) __attribute__ ((noreturn));
 void cli_version (void) __attribute__ ((noreturn));
+/* The N operands ARGV[FIRST..] that NAMES name, into OUT (NULL when
+   absent): the first REQUIRED must be there, and no more than N.
+   Exits with EXIT_USAGE and "missing NAME" or "extra operand".  */
+void cli_operands (int argc, char **argv, int first, const char *const *names,
+                   size_t required, size_t n, const char **out);
 
 /* Print "PROGRAM: " and the message to stderr.  */
 void cli_error (const char *fmt, ...)

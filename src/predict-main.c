@@ -164,18 +164,11 @@ parse (int argc, char **argv, predict_params *p)
       default:
         usage (EXIT_USAGE);
       }
-  if (optind >= argc)
-    {
-      cli_error ("missing MODEL");
-      exit (EXIT_USAGE);
-    }
-  p->model_file = argv[optind++];
-  p->input = optind < argc ? argv[optind++] : "-";
-  if (optind < argc)
-    {
-      cli_error ("extra operand '%s'", argv[optind]);
-      exit (EXIT_USAGE);
-    }
+  static const char *const names[] = { "MODEL", "FILE" };
+  const char *operand[2];
+  cli_operands (argc, argv, optind, names, 1, 2, operand);
+  p->model_file = operand[0];
+  p->input = operand[1] ? operand[1] : "-";
 }
 
 /* The columns of the model, "a,b,c", for the messages.  */

@@ -112,17 +112,8 @@ parse (int argc, char **argv, sample_params *p)
       default:
         usage (EXIT_USAGE);
       }
-  if (optind >= argc)
-    {
-      cli_error ("missing MODEL");
-      exit (EXIT_USAGE);
-    }
-  p->model_file = argv[optind++];
-  if (optind < argc)
-    {
-      cli_error ("extra operand '%s'", argv[optind]);
-      exit (EXIT_USAGE);
-    }
+  static const char *const names[] = { "MODEL" };
+  cli_operands (argc, argv, optind, names, 1, 1, &p->model_file);
   if (!p->n_set)
     {
       cli_error ("missing -n N, the number of points");
