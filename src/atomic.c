@@ -18,12 +18,118 @@
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "atomic.h"
+
+/* The temporary names of every set, for the signal handler.  A handler
+   may run on any thread at any moment, so the list is read and changed
+   only by lock-free atomic loads and stores of pointers: a name is put
+   in a free slot before its file is created and taken out before it is
+   freed.  A full table is replaced by a larger copy; the old one is
+   never freed, since a handler may be reading it.  */
+typedef struct temp_table
+{
+  size_t cap;
+  _Atomic (char *) slot[];
+} temp_table;
+
+static _Atomic (temp_table *) temps;
+
+/* What the program is doing, for the handler: running, renaming a set
+   into place (a signal then waits), or leaving on a signal.  */
+enum { RUNNING, COMMITTING, LEAVING };
+static atomic_int state = RUNNING;
+static volatile sig_atomic_t pending_signal;
+
+static const int caught[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+
+/* Remove every temporary file and exit 128 + SIG: only unlink and
+   _exit, which are async-signal-safe.  */
+static void
+leave (int sig)
+{
+  temp_table *t = atomic_load (&temps);
+  for (size_t i = 0; t && i < t->cap; i++)
+    {
+      char *name = atomic_load (&t->slot[i]);
+      if (name)
+        unlink (name);
+    }
+  _exit (128 + sig);
+}
+
+static void
+on_signal (int sig)
+{
+  int expected = RUNNING;
+  if (atomic_compare_exchange_strong (&state, &expected, LEAVING))
+    leave (sig);
+  /* Renaming: the committer leaves once the set is in place.  Already
+     leaving (on another thread): nothing more to do.  */
+  if (expected == COMMITTING)
+    pending_signal = sig;
+}
+
+int
+atomic_signals_install (void)
+{
+  struct sigaction sa;
+  memset (&sa, 0, sizeof sa);
+  sa.sa_handler = on_signal;
+  sigfillset (&sa.sa_mask);
+  for (size_t i = 0; i < sizeof caught / sizeof *caught; i++)
+    {
+      /* A signal ignored from the start (nohup) stays ignored.  */
+      struct sigaction old;
+      if (sigaction (caught[i], NULL, &old) != 0)
+        return -1;
+      if (old.sa_handler != SIG_IGN && sigaction (caught[i], &sa, NULL) != 0)
+        return -1;
+    }
+  return 0;
+}
+
+/* Put NAME in the list.  Returns 0, or -1 when out of memory.  */
+static int
+temps_add (char *name)
+{
+  temp_table *t = atomic_load (&temps);
+  for (size_t i = 0; t && i < t->cap; i++)
+    {
+      char *empty = NULL;
+      if (atomic_compare_exchange_strong (&t->slot[i], &empty, name))
+        return 0;
+    }
+  size_t cap = t ? 2 * t->cap : 16;
+  temp_table *bigger = malloc (sizeof *bigger + cap * sizeof bigger->slot[0]);
+  if (!bigger)
+    return -1;
+  bigger->cap = cap;
+  for (size_t i = 0; i < cap; i++)
+    atomic_init (&bigger->slot[i],
+                 t && i < t->cap ? atomic_load (&t->slot[i]) : NULL);
+  atomic_store (&bigger->slot[t ? t->cap : 0], name);
+  atomic_store (&temps, bigger);
+  /* The old table's names are in the new one; it stays allocated (and
+     reachable from no one) in case a handler is reading it now.  */
+  return 0;
+}
+
+static void
+temps_remove (const char *name)
+{
+  temp_table *t = atomic_load (&temps);
+  for (size_t i = 0; name && t && i < t->cap; i++)
+    if (atomic_load (&t->slot[i]) == name)
+      atomic_store (&t->slot[i], NULL);
+}
 
 static char *
 join (const char *dir, const char *prefix, const char *name, const char *suffix)
@@ -46,11 +152,14 @@ atomic_open (atomic_set *set, const char *dir, const char *name)
   memset (f, 0, sizeof *f);
   f->final = join (dir, "", name, "");
   f->temp = join (dir, ".", name, ".XXXXXX");
-  if (!f->final || !f->temp)
+  if (!f->final || !f->temp || temps_add (f->temp) != 0)
     goto fail;
   int fd = mkstemp (f->temp);
   if (fd < 0)
-    goto fail;
+    {
+      temps_remove (f->temp);
+      goto fail;
+    }
   set->n++;
   /* mkstemp makes the file private; give it the mode of any new file.  */
   mode_t mask = umask (0);
@@ -90,24 +199,75 @@ atomic_reserve (atomic_set *set, const char *dir, const char *name)
   return f->temp;
 }
 
+/* Flush the temporary file F to the disk and close it.  Returns 0, or
+   an errno value.  */
+static int
+sync_close (atomic_file *f)
+{
+  int e = 0;
+  if (f->fp)
+    {
+      if (ferror (f->fp))
+        e = EIO;
+      if (fflush (f->fp) != 0 && !e)
+        e = errno ? errno : EIO;
+      if (fsync (fileno (f->fp)) != 0 && !e)
+        e = errno;
+      if (fclose (f->fp) != 0 && !e)
+        e = errno ? errno : EIO;
+      f->fp = NULL;
+    }
+  else if (f->temp)
+    {
+      /* Written by name (a reserved file).  */
+      int fd = open (f->temp, O_RDONLY);
+      if (fd < 0 || fsync (fd) != 0)
+        e = errno;
+      if (fd >= 0)
+        close (fd);
+    }
+  return e;
+}
+
+/* Whether the files A and B are in the same folder.  */
+static int
+same_folder (const char *a, const char *b)
+{
+  const char *sa = strrchr (a, '/'), *sb = strrchr (b, '/');
+  size_t la = sa ? (size_t) (sa - a) : 0, lb = sb ? (size_t) (sb - b) : 0;
+  return la == lb && memcmp (a, b, la) == 0;
+}
+
+/* Flush the folder of FINAL, where its new name is.  Returns 0, or an
+   errno value.  A file system that cannot flush a folder (EINVAL) has
+   nothing to flush.  */
+static int
+sync_folder (const char *final)
+{
+  const char *slash = strrchr (final, '/');
+  char *dir = slash ? strndup (final, slash == final ? 1 : slash - final)
+                    : strdup (".");
+  if (!dir)
+    return errno;
+  int e = 0;
+  int fd = open (dir, O_RDONLY | O_DIRECTORY);
+  if (fd < 0 || (fsync (fd) != 0 && errno != EINVAL))
+    e = errno;
+  if (fd >= 0)
+    close (fd);
+  free (dir);
+  return e;
+}
+
 int
 atomic_commit (atomic_set *set, const char **failed)
 {
   for (size_t i = 0; i < set->n; i++)
     {
-      atomic_file *f = set->files + i;
-      if (!f->fp)
-        continue;
-      int bad = ferror (f->fp);
-      int e = bad ? EIO : 0;
-      if (fflush (f->fp) != 0)
-        bad = 1, e = errno;
-      if (fclose (f->fp) != 0 && !bad)
-        bad = 1, e = errno;
-      f->fp = NULL;
-      if (bad)
+      int e = sync_close (set->files + i);
+      if (e)
         {
-          *failed = f->final;
+          *failed = set->files[i].final;
           errno = e;
           return -1;
         }
@@ -124,18 +284,47 @@ atomic_commit (atomic_set *set, const char **failed)
           return -1;
         }
     }
-  for (size_t i = 0; i < set->n; i++)
-    if (rename (set->files[i].temp, set->files[i].final) != 0)
-      {
-        *failed = set->files[i].final;
-        return -1;
-      }
-    else
-      {
-        free (set->files[i].temp);
-        set->files[i].temp = NULL;
-      }
-  return 0;
+
+  /* From the first rename to the flush of the folder a signal waits.
+     A handler already running on another thread is about to exit.  */
+  int expected = RUNNING;
+  if (!atomic_compare_exchange_strong (&state, &expected, COMMITTING))
+    for (;;)
+      pause ();
+  int status = 0, e = 0;
+  for (size_t i = 0; i < set->n && !status; i++)
+    {
+      atomic_file *f = set->files + i;
+      if (rename (f->temp, f->final) != 0)
+        {
+          e = errno;
+          *failed = f->final;
+          status = -1;
+        }
+      else
+        {
+          temps_remove (f->temp);
+          free (f->temp);
+          f->temp = NULL;
+        }
+    }
+  /* Every folder once (in practice there is one).  */
+  for (size_t i = 0; i < set->n && !status; i++)
+    {
+      int seen = 0;
+      for (size_t j = 0; j < i && !seen; j++)
+        seen = same_folder (set->files[i].final, set->files[j].final);
+      if (!seen && (e = sync_folder (set->files[i].final)) != 0)
+        {
+          *failed = set->files[i].final;
+          status = -1;
+        }
+    }
+  atomic_store (&state, RUNNING);
+  if (pending_signal)
+    on_signal (pending_signal);
+  errno = e;
+  return status;
 }
 
 void
@@ -146,8 +335,13 @@ atomic_abort (atomic_set *set)
       atomic_file *f = set->files + i;
       if (f->fp)
         fclose (f->fp);
+      /* Removed from the list only once it is gone, so that a
+         signal in between cannot leave it.  */
       if (f->temp)
-        unlink (f->temp);
+        {
+          unlink (f->temp);
+          temps_remove (f->temp);
+        }
       free (f->temp);
       free (f->final);
     }

@@ -21,7 +21,17 @@
 #include <stdio.h>
 
 /* A set of output files written under temporary names in one folder
-   and renamed into place together, only when all were written.  */
+   and renamed into place together, only when all were written.  Each
+   file is flushed to the disk (fsync) before the renames, and its
+   folder after them, so that after a power cut the final names hold
+   either the old contents or the whole new ones.
+
+   Every temporary name of every set is also kept in one list that a
+   signal handler can read: after atomic_signals_install, SIGINT,
+   SIGTERM, SIGHUP and SIGPIPE remove every temporary file and end the
+   program with status 128 + the signal's number.  A signal that comes
+   while a set is being renamed into place waits until the last rename,
+   so that the outputs are all old or all new.  */
 typedef struct atomic_file
 {
   char *final;  /* the name it gets */
@@ -35,6 +45,11 @@ typedef struct atomic_set
   size_t n;
 } atomic_set;
 
+/* Catch SIGINT, SIGTERM, SIGHUP and SIGPIPE as above, but those that
+   are ignored already (nohup) stay ignored.  Returns 0, or -1 with
+   errno set.  */
+int atomic_signals_install (void);
+
 /* Open DIR/NAME for writing under a temporary name.  Returns NULL and
    sets errno on failure.  */
 FILE *atomic_open (atomic_set *set, const char *dir, const char *name);
@@ -42,8 +57,10 @@ FILE *atomic_open (atomic_set *set, const char *dir, const char *name);
    temporary file is created empty and its name returned (owned by SET).
    Returns NULL and sets errno on failure.  */
 const char *atomic_reserve (atomic_set *set, const char *dir, const char *name);
-/* Close every file and rename each into place.  Returns 0, or -1 with
-   errno set and *FAILED naming the file (then nothing is renamed).  */
+/* Close every file, flush each to the disk, rename each into place and
+   flush the folder.  Returns 0, or -1 with errno set and *FAILED naming
+   the file (a failure before the renames renames nothing; one in the
+   flush of the folder comes after them).  */
 int atomic_commit (atomic_set *set, const char **failed);
 /* Remove the temporary files that are left, and free SET.  */
 void atomic_abort (atomic_set *set);

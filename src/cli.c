@@ -110,6 +110,8 @@ Input and output:\n\
 Exit status: 0 on success (also when the iteration limit is reached before\n\
 convergence, with a warning), 1 on bad input data or an I/O error, 2 on bad\n\
 usage.\n\
+After SIGINT, SIGTERM, SIGHUP or SIGPIPE: 128 + the signal's number, with\n\
+no temporary file left and earlier outputs as they were.\n\
 \n", stdout);
 
 

@@ -17,6 +17,7 @@
 
 #include <config.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +69,12 @@ main (int argc, char **argv)
      singular sample covariance or a W0 that is not positive definite
      must be an error message, not a crash.  */
   gsl_set_error_handler_off ();
+  /* A signal removes the temporary files of the outputs.  */
+  if (atomic_signals_install () != 0)
+    {
+      cli_error ("cannot catch signals: %s", strerror (errno));
+      exit (EXIT_DATA);
+    }
   cli_parse (argc, argv, &p);
 
   const char *input = p.input ? p.input : setup_default_input ();

@@ -679,6 +679,12 @@ main (int argc, char **argv)
         MPI_Abort (MPI_COMM_WORLD, EXIT_DATA);
     }
   gsl_set_error_handler_off ();
+  /* A signal removes the temporary files of the outputs.  */
+  if (atomic_signals_install () != 0)
+    {
+      cli_error ("cannot catch signals: %s", strerror (errno));
+      exit (EXIT_DATA);
+    }
 
   cli_params p;
   cli_parse (argc, argv, &p);
