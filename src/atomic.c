@@ -285,29 +285,66 @@ atomic_commit (atomic_set *set, const char **failed)
         }
     }
 
-  /* From the first rename to the flush of the folder a signal waits.
+  /* The earlier outputs get a second name each (a hard link), so that
+     a rename that fails after others succeeded can put them back.  */
+  char **backup = calloc (set->n, sizeof *backup);
+  if (!backup)
+    {
+      *failed = set->files[0].final;
+      return -1;
+    }
+
+  /* From the first link to the flush of the folder a signal waits.
      A handler already running on another thread is about to exit.  */
   int expected = RUNNING;
   if (!atomic_compare_exchange_strong (&state, &expected, COMMITTING))
     for (;;)
       pause ();
   int status = 0, e = 0;
-  for (size_t i = 0; i < set->n && !status; i++)
+  for (size_t i = 0; i < set->n; i++)
     {
       atomic_file *f = set->files + i;
+      size_t len = strlen (f->temp) + sizeof ".old";
+      if ((backup[i] = malloc (len)))
+        snprintf (backup[i], len, "%s.old", f->temp);
+      /* Without a second name (no earlier file, or a file system
+         without hard links) there is nothing to put back.  */
+      if (backup[i] && link (f->final, backup[i]) != 0)
+        {
+          free (backup[i]);
+          backup[i] = NULL;
+        }
+    }
+  size_t renamed = 0;
+  for (; renamed < set->n; renamed++)
+    {
+      atomic_file *f = set->files + renamed;
       if (rename (f->temp, f->final) != 0)
         {
           e = errno;
           *failed = f->final;
           status = -1;
+          break;
         }
-      else
-        {
-          temps_remove (f->temp);
-          free (f->temp);
-          f->temp = NULL;
-        }
+      temps_remove (f->temp);
+      free (f->temp);
+      f->temp = NULL;
     }
+  for (size_t i = 0; i < set->n; i++)
+    {
+      if (status && i < renamed)
+        {
+          /* Back to the earlier file, or to none.  */
+          if (backup[i])
+            rename (backup[i], set->files[i].final);
+          else
+            unlink (set->files[i].final);
+        }
+      else if (backup[i])
+        unlink (backup[i]);
+      free (backup[i]);
+    }
+  free (backup);
   /* Every folder once (in practice there is one).  */
   for (size_t i = 0; i < set->n && !status; i++)
     {
@@ -316,7 +353,12 @@ atomic_commit (atomic_set *set, const char **failed)
         seen = same_folder (set->files[i].final, set->files[j].final);
       if (!seen && (e = sync_folder (set->files[i].final)) != 0)
         {
-          *failed = set->files[i].final;
+          /* The message names the folder.  */
+          static char folder[4096];
+          const char *f = set->files[i].final, *slash = strrchr (f, '/');
+          snprintf (folder, sizeof folder, "%.*s",
+                    slash ? (int) (slash - f) : 1, slash ? f : ".");
+          *failed = folder;
           status = -1;
         }
     }
