@@ -57,7 +57,9 @@ vbgmm_fit (const vbgmm_data *data, const vbgmm_prior *prior,
     why = "the prior and the data differ in dimension";
   if (why)
     {
-      vbgmm_fail (err, VBGMM_EINVAL, "%s", why);
+      /* The check itself may run out of memory: not a bad parameter.  */
+      vbgmm_fail (err, strcmp (why, "out of memory") == 0 ? VBGMM_ENOMEM
+                       : VBGMM_EINVAL, "%s", why);
       return NULL;
     }
   gsl_set_error_handler_off ();
