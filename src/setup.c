@@ -28,73 +28,8 @@
 
 #include "atomic.h"
 #include "cli.h"
-#include "comm.h"
 #include "setup.h"
 #include "vbgmm.h"
-
-/* The units of the fit (setup_scale): the exponents of the columns,
-   the data they were applied to, and what the bound gains in the
-   data's units.  */
-static struct
-{
-  int *e;
-  vbgmm_data *data;
-  double bound_offset;
-} units;
-
-void
-setup_scale (vbgmm_data *data, const vbgmm_comm *comm, const char *name)
-{
-  vbgmm_error err = { 0 };
-  units.e = calloc (data->d ? data->d : 1, sizeof *units.e);
-  if (vbgmm_comm_agree_alloc (comm, units.e != NULL, &err)
-      || vbgmm_data_scale (data, comm, units.e, &err))
-    exit (setup_report_error (name, &err));
-  units.data = data;
-  units.bound_offset = vbgmm_units_bound (data->d, units.e,
-                                          (double) data->n_total);
-}
-
-/* From the data's units to the scaled ones.  */
-static void
-to_scaled_points (double *x, size_t k, size_t d)
-{
-  if (units.e)
-    vbgmm_units_points (x, k, d, units.e, 1);
-}
-
-static void
-to_scaled_precisions (double *W, size_t d)
-{
-  if (units.e)
-    vbgmm_units_precisions (W, 1, d, units.e, 1);
-}
-
-/* The model and the data back in the data's units.  */
-static void
-to_data_units (vbgmm_model *model)
-{
-  if (!units.e)
-    return;
-  size_t d = model->d;
-  vbgmm_model_unscale (model, units.e, (double) units.data->n_total);
-  vbgmm_data_unscale (units.data, units.e);
-  free (units.e);
-  units.e = NULL;
-  units.bound_offset = 0;
-  for (size_t c = 0; c < model->k; c++)
-    for (size_t i = 0; i < d; i++)
-      {
-        double w = model->W[(c * d + i) * d + i];
-        if (!(w > 0) || !isfinite (w))
-          {
-            cli_error ("warning: in the data's units W is beyond the range "
-                       "of double precision; params.dat shows it as %g",
-                       w);
-            return;
-          }
-      }
-}
 
 const char *
 setup_default_input (void)
@@ -179,7 +114,6 @@ setup_read_start (cli_params *p, const vbgmm_data *data)
     {
       double *means = setup_read_matrix (p->init_means_file, k, d,
                                          "initial means");
-      to_scaled_points (means, k, d);
       p->opt.init_means = means;
       return means;
     }
@@ -223,8 +157,7 @@ setup_start_done (unsigned long seed, size_t iterations, double bound,
   const cli_params *p = arg;
   if (p->verbosity == VERBOSITY_VERBOSE && p->opt.n_init > 1)
     fprintf (stderr, PACKAGE_NAME ": start with seed %lu: %zu iterations, "
-             "lower bound %.17g\n", seed, iterations,
-             bound + units.bound_offset);
+             "lower bound %.17g\n", seed, iterations, bound);
 }
 
 vbgmm_model *
@@ -308,7 +241,6 @@ setup_make_prior (const cli_params *p, const vbgmm_data *data,
           goto fail;
         }
       memcpy (prior->m0, p->m0_list, d * sizeof (double));
-      to_scaled_points (prior->m0, 1, d);
       break;
     default:
       break;
@@ -334,13 +266,11 @@ setup_make_prior (const cli_params *p, const vbgmm_data *data,
       for (size_t i = 0; i < d; i++)
         for (size_t j = 0; j < d; j++)
           prior->W0[i * d + j] = i == j ? p->W0_scale : 0;
-      to_scaled_precisions (prior->W0, d);
       break;
     case W0_FILE:
       {
         double *W0 = setup_read_matrix (p->W0_arg, d, d, "W0");
         memcpy (prior->W0, W0, d * d * sizeof (double));
-        to_scaled_precisions (prior->W0, d);
         free (W0);
       }
       break;
@@ -351,6 +281,7 @@ setup_make_prior (const cli_params *p, const vbgmm_data *data,
     {
       cli_error ("%s%s%s", p->W0_kind == W0_FILE ? p->W0_arg : "",
                  p->W0_kind == W0_FILE ? ": " : "", why);
+      /* The check itself may run out of memory: not bad usage.  */
       status = p->W0_kind == W0_FILE || strcmp (why, "out of memory") == 0
                ? EXIT_DATA : EXIT_USAGE;
       goto fail;
@@ -373,7 +304,7 @@ setup_progress (size_t iter, double bound, void *arg)
   if (p->verbosity == VERBOSITY_VERBOSE
       || (p->verbosity == VERBOSITY_NORMAL && iter % 100 == 0))
     fprintf (stderr, PACKAGE_NAME ": iteration %zu: lower bound %.17g\n",
-             iter, bound + units.bound_offset);
+             iter, bound);
 }
 
 /* Create DIR and its parents when missing.  */
@@ -472,7 +403,7 @@ setup_record_fields (vbgmm_model *model, const cli_params *p)
 }
 
 int
-setup_write_outputs (const cli_params *p, vbgmm_model *model,
+setup_write_outputs (const cli_params *p, const vbgmm_model *model,
                      setup_z_writer write_z, void *z_arg,
                      setup_extra_writer extra, void *extra_arg)
 {
@@ -493,9 +424,6 @@ setup_write_outputs (const cli_params *p, vbgmm_model *model,
       failed = !fp ? "z.csv" : !labels ? "labels.csv" : "z.csv";
       goto fail;
     }
-  /* z.csv comes from the scaled data and model; the rest is in the
-     data's units.  */
-  to_data_units (model);
   if (!(fp = atomic_open (&set, dir, "params.dat"))
       || vbgmm_write_params (fp, model))
     {

@@ -66,13 +66,6 @@ vbgmm_model *setup_read_model (const char *name);
 vbgmm_model *setup_init_model (cli_params *p, const vbgmm_data *data,
                                const char *name);
 
-/* Scale the columns of DATA by powers of two (vbgmm_data_scale, over
-   COMM), for everything that follows: the prior and the initial means
-   are made in the scaled units, the bound reported in the data's, and
-   setup_write_outputs turns the model and DATA back to the data's units
-   once z.csv is written.  Exits on failure.  */
-void setup_scale (vbgmm_data *data, const vbgmm_comm *comm, const char *name);
-
 /* The prior, from the command line and the data read from NAME; the
    moments of the data are summed over COMM (NULL: this process).  */
 vbgmm_prior *setup_make_prior (const cli_params *p, const vbgmm_data *data,
@@ -106,7 +99,7 @@ void setup_record_fields (vbgmm_model *model, const cli_params *p);
    EXTRA adds (may be NULL) into the output folder, print the summary,
    and rename the files into place only when all went well.  Returns 0,
    or the exit status after printing the message.  */
-int setup_write_outputs (const cli_params *p, vbgmm_model *model,
+int setup_write_outputs (const cli_params *p, const vbgmm_model *model,
                          setup_z_writer write_z, void *z_arg,
                          setup_extra_writer extra, void *extra_arg);
 

@@ -282,32 +282,6 @@ int vbgmm_model_save (const char *path, const vbgmm_model *model,
 vbgmm_model *vbgmm_model_read (FILE *fp, vbgmm_error *err);
 vbgmm_model *vbgmm_model_load (const char *path, vbgmm_error *err);
 
-/* Units.  The model is equivariant under a change of units; to make
-   the arithmetic so too, column i of the data is divided by 2^E[i], E[i]
-   the binary exponent of its mean absolute deviation (over COMM, may be
-   NULL), in place.  Powers of two scale exactly: the data multiplied by
-   2^j give the same scaled data, bit for bit, and vbgmm_data_unscale
-   puts them back bit for bit (a column whose values span more than the
-   double range keeps E[i] = 0).  Data from 1e-300 to 1e300 in magnitude
-   then fit like data near 1.  */
-int vbgmm_data_scale (vbgmm_data *data, const vbgmm_comm *comm, int *e,
-                      vbgmm_error *err);
-void vbgmm_data_unscale (vbgmm_data *data, const int *e);
-/* K points of D numbers (means, m0) and K precision matrices of D x D
-   (W, W0) from the data's units to the scaled ones (TO_SCALED = 1) or
-   back (0).  Back in the data's units a precision may be out of the
-   range of doubles (0 or infinite) when the data are.  */
-void vbgmm_units_points (double *x, size_t k, size_t d, const int *e,
-                         int to_scaled);
-void vbgmm_units_precisions (double *W, size_t k, size_t d, const int *e,
-                             int to_scaled);
-/* What the bound of N_TOTAL points gains in the data's units:
-   -N_TOTAL ln 2 sum_i E[i].  */
-double vbgmm_units_bound (size_t d, const int *e, double n_total);
-/* A model fitted to the scaled data, in the data's units: m, W, shift
-   and every bound.  */
-void vbgmm_model_unscale (vbgmm_model *model, const int *e, double n_total);
-
 /* Expected weight E[pi_k] = alpha_k / sum alpha.  */
 double vbgmm_model_weight (const vbgmm_model *model, size_t k);
 
