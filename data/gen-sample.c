@@ -19,10 +19,12 @@
    and 0.4 (exactly 1000, 2000, 3000 and 4000 points, in random order),
    written as the original notebook's data was: "x, y, z" per line.
    GSL's MT19937 with a fixed seed makes the file the same every time:
-   make sample-data.  */
+   make sample-data.  With the argument --labels it writes instead the
+   component of each point, one per line (for the benchmark of fits).  */
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
@@ -42,8 +44,9 @@ static const double sd[4][3] = {
 };
 
 int
-main (void)
+main (int argc, char **argv)
 {
+  int labels_only = argc > 1 && strcmp (argv[1], "--labels") == 0;
   static int label[N];
   gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
   gsl_rng_set (rng, 20261126);
@@ -56,8 +59,13 @@ main (void)
     {
       int c = label[i];
       for (int j = 0; j < 3; j++)
-        printf ("%.6f%s", mean[c][j] + gsl_ran_gaussian_ziggurat (rng, sd[c][j]),
-                j < 2 ? ", " : "\n");
+        {
+          double v = mean[c][j] + gsl_ran_gaussian_ziggurat (rng, sd[c][j]);
+          if (!labels_only)
+            printf ("%.6f%s", v, j < 2 ? ", " : "\n");
+        }
+      if (labels_only)
+        printf ("%d\n", c);
     }
   gsl_rng_free (rng);
   return ferror (stdout) || fflush (stdout) ? EXIT_FAILURE : EXIT_SUCCESS;

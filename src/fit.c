@@ -264,8 +264,8 @@ fit_run (const vbgmm_data *data, const vbgmm_prior *prior,
      the M-step is made of: the natural parameters of q(theta) are
      linear in them, so the step is the same for every form of the
      components.  ETA is the step length; 1 is the plain update.  */
-  vbgmm_accel accel;
-  vbgmm_accel_init (&accel);
+  vbgmm_accel accel_state, *accel = &accel_state;
+  vbgmm_accel_init (accel);
   int extrapolated = 0;   /* the parameters of this pass came from a step */
   size_t t = 1;
   while (t <= opt->max_iter)
@@ -301,7 +301,7 @@ fit_run (const vbgmm_data *data, const vbgmm_prior *prior,
         {
           /* The step lost bound: back to the plain update from the last
              pass that was kept.  */
-          vbgmm_accel_reject (&accel);
+          vbgmm_accel_reject (accel);
           extrapolated = 0;
           memcpy (w.from, w.accepted, len * sizeof (double));
           if (m_step (model, prior, &w, w.accepted, err)
@@ -330,13 +330,13 @@ fit_run (const vbgmm_data *data, const vbgmm_prior *prior,
       t++;
       extrapolated = 0;
       if (opt->accelerate && t > 2
-          && vbgmm_accel_step (&accel, k, d, w.from, w.stats, w.step))
+          && vbgmm_accel_step (accel, k, d, w.from, w.stats, w.step))
         {
           /* The step's parameters, unless the M-step cannot make any
              of them (a W that is not positive definite).  */
           extrapolated = m_step (model, prior, &w, w.step, NULL) == 0;
           if (!extrapolated)
-            vbgmm_accel_reject (&accel);
+            vbgmm_accel_reject (accel);
         }
       memcpy (w.accepted, w.stats, len * sizeof (double));
       memcpy (w.from, extrapolated ? w.step : w.stats, len * sizeof (double));
