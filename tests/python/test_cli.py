@@ -17,11 +17,12 @@ X_CSV = os.path.join(TESTS, "tv2-5d", "x.csv")
 
 
 @pytest.mark.parametrize("cli, kw", [
-    (["-k", 6, "--seed=3", "--max-iter=40"],
+    (["-k", 6, "--seed=3", "--max-iter=40", "--accelerate=no"],
      dict(n_components=6, random_state=3, max_iter=40,
           init_params="k-means++", weight_concentration_prior=0.001)),
     (["-k", 5, "--init=random", "--seed=11", "--alpha0=0.5", "--beta0=2",
-      "--nu0=7", "--m0=zero", "--W0=0.25", "--tol=1e-6", "--max-iter=300"],
+      "--nu0=7", "--m0=zero", "--W0=0.25", "--tol=1e-6", "--max-iter=300",
+      "--accelerate=no"],
      dict(n_components=5, init_params="random_from_data", random_state=11,
           weight_concentration_prior=0.5, mean_precision_prior=2,
           degrees_of_freedom_prior=7, mean_prior=np.zeros(5),
@@ -30,7 +31,7 @@ X_CSV = os.path.join(TESTS, "tv2-5d", "x.csv")
       "--max-iter=60"],
      dict(n_components=4, init_params="kmeans", n_init=3, random_state=2,
           accelerate=True, max_iter=60, weight_concentration_prior=0.001)),
-    (["-k", 3, "--init-labels=LABELS", "--max-iter=20"],
+    (["-k", 3, "--init-labels=LABELS", "--max-iter=20", "--accelerate=no"],
      dict(n_components=3, labels_init="LABELS", max_iter=20,
           weight_concentration_prior=0.001)),
 ])
