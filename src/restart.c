@@ -18,6 +18,7 @@
 
 #include <config.h>
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -112,7 +113,7 @@ vbgmm_fit (const vbgmm_data *data, const vbgmm_prior *prior,
       }
 
   /* The first failure in seed order is the error; else the highest
-     bound, the lowest seed among equals.  */
+     bound, the lowest seed among equals (to 1e-9 relative).  */
   size_t best = 0;
   vbgmm_model *kept = NULL;
   for (size_t i = 0; i < runs; i++)
@@ -125,7 +126,11 @@ vbgmm_fit (const vbgmm_data *data, const vbgmm_prior *prior,
       if (opt->start_done)
         opt->start_done (opt->seed + i, models[i]->iterations,
                          final_bound (models[i]), opt->progress_arg);
-      if (final_bound (models[i]) > final_bound (models[best]))
+      /* Bounds within rounding of each other are the same optimum
+         reached twice, and a tie: the lowest seed stays, whatever the
+         rounding of the sums (threads, processes).  */
+      double lb = final_bound (models[best]);
+      if (final_bound (models[i]) > lb + 1e-9 * fabs (lb))
         best = i;
       if (i == runs - 1)
         kept = models[best];

@@ -148,8 +148,8 @@ typedef struct vbgmm_options
   size_t kmeans_max_iter;    /* Lloyd's iterations at most (300) */
   unsigned long seed;
   size_t n_init;             /* fits from seeds seed, seed + 1, ...: the
-                                highest final bound is kept (ties: the
-                                lowest seed); >= 1 */
+                                highest final bound is kept (ties, to
+                                1e-9 relative: the lowest seed); >= 1 */
   int accelerate;            /* 1: over-relaxed steps, each kept only when
                                 the bound rises (default); 0: the plain
                                 updates */
