@@ -184,6 +184,16 @@ def summary(name, n, results):
     return out
 
 
+FMT = "%-13s %5s %3s  %-26s %13s %13s %4s %6s %6s %7s"
+
+
+def print_rows(rows):
+    for r in rows:
+        print(FMT % (r[0], r[1], r[2], r[3], "%.4f" % r[4], "%.4f" % r[5],
+                     "%g" % r[6], r[7], "%g" % r[8], "%.3f" % r[9]))
+    sys.stdout.flush()
+
+
 def main():
     if len(sys.argv) != 6:
         raise SystemExit(__doc__.split("\n\n")[1])
@@ -192,6 +202,8 @@ def main():
     seeds = range(int(os.environ.get("BENCH_FIT_SEEDS", "5")))
     only = os.environ.get("BENCH_FIT_SETS")
     rows, notes = [], []
+    print(FMT % ("data", "N", "D", "program", "median bound", "best bound",
+                 "eff", "ARI", "passes", "wall s"))
     for name, X, y in load_sets(gen_sample, sample_csv, faithful_csv):
         if only and name not in only.split(","):
             continue
@@ -213,6 +225,8 @@ def main():
                 results.setdefault(label, []).append(
                     run_sklearn(X, cov, s, n_init, vbgmm, csv, w0, work))
         notes += summary(name, X.shape[0], results)
+        sys.stderr.write("\n".join(notes[-3:]) + "\n")
+        first = len(rows)
         for label, rs in results.items():
             med = lambda key: statistics.median(r[key] for r in rs)
             ari = ("%.3f" % statistics.median(
@@ -221,12 +235,7 @@ def main():
             rows.append((name, X.shape[0], X.shape[1], label, med("bound"),
                          max(r["bound"] for r in rs), med("effective"), ari,
                          med("passes"), med("wall")))
-    fmt = "%-13s %5s %3s  %-23s %16s %16s %5s %6s %7s %8s"
-    print(fmt % ("data", "N", "D", "program", "median bound", "best bound",
-                 "eff", "ARI", "passes", "wall s"))
-    for r in rows:
-        print(fmt % (r[0], r[1], r[2], r[3], "%.4f" % r[4], "%.4f" % r[5],
-                     "%g" % r[6], r[7], "%g" % r[8], "%.3f" % r[9]))
+        print_rows(rows[first:])
     print()
     for line in notes:
         print(line)
