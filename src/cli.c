@@ -85,7 +85,7 @@ Fit:\n\
       --n-init=R         R fits from seeds N, N+1, ..., N+R-1; the one with\n\
                            the highest bound is kept (default 1)\n\
       --accelerate=WHEN  'yes': over-relaxed steps, each kept only when the\n\
-                           bound rises; 'no': the plain updates (default yes)\n\
+                           bound rises; 'no': the plain updates (default no)\n\
   -i, --max-iter=N       iteration limit, >= 1 (default 1000)\n\
   -t, --tol=T            stop when the bound rises by less than T times its\n\
                            size; 0 runs all iterations (default 1e-10)\n\

@@ -123,7 +123,7 @@ vbgmm_options_default (vbgmm_options *opt)
   opt->init_model = NULL;
   opt->seed = 0;
   opt->n_init = 1;
-  opt->accelerate = 1;
+  opt->accelerate = 0;
   opt->max_iter = 1000;
   opt->tol = 1e-10;
   opt->threads = 0;
