@@ -30,15 +30,20 @@
 #endif
 
 #include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <csv.h>
 
+#include "numparse.h"
+#include "responsibility.h"
 #include "vbgmm.h"
 
 /* Bytes asked of fread at a time.  */
@@ -99,6 +104,7 @@ struct reader
   long record_line;          /* where that quoted record started */
 
   unsigned char byte_class[256];
+  int mid_file;              /* the stream starts inside the file: no BOM */
 
   int status;
   vbgmm_error *err;
@@ -166,6 +172,10 @@ parse_number (const char *s, size_t len, double *value)
   /* strtod would skip these; a quoted field may hold them.  */
   if (*s == '\n' || *s == '\r')
     return NUM_NOT_NUMBER;
+#ifdef HAVE_FAST_FLOAT
+  if (vbgmm_number_fast (s, len, value))
+    return NUM_OK;
+#endif
   char *end;
   errno = 0;
   double v = strtod (s, &end);
@@ -473,6 +483,33 @@ blank_lone_cr (char *s, size_t len)
       s[i] = ' ';
 }
 
+/* The rows of the plain lines S..END (each ends in LF, no quote, no
+   CR but before the LF): libcsv would cut each line at its commas and
+   end the row at the CR or LF, and so does this, without its state
+   machine byte by byte.  Every field is followed by a comma, CR or LF,
+   where strtod stops.  */
+static void
+plain_rows (struct reader *r, const char *s, const char *end)
+{
+  while (s < end && !r->status)
+    {
+      for (;;)
+        {
+          const char *f = s;
+          while (*s != ',' && *s != '\n' && *s != '\r')
+            s++;
+          field_cb ((void *) f, s - f, r);
+          if (*s != ',')
+            break;
+          s++;
+        }
+      while (*s != '\n')
+        s++;
+      s++;
+      row_cb ('\n', r);
+    }
+}
+
 /* Feed the run of plain lines RUN..END, if any; each is one row.  */
 static int
 flush_run (struct reader *r, char **run, long run_line, const char *end)
@@ -480,7 +517,7 @@ flush_run (struct reader *r, char **run, long run_line, const char *end)
   if (*run == NULL)
     return r->status;
   r->row_line = run_line;
-  feed (r, *run, end - *run);
+  plain_rows (r, *run, end);
   *run = NULL;
   return r->status;
 }
@@ -557,7 +594,7 @@ read_stream (struct reader *r, FILE *fp)
       fail_nomem (r);
       return;
     }
-  int eof = 0, start = 1;
+  int eof = 0, start = !r->mid_file;
   while (!eof && !r->status)
     {
       /* Room for a block after the carried line, plus the final LF and
@@ -617,6 +654,115 @@ read_stream (struct reader *r, FILE *fp)
     }
 }
 
+/* Set R up to read as OPT asks (OPT and ERR checked).  */
+static void
+reader_init (struct reader *r, const vbgmm_csv_options *opt,
+             vbgmm_error *err)
+{
+  memset (r, 0, sizeof *r);
+  r->err = err;
+  r->columns = opt->columns;
+  r->d = opt->columns ? opt->n_columns : 0;
+  r->header_mode = opt->header;
+  r->want_fields = opt->n_fields;
+  r->line = opt->first_line ? opt->first_line : 1;
+  init_byte_class (r->byte_class);
+}
+
+/* Read FP to its end into R, under the C locale: strtod follows the
+   thread's locale, and a caller under a locale with a decimal comma
+   must still read "1.5".  */
+static void
+reader_run (struct reader *r, FILE *fp)
+{
+  locale_t c_locale = newlocale (LC_ALL_MASK, "C", (locale_t) 0);
+  if (c_locale == (locale_t) 0)
+    {
+      fail_nomem (r);
+      return;
+    }
+  locale_t old_locale = uselocale (c_locale);
+
+  /* Default options: lenient quoting, CR and LF end rows, blank rows
+     are not reported, and fields end in a NUL for strtod.  */
+  if (csv_init (&r->parser, CSV_APPEND_NULL) != 0)
+    fail_nomem (r);
+  else
+    {
+      read_stream (r, fp);
+      csv_free (&r->parser);
+    }
+
+  uselocale (old_locale);
+  freelocale (c_locale);
+}
+
+static void
+reader_free (struct reader *r)
+{
+  for (size_t i = 0; i < r->first_n; i++)
+    free (r->first[i]);
+  free (r->first);
+  free (r->need);
+  free (r->tmp);
+  free (r->x);
+  if (r->names != NULL)
+    for (size_t j = 0; j < r->d; j++)
+      free (r->names[j]);
+  free (r->names);
+}
+
+/* The rows of R as the data, or the error "no data".  */
+static void
+reader_result (struct reader *r, vbgmm_data **data)
+{
+  if (!r->status && r->n == 0)
+    fail (r, VBGMM_EDATA, 0, "no data");
+  vbgmm_data *out = NULL;
+  if (!r->status)
+    {
+      out = vbgmm_data_alloc (0, r->d);
+      if (out == NULL)
+        fail_nomem (r);
+    }
+  if (!r->status)
+    {
+      /* Give back the slack of the doubling.  */
+      double *x = realloc (r->x, r->n * r->d * sizeof (double));
+      out->x = x ? x : r->x;
+      r->x = NULL;
+      out->n = out->n_total = r->n;
+      out->names = r->names;
+      r->names = NULL;
+      *data = out;
+    }
+}
+
+/* Check the arguments common to the readers; 0 when they are fine.  */
+static int
+check_args (const void *from, const vbgmm_csv_options **opt,
+            vbgmm_data **data, vbgmm_error *err)
+{
+  static const vbgmm_csv_options defaults = { 0 };
+  err->status = VBGMM_SUCCESS;
+  err->line = 0;
+  err->message[0] = '\0';
+  if (data != NULL)
+    *data = NULL;
+  struct reader r = { 0 };
+  r.err = err;
+  if (from == NULL || data == NULL)
+    fail (&r, VBGMM_EINVAL, 0, "no stream or no place for the data");
+  else
+    {
+      if (*opt == NULL)
+        *opt = &defaults;
+      if ((*opt)->columns != NULL && (*opt)->n_columns == 0)
+        fail (&r, VBGMM_EINVAL, 0, "no columns requested");
+    }
+  return r.status;
+}
+
 int
 vbgmm_csv_read (FILE *fp, const vbgmm_csv_options *opt,
                 vbgmm_data **data, vbgmm_error *err)
@@ -624,89 +770,297 @@ vbgmm_csv_read (FILE *fp, const vbgmm_csv_options *opt,
   vbgmm_error dummy;
   if (err == NULL)
     err = &dummy;
-  err->status = VBGMM_SUCCESS;
-  err->line = 0;
-  err->message[0] = '\0';
-  if (data != NULL)
-    *data = NULL;
+  if (check_args (fp, &opt, data, err))
+    return err->status;
+  struct reader r;
+  reader_init (&r, opt, err);
+  reader_run (&r, fp);
+  reader_result (&r, data);
+  reader_free (&r);
+  return r.status;
+}
 
-  struct reader r = { 0 };
-  r.err = err;
-  if (fp == NULL || data == NULL)
+/* Reading a file in pieces, one thread per piece.  Each piece starts at
+   a line start and is read by a reader of its own, as if it were a file
+   of its own whose first line is line 1; the first piece, read before
+   the others, says whether there is a header and how many fields every
+   row has.  The rows are joined and the errors placed in the file in
+   piece order: the first error in the file is the one reported, on the
+   line the reader of the whole file names.  A quoted field that runs
+   across the end of a piece leaves the piece's reader inside a record;
+   then the whole file is read again by one reader.  */
+
+/* Bytes of a piece: enough for a few pieces per thread, few enough that
+   the rows of the pieces in flight stay small beside the data.  */
+#define PIECE_MIN ((off_t) 1 << 20)
+#define PIECE_MAX ((off_t) 16 << 20)
+
+/* The first line start at or after OFF in a file of SIZE bytes (SIZE
+   when there is none), or -1 on a read error.  */
+static off_t
+line_start (int fd, off_t off, off_t size)
+{
+  char buf[4096];
+  if (off <= 0 || off >= size)
+    return off <= 0 ? 0 : size;
+  off_t pos = off - 1;
+  while (pos < size)
     {
-      fail (&r, VBGMM_EINVAL, 0, "no stream or no place for the data");
-      return r.status;
+      ssize_t got = pread (fd, buf, sizeof buf, pos);
+      if (got < 0 && errno == EINTR)
+        continue;
+      if (got < 0)
+        return -1;
+      if (got == 0)
+        break;
+      char *nl = memchr (buf, '\n', got);
+      if (nl)
+        return pos + (nl - buf) + 1;
+      pos += got;
     }
-  vbgmm_csv_options defaults = { 0 };
-  if (opt == NULL)
-    opt = &defaults;
-  if (opt->columns != NULL && opt->n_columns == 0)
+  return size;
+}
+
+/* The stream of the bytes [pos, end) of a file.  */
+typedef struct range
+{
+  int fd;
+  off_t pos, end;
+  long newlines;
+} range;
+
+static ssize_t
+range_read (void *cookie, char *buf, size_t size)
+{
+  range *g = cookie;
+  if (g->pos >= g->end)
+    return 0;
+  if ((off_t) size > g->end - g->pos)
+    size = g->end - g->pos;
+  ssize_t got;
+  do
+    got = pread (g->fd, buf, size, g->pos);
+  while (got < 0 && errno == EINTR);
+  if (got > 0)
     {
-      fail (&r, VBGMM_EINVAL, 0, "no columns requested");
-      return r.status;
+      g->pos += got;
+      for (char *p = buf; (p = memchr (p, '\n', buf + got - p)); p++)
+        g->newlines++;
     }
-  r.columns = opt->columns;
-  r.d = opt->columns ? opt->n_columns : 0;
-  r.header_mode = opt->header;
-  r.want_fields = opt->n_fields;
-  r.line = opt->first_line ? opt->first_line : 1;
+  return got;
+}
 
-  init_byte_class (r.byte_class);
+/* One piece: where it is, what its reader found.  */
+typedef struct piece
+{
+  off_t begin, end;
+  long newlines;
+  struct reader r;
+  vbgmm_error err;
+} piece;
 
-  /* strtod follows the thread's locale; a caller under a locale with a
-     decimal comma must still read "1.5".  */
-  locale_t c_locale = newlocale (LC_ALL_MASK, "C", (locale_t) 0);
-  if (c_locale == (locale_t) 0)
-    {
-      fail_nomem (&r);
-      return r.status;
-    }
-  locale_t old_locale = uselocale (c_locale);
-
-  /* Default options: lenient quoting, CR and LF end rows, blank rows
-     are not reported, and fields end in a NUL for strtod.  */
-  if (csv_init (&r.parser, CSV_APPEND_NULL) != 0)
-    fail_nomem (&r);
+/* Read the piece P with the options OPT; 1 when its reader ended
+   inside a quoted field.  */
+static int
+piece_read (int fd, piece *p, const vbgmm_csv_options *opt, int mid_file)
+{
+  reader_init (&p->r, opt, &p->err);
+  p->r.mid_file = mid_file;
+  range g = { fd, p->begin, p->end, 0 };
+  cookie_io_functions_t io = { range_read, NULL, NULL, NULL };
+  FILE *fp = fopencookie (&g, "r", io);
+  if (!fp)
+    fail_nomem (&p->r);
   else
     {
-      read_stream (&r, fp);
-      csv_free (&r.parser);
+      reader_run (&p->r, fp);
+      fclose (fp);
     }
+  p->newlines = g.newlines;
+  return p->r.status && p->r.in_record;
+}
 
-  uselocale (old_locale);
-  freelocale (c_locale);
-
-  if (!r.status && r.n == 0)
-    fail (&r, VBGMM_EDATA, 0, "no data");
-
-  vbgmm_data *out = NULL;
-  if (!r.status)
+/* Append the rows of P to ALL (N rows stored, CAP allocated).  */
+static int
+append_rows (struct reader *all, struct reader *p)
+{
+  if (p->n == 0)
+    return 0;
+  size_t d = all->d;
+  if (all->n + p->n > all->cap)
     {
-      out = vbgmm_data_alloc (0, r.d);
-      if (out == NULL)
-        fail_nomem (&r);
+      size_t cap = all->cap ? all->cap : p->n;
+      while (cap < all->n + p->n)
+        {
+          if (cap > SIZE_MAX / 2 / sizeof (double) / d)
+            return -1;
+          cap *= 2;
+        }
+      double *x = realloc (all->x, cap * d * sizeof (double));
+      if (!x)
+        return -1;
+      all->x = x;
+      all->cap = cap;
     }
-  if (!r.status)
+  memcpy (all->x + all->n * d, p->x, p->n * d * sizeof (double));
+  all->n += p->n;
+  free (p->x);
+  p->x = NULL;
+  return 0;
+}
+
+/* The pieces of a file of SIZE bytes: their number, or 0 when the file
+   is best read whole (small, or one thread).  */
+static size_t
+piece_count (off_t size, int nt, off_t *piece_len)
+{
+  const char *env = getenv ("VBGMM_CSV_PIECE");
+  off_t len = size / (4 * (off_t) nt);
+  if (len < PIECE_MIN)
+    len = PIECE_MIN;
+  if (len > PIECE_MAX)
+    len = PIECE_MAX;
+  if (env && atol (env) > 0)
+    len = atol (env);
+  else if (nt < 2)
+    return 0;
+  *piece_len = len;
+  return size > len ? (size_t) ((size + len - 1) / len) : 0;
+}
+
+/* The reader R of the whole file: its rows are those of the pieces.  */
+static int
+read_pieces (int fd, off_t size, const vbgmm_csv_options *opt, int nt,
+             struct reader *all, int *whole)
+{
+  off_t len;
+  size_t np = piece_count (size, nt, &len);
+  *whole = np == 0;
+  if (np == 0)
+    return 0;
+  piece *pc = calloc (np, sizeof *pc);
+  if (!pc)
     {
-      /* Give back the slack of the doubling.  */
-      double *x = realloc (r.x, r.n * r.d * sizeof (double));
-      out->x = x ? x : r.x;
-      r.x = NULL;
-      out->n = out->n_total = r.n;
-      out->names = r.names;
-      r.names = NULL;
-      *data = out;
+      fail_nomem (all);
+      return all->status;
+    }
+  for (size_t i = 0; i < np && !all->status; i++)
+    {
+      pc[i].begin = i ? pc[i - 1].end : 0;
+      off_t e = i + 1 < np ? line_start (fd, (off_t) (i + 1) * len, size) : size;
+      if (e < 0)
+        fail (all, VBGMM_EIO, 0, "read error: %s", strerror (errno));
+      pc[i].end = e > pc[i].begin ? e : pc[i].begin;
     }
 
-  for (size_t i = 0; i < r.first_n; i++)
-    free (r.first[i]);
-  free (r.first);
-  free (r.need);
-  free (r.tmp);
-  free (r.x);
-  if (r.names != NULL)
-    for (size_t j = 0; j < r.d; j++)
-      free (r.names[j]);
-  free (r.names);
+  /* The first piece alone: the header and the shape of the rows.  */
+  long line = all->line;
+  if (!all->status && piece_read (fd, pc, opt, 0))
+    *whole = 1;
+  else if (!all->status && pc[0].r.status)
+    {
+      *all->err = pc[0].err;
+      all->status = pc[0].r.status;
+    }
+  else if (!all->status && !pc[0].r.have_first)
+    *whole = 1;
+  else if (!all->status)
+    {
+      all->d = pc[0].r.d;
+      all->names = pc[0].r.names;
+      pc[0].r.names = NULL;
+      if (append_rows (all, &pc[0].r))
+        fail_nomem (all);
+      line += pc[0].newlines;
+    }
+  vbgmm_csv_options rest = *opt;
+  rest.header = VBGMM_CSV_HEADER_NONE;
+  rest.n_fields = pc[0].r.nf;
+  rest.first_line = 1;
+  int stop = all->status || *whole;
+
+#pragma omp parallel for ordered schedule(dynamic, 1) num_threads(nt)
+  for (size_t i = 1; i < np; i++)
+    {
+      int skip;
+#pragma omp atomic read
+      skip = stop;
+      int open = skip ? 0 : piece_read (fd, pc + i, &rest, 1);
+#pragma omp ordered
+      {
+        int now = stop;
+        if (!now && open)
+          *whole = now = 1;
+        else if (!now && pc[i].r.status)
+          {
+            *all->err = pc[i].err;
+            if (all->err->line > 0)
+              all->err->line += line - 1;
+            all->status = pc[i].r.status;
+            now = 1;
+          }
+        else if (!now && append_rows (all, &pc[i].r))
+          {
+            fail_nomem (all);
+            now = 1;
+          }
+#pragma omp atomic write
+        stop = now;
+        line += pc[i].newlines;
+        reader_free (&pc[i].r);
+      }
+    }
+  reader_free (&pc[0].r);
+  free (pc);
+  if (*whole)
+    {
+      free (all->x);
+      all->x = NULL;
+      all->n = all->cap = 0;
+      if (all->names)
+        for (size_t j = 0; j < all->d; j++)
+          free (all->names[j]);
+      free (all->names);
+      all->names = NULL;
+    }
+  return all->status;
+}
+
+int
+vbgmm_csv_read_file (const char *path, const vbgmm_csv_options *opt,
+                     int threads, vbgmm_data **data, vbgmm_error *err)
+{
+  vbgmm_error dummy;
+  if (err == NULL)
+    err = &dummy;
+  if (check_args (path, &opt, data, err))
+    return err->status;
+  struct reader r;
+  reader_init (&r, opt, err);
+  struct stat st;
+  int fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0 || fstat (fd, &st) != 0)
+    fail (&r, VBGMM_EIO, 0, "%s", strerror (errno));
+  else if (S_ISDIR (st.st_mode))
+    fail (&r, VBGMM_EIO, 0, "%s", strerror (EISDIR));
+  int whole = 1;
+  if (!r.status && S_ISREG (st.st_mode))
+    read_pieces (fd, st.st_size, opt, vbgmm_threads (threads), &r, &whole);
+  if (!r.status && whole)
+    {
+      FILE *fp = fdopen (fd, "r");
+      if (!fp)
+        fail (&r, VBGMM_EIO, 0, "%s", strerror (errno));
+      else
+        {
+          fd = -1;
+          reader_run (&r, fp);
+          fclose (fp);
+        }
+    }
+  if (fd >= 0)
+    close (fd);
+  reader_result (&r, data);
+  reader_free (&r);
   return r.status;
 }

@@ -78,7 +78,7 @@ main (int argc, char **argv)
   cli_parse (argc, argv, &p);
 
   const char *input = p.input ? p.input : setup_default_input ();
-  vbgmm_data *data = setup_read_csv (input, p.columns, p.n_columns);
+  vbgmm_data *data = setup_read_data (input, &p);
   const char *name = strcmp (input, "-") == 0 ? "(standard input)" : input;
   vbgmm_model *from = setup_init_model (&p, data, name);
   if (!from && data->n < p.opt.k)

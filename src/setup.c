@@ -88,6 +88,20 @@ setup_read_csv (const char *name, const size_t *columns, size_t n_columns)
   return data;
 }
 
+vbgmm_data *
+setup_read_data (const char *name, const cli_params *p)
+{
+  if (strcmp (name, "-") == 0)
+    return setup_read_csv (name, p->columns, p->n_columns);
+  vbgmm_csv_options copt = { p->columns, p->n_columns,
+                             VBGMM_CSV_HEADER_AUTO, 0, 1 };
+  vbgmm_data *data = NULL;
+  vbgmm_error err = { 0 };
+  if (vbgmm_csv_read_file (name, &copt, p->opt.threads, &data, &err))
+    exit (setup_report_error (name, &err));
+  return data;
+}
+
 double *
 setup_read_matrix (const char *name, size_t rows, size_t cols,
                    const char *what)

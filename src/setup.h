@@ -42,6 +42,10 @@ int setup_report_error (const char *name, const vbgmm_error *err);
 vbgmm_data *setup_read_csv (const char *name, const size_t *columns,
                             size_t n_columns);
 
+/* The data file NAME of the command line P, read with P's threads;
+   NAME "-" is standard input.  */
+vbgmm_data *setup_read_data (const char *name, const cli_params *p);
+
 /* A ROWS x COLS matrix from the CSV file NAME, for the error messages
    called WHAT.  */
 double *setup_read_matrix (const char *name, size_t rows, size_t cols,

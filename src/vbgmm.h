@@ -93,6 +93,11 @@ typedef struct vbgmm_csv_options
    (ERR->line names the offending line).  */
 int vbgmm_csv_read (FILE *fp, const vbgmm_csv_options *opt,
                     vbgmm_data **data, vbgmm_error *err);
+/* Read every point from the file PATH, a piece per thread (THREADS,
+   0: all cores) when it is a regular file large enough; the same data
+   and the same errors as vbgmm_csv_read.  */
+int vbgmm_csv_read_file (const char *path, const vbgmm_csv_options *opt,
+                         int threads, vbgmm_data **data, vbgmm_error *err);
 
 /* The prior (PRML 10.39, 10.40).  */
 typedef struct vbgmm_prior

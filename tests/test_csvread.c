@@ -23,6 +23,7 @@
 #endif
 
 #include <locale.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -462,10 +463,71 @@ test_alloc (void)
   vbgmm_data_free (NULL);
 }
 
+/* Every number the reader takes, whatever path reads it (fast_float or
+   strtod), is the double strtod gives for its text: random doubles of
+   every exponent, subnormals included, in the formats people write.  */
+static void
+test_numbers (void)
+{
+  const size_t rows = 20000;
+  char *text = malloc (rows * 400 + 64), *t = text;
+  double *want = malloc (rows * sizeof (double));
+  if (text == NULL || want == NULL)
+    {
+      perror ("malloc");
+      exit (1);
+    }
+  unsigned long long state = 88172645463325252ULL;
+  for (size_t i = 0; i < rows; i++)
+    {
+      /* xorshift64: random bits, then a double of them.  */
+      state ^= state << 13;
+      state ^= state >> 7;
+      state ^= state << 17;
+      double v;
+      unsigned long long bits = state;
+      if (i % 3 == 0)
+        bits &= 0x800fffffffffffffULL;  /* subnormal or zero */
+      else if (i % 3 == 1)
+        bits = (bits & 0x800fffffffffffffULL)
+               | ((unsigned long long) (1023 - 40 + bits % 80) << 52);
+      memcpy (&v, &bits, sizeof v);
+      if (!isfinite (v))
+        v = 1.5;
+      char *start = t;
+      switch (i % 7)
+        {
+        case 0: t += sprintf (t, "%.17g", v); break;
+        case 1: t += sprintf (t, "%.7g", v); break;
+        case 2: t += sprintf (t, "%.3e", v); break;
+        case 3: t += sprintf (t, "%.10f", v); break;
+        case 4: t += sprintf (t, "%g", v); break;
+        case 5: t += sprintf (t, "%+.5g", v); break;
+        default: t += sprintf (t, "%.20e", v); break;
+        }
+      want[i] = strtod (start, NULL);
+      *t++ = '\n';
+    }
+  vbgmm_data *data = NULL;
+  vbgmm_error err;
+  int status = read_text (text, t - text, NULL, &data, &err);
+  check (status == VBGMM_SUCCESS && data != NULL && data->n == rows,
+         "numbers: status %d (%s)", status, err.message);
+  size_t bad = 0;
+  for (size_t i = 0; data != NULL && i < rows && i < data->n; i++)
+    if (memcmp (&data->x[i], &want[i], sizeof (double)) != 0)
+      bad++;
+  check (bad == 0, "numbers: %zu of %zu differ from strtod", bad, rows);
+  vbgmm_data_free (data);
+  free (want);
+  free (text);
+}
+
 int
 main (void)
 {
   test_alloc ();
+  test_numbers ();
   test_formats ();
   test_header ();
   test_columns ();
