@@ -94,8 +94,12 @@ Fit:\n\
 \n\
 Input and output:\n\
   -c, --columns=LIST     use only these fields, 1-based: 1,3 or 2-4\n\
+                           (FILE is CSV, or a NumPy .npy array of float64\n\
+                           or float32, known by its first bytes)\n\
   -o, --output-dir=DIR   where the output files go, created if missing\n\
                            (default .)\n\
+      --z-format=FORMAT  the responsibilities as z.csv (csv, the default),\n\
+                           z.npy (npy: N x K float64) or not at all (none)\n\
       --plot=FORMAT      pictures vb.FORMAT and bound.FORMAT: png, svg,\n\
                            pdf or none (default png when built with PLplot)\n\
       --plot-size=WxH    picture size in pixels (default 800x600)\n\
@@ -264,7 +268,8 @@ enum
   OPT_PLOT,
   OPT_PLOT_SIZE,
   OPT_PLOT_DIMS,
-  OPT_INIT_MODEL
+  OPT_INIT_MODEL,
+  OPT_Z_FORMAT
 };
 
 static const struct option long_options[] = {
@@ -292,6 +297,7 @@ static const struct option long_options[] = {
   { "plot", required_argument, NULL, OPT_PLOT },
   { "plot-size", required_argument, NULL, OPT_PLOT_SIZE },
   { "plot-dims", required_argument, NULL, OPT_PLOT_DIMS },
+  { "z-format", required_argument, NULL, OPT_Z_FORMAT },
   { "quiet", no_argument, NULL, 'q' },
   { "verbose", no_argument, NULL, 'v' },
   { "help", no_argument, NULL, 'h' },
@@ -303,6 +309,7 @@ void
 cli_parse (int argc, char **argv, cli_params *p)
 {
   memset (p, 0, sizeof *p);
+  p->z_format = "csv";
   vbgmm_options_default (&p->opt);
   p->alpha0 = 0.001;
   p->beta0 = 1;
@@ -447,6 +454,12 @@ cli_parse (int argc, char **argv, cli_params *p)
             && strcmp (optarg, "pdf") && strcmp (optarg, "none"))
           bad_value ("plot", optarg, "png, svg, pdf or none");
         p->plot_format = optarg;
+        break;
+      case OPT_Z_FORMAT:
+        if (strcmp (optarg, "csv") && strcmp (optarg, "npy")
+            && strcmp (optarg, "none"))
+          bad_value ("z-format", optarg, "csv, npy or none");
+        p->z_format = optarg;
         break;
       case OPT_PLOT_SIZE:
         {

@@ -59,6 +59,7 @@ typedef struct cli_params
   int plot_width, plot_height;
   size_t *plot_dims;        /* 0-based */
   size_t n_plot_dims;
+  const char *z_format;     /* "csv", "npy" or "none" */
 } cli_params;
 
 /* Parse ARGV into P.  Exits with EXIT_USAGE on bad usage, 0 after

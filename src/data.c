@@ -21,6 +21,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #include "vbgmm.h"
 
@@ -64,6 +65,9 @@ vbgmm_data_free (vbgmm_data *data)
         free (data->names[j]);
       free (data->names);
     }
-  free (data->x);
+  if (data->map != NULL)
+    munmap (data->map, data->map_len);
+  else
+    free (data->x);
   free (data);
 }

@@ -36,12 +36,19 @@ struct z_args
   const vbgmm_model *model;
   const vbgmm_data *data;
   int threads;
+  const char *format;  /* "csv" or "npy" */
 };
 
 static int
 write_z (FILE *fp, FILE *labels, void *arg, vbgmm_error *err)
 {
   const struct z_args *z = arg;
+  if (strcmp (z->format, "npy") == 0)
+    {
+      int status = vbgmm_write_z_npy (fp, z->model, z->data, z->threads, err);
+      return status ? status : vbgmm_write_z_labels (NULL, labels, z->model,
+                                                     z->data, z->threads, err);
+    }
   return vbgmm_write_z_labels (fp, labels, z->model, z->data, z->threads,
                                err);
 }
@@ -111,7 +118,7 @@ main (int argc, char **argv)
   setup_fit_warnings (&p, model);
   setup_record_fields (model, &p);
 
-  struct z_args z = { model, data, p.opt.threads };
+  struct z_args z = { model, data, p.opt.threads, p.z_format };
   struct picture_args pa = { &p, data, model };
   int status = setup_write_outputs (&p, model, write_z, &z, draw, &pa);
   if (status)

@@ -695,6 +695,11 @@ main (int argc, char **argv)
                  "give a FILE");
       exit (EXIT_USAGE);
     }
+  if (strcmp (p.z_format, "csv") != 0)
+    {
+      cli_error ("--z-format=%s: vbgmm-mpi writes z.csv only", p.z_format);
+      exit (EXIT_USAGE);
+    }
 
   vbgmm_data *data = read_share (name, &p);
   vbgmm_model *from = setup_init_model (&p, data, name);

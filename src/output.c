@@ -295,3 +295,48 @@ vbgmm_write_z_labels (FILE *z, FILE *labels, const vbgmm_model *model,
 {
   return write_rows (z, labels, model, data, threads, err);
 }
+
+/* The header of a .npy file (format version 1.0) for a ROWS x COLS
+   float64 array in C order, padded so that the data start at a
+   multiple of 64 bytes.  */
+static int
+npy_header (FILE *fp, size_t rows, size_t cols)
+{
+  static const union { unsigned short u; unsigned char b[2]; } one = { 1 };
+  char dict[128];
+  int n = snprintf (dict, sizeof dict, "{'descr': '%cf8', 'fortran_order': "
+                    "False, 'shape': (%zu, %zu), }", one.b[0] ? '<' : '>',
+                    rows, cols);
+  size_t hlen = ((size_t) 10 + n + 1 + 63) / 64 * 64 - 10;
+  unsigned char pre[10] = { 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0,
+                            hlen & 0xff, hlen >> 8 };
+  fwrite (pre, 1, sizeof pre, fp);
+  fputs (dict, fp);
+  for (size_t i = n; i + 1 < hlen; i++)
+    fputc (' ', fp);
+  fputc ('\n', fp);
+  return ferror (fp) ? -1 : 0;
+}
+
+static int
+z_npy_rows (const double *r, size_t rows, size_t k, void *arg)
+{
+  return fwrite (r, sizeof (double), rows * k, arg) == rows * k ? 0 : -1;
+}
+
+int
+vbgmm_write_z_npy (FILE *fp, const vbgmm_model *model,
+                   const vbgmm_data *data, int threads, vbgmm_error *err)
+{
+  int status = VBGMM_EIO;
+  if (npy_header (fp, data->n, model->k) == 0)
+    status = vbgmm_responsibilities (model, data, threads, z_npy_rows, fp,
+                                     err);
+  if (status == VBGMM_EIO && err)
+    {
+      err->status = status;
+      snprintf (err->message, sizeof err->message, "write error: %s",
+                strerror (errno ? errno : EIO));
+    }
+  return status;
+}

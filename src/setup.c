@@ -93,10 +93,25 @@ setup_read_data (const char *name, const cli_params *p)
 {
   if (strcmp (name, "-") == 0)
     return setup_read_csv (name, p->columns, p->n_columns);
-  vbgmm_csv_options copt = { p->columns, p->n_columns,
-                             VBGMM_CSV_HEADER_AUTO, 0, 1 };
   vbgmm_data *data = NULL;
   vbgmm_error err = { 0 };
+  /* A .npy file by its magic; a file named .npy without it is one
+     that is damaged, not CSV.  */
+  char head[6];
+  size_t len = strlen (name);
+  FILE *fp = fopen (name, "rb");
+  size_t got = fp ? fread (head, 1, sizeof head, fp) : 0;
+  if (fp)
+    fclose (fp);
+  if (vbgmm_npy_magic (head, got)
+      || (len >= 4 && strcmp (name + len - 4, ".npy") == 0))
+    {
+      if (vbgmm_npy_read (name, p->columns, p->n_columns, &data, &err))
+        exit (setup_report_error (name, &err));
+      return data;
+    }
+  vbgmm_csv_options copt = { p->columns, p->n_columns,
+                             VBGMM_CSV_HEADER_AUTO, 0, 1 };
   if (vbgmm_csv_read_file (name, &copt, p->opt.threads, &data, &err))
     exit (setup_report_error (name, &err));
   return data;
@@ -431,11 +446,15 @@ setup_write_outputs (const cli_params *p, const vbgmm_model *model,
       cli_error ("%s: %s", dir, strerror (errno));
       return EXIT_DATA;
     }
-  if (!(fp = atomic_open (&set, dir, "z.csv"))
+  const char *z_name = strcmp (p->z_format, "npy") == 0 ? "z.npy" : "z.csv";
+  int want_z = strcmp (p->z_format, "none") != 0;
+  fp = NULL;
+  if ((want_z && !(fp = atomic_open (&set, dir, z_name)))
       || !(labels = atomic_open (&set, dir, "labels.csv"))
       || write_z (fp, labels, z_arg, &err))
     {
-      failed = !fp ? "z.csv" : !labels ? "labels.csv" : "z.csv";
+      failed = want_z && !fp ? z_name : !labels || !want_z ? "labels.csv"
+               : z_name;
       goto fail;
     }
   if (!(fp = atomic_open (&set, dir, "params.dat"))

@@ -68,6 +68,9 @@ typedef struct vbgmm_data
   char **names;     /* d column names from a header row, or NULL */
   size_t first_row; /* global index of row 0 (0 on one process) */
   size_t n_total;   /* rows over all processes (n on one process) */
+  void *map;        /* when x lies in a mapped file: the mapping, which
+                       vbgmm_data_free unmaps (else x is freed) */
+  size_t map_len;
 } vbgmm_data;
 
 vbgmm_data *vbgmm_data_alloc (size_t n, size_t d);
@@ -98,6 +101,15 @@ int vbgmm_csv_read (FILE *fp, const vbgmm_csv_options *opt,
    and the same errors as vbgmm_csv_read.  */
 int vbgmm_csv_read_file (const char *path, const vbgmm_csv_options *opt,
                          int threads, vbgmm_data **data, vbgmm_error *err);
+
+/* Reading NumPy .npy files: float64 or float32, either byte order, C
+   order, 1-D (N points of one number) or 2-D (N x D).  Little-endian
+   float64 with every column is mapped into memory, not copied.
+   COLUMNS (0-based, N_COLUMNS of them) may be NULL: every column.  */
+int vbgmm_npy_read (const char *path, const size_t *columns,
+                    size_t n_columns, vbgmm_data **data, vbgmm_error *err);
+/* 1 when the LEN bytes at HEAD start with the magic of a .npy file.  */
+int vbgmm_npy_magic (const void *head, size_t len);
 
 /* The prior (PRML 10.39, 10.40).  */
 typedef struct vbgmm_prior
@@ -286,6 +298,10 @@ int vbgmm_model_save (const char *path, const vbgmm_model *model,
                       vbgmm_error *err);
 vbgmm_model *vbgmm_model_read (FILE *fp, vbgmm_error *err);
 vbgmm_model *vbgmm_model_load (const char *path, vbgmm_error *err);
+/* z as a NumPy .npy file: an N x K float64 array in C order.  */
+int vbgmm_write_z_npy (FILE *fp, const vbgmm_model *model,
+                       const vbgmm_data *data, int threads,
+                       vbgmm_error *err);
 
 /* Expected weight E[pi_k] = alpha_k / sum alpha.  */
 double vbgmm_model_weight (const vbgmm_model *model, size_t k);
