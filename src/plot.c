@@ -27,10 +27,13 @@
 #include <plplot.h>
 
 /* matplotlib's "tab10" without its grey, which is kept for the points
-   of components that are not effective.  */
+   of components that are not effective, then eleven more that differ
+   from them in hue or lightness and still read on white.  */
 const unsigned long plot_palette[PLOT_PALETTE_SIZE] = {
   0x1f77b4, 0xff7f0e, 0x2ca02c, 0xd62728, 0x9467bd,
-  0x8c564b, 0xe377c2, 0xbcbd22, 0x17becf
+  0x8c564b, 0xe377c2, 0xbcbd22, 0x17becf,
+  0x000075, 0x800000, 0x469990, 0xf032e6, 0x808000,
+  0x911eb4, 0xffc000, 0x4d2600, 0x7cfc00, 0x0000ff, 0x006400
 };
 
 /* cmap0: PLplot's default is white on black; index 0 is the
@@ -420,10 +423,32 @@ plot_group (const plot_cluster_args *a, size_t i)
   return l >= 0 && (size_t) l < a->k && a->effective[l] ? (size_t) l : a->k;
 }
 
+/* Effective components take the colours of the palette in turn, so
+   that no two of them share one up to PLOT_PALETTE_SIZE.  */
 static PLINT
 plot_group_colour (const plot_cluster_args *a, size_t g)
 {
-  return g < a->k ? (PLINT) (COL_PALETTE + g % PLOT_PALETTE_SIZE) : COL_GREY;
+  if (g >= a->k || !a->effective[g])
+    return COL_GREY;
+  size_t rank = 0;
+  for (size_t c = 0; c < g; c++)
+    rank += a->effective[c] != 0;
+  return (PLINT) (COL_PALETTE + rank % PLOT_PALETTE_SIZE);
+}
+
+/* Points drawn at most: every point costs about the same, wherever it
+   is drawn, so the picture has one budget of them, shared by the cells
+   of a scatter matrix; a point in 3-D costs about five in 2-D.  */
+static size_t
+plot_shown_max (const plot_cluster_args *a)
+{
+  size_t p = a->ndims, m;
+  if (p <= 2)
+    return PLOT_MAX_POINTS;
+  if (p == 3 && !a->force_matrix)
+    return PLOT_MAX_POINTS / 5;
+  m = PLOT_MAX_POINTS / (p * (p - 1));
+  return m < 500 ? 500 : m;
 }
 
 /* The row shown as number J of SHOWN out of N: a fixed stride over the
@@ -504,7 +529,7 @@ plot_cluster_prepare (plot_cluster_args *a, char *err, size_t errlen)
     }
 
   a->ngroups = a->k + 1;
-  a->shown = a->n < PLOT_MAX_POINTS ? a->n : PLOT_MAX_POINTS;
+  a->shown = a->n < plot_shown_max (a) ? a->n : plot_shown_max (a);
   a->count = calloc (a->ngroups, sizeof *a->count);
   a->first = calloc (a->ngroups, sizeof *a->first);
   a->order = malloc (a->ngroups * sizeof *a->order);
@@ -643,6 +668,13 @@ plot_legend (const plot_cluster_args *a)
   plcol0 (COL_FG);
   plptex (0., 1. - 0.5 * row, 1., 0., 0., "weights");
   y = 1. - 1.7 * row;
+  if (a->n_effective > PLOT_PALETTE_SIZE)
+    {
+      snprintf (text, sizeof text, "colours repeat after %d",
+                PLOT_PALETTE_SIZE);
+      plptex (0., y, 1., 0., 0., text);
+      y -= row;
+    }
   for (c = 0; c < a->k; c++)
     if (a->effective[c])
       {

@@ -20,9 +20,10 @@
 
 #include <stddef.h>
 
-/* At most this many points are drawn; larger data is thinned with a
-   fixed stride, so the same input always gives the same picture.  */
-#define PLOT_MAX_POINTS 50000
+/* At most this many points are drawn (fewer in each cell of a scatter
+   matrix and in 3-D, where they cost more); larger data is thinned with
+   a fixed stride, so the same input always gives the same picture.  */
+#define PLOT_MAX_POINTS 20000
 
 /* At most this many dimensions in one picture (a 6 x 6 matrix is the
    most that stays readable on a normal page).  */
@@ -34,10 +35,11 @@ typedef struct plot_spec
   int width, height;  /* pixels, 16 to 16384 */
 } plot_spec;
 
-/* The cluster palette: component K is drawn in plot_palette[K %
-   PLOT_PALETTE_SIZE] (0xRRGGBB) in every picture; points of components
-   that are not effective are grey (PLOT_GREY).  */
-#define PLOT_PALETTE_SIZE 9
+/* The cluster palette: the effective components, in order, are drawn
+   in plot_palette[0], [1], ... (0xRRGGBB), starting again after
+   PLOT_PALETTE_SIZE (the legend says so); points of components that
+   are not effective are grey (PLOT_GREY).  */
+#define PLOT_PALETTE_SIZE 20
 #define PLOT_GREY 0xa0a0a0
 extern const unsigned long plot_palette[PLOT_PALETTE_SIZE];
 

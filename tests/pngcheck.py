@@ -37,7 +37,9 @@ import zlib
 
 # Kept in sync with plot_palette in src/plot.c.
 DEFAULT_PALETTE = ("1f77b4,ff7f0e,2ca02c,d62728,9467bd,"
-                   "8c564b,e377c2,bcbd22,17becf")
+                   "8c564b,e377c2,bcbd22,17becf,"
+                   "000075,800000,469990,f032e6,808000,"
+                   "911eb4,ffc000,4d2600,7cfc00,0000ff,006400")
 MIN_PIXELS = 10
 SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
