@@ -7,7 +7,7 @@
 # env:   BENCH_DIR=DIR        work dir, kept (data sets are reused if their
 #                             parameters match); default: a temporary dir
 #                             removed on exit
-#        BENCH_SETS="A B C"   which data sets
+#        BENCH_SETS="A B C D E F"   which data sets
 #        BENCH_SKIP_SKLEARN=1 no scikit-learn rows
 #        BENCH_SKLEARN_C=1    run scikit-learn on set C too (~20 s/iter)
 #        BENCH_OUT=DIR        where vbgmm writes its outputs (default: a
@@ -31,7 +31,7 @@ esac
 [ -x "$VBGMM" ] || die "$1: not an executable (run make first)"
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-SETS=${BENCH_SETS:-A B C}
+SETS=${BENCH_SETS:-A B C D E F}
 REPEAT=${BENCH_REPEAT:-3}
 SCALE=${BENCH_SCALE:-1}
 NPROC=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)
@@ -298,13 +298,58 @@ run_predict() {
 	prow "sklearn score_samples -j1" "$2" "$3" "the call alone"
 }
 
+# Input throughput on set C: a one-iteration run from the CSV file and
+# from the same numbers in a .npy file (mapped, not parsed), with all
+# threads and no z; the difference of the two is the reading of the CSV.
+run_input() {
+	local npy=$W/$SET.npy csv_w='' npy_w='' csv_rss='' npy_rss='' _ f
+	[ "$SET" = C ] || return 0
+	if [ ! -s "$npy" ] || [ "$npy" -ot "$DATA" ]; then
+		say "set $SET: writing $npy"
+		"$PY" -c 'import sys, numpy as np
+np.save(sys.argv[2], np.loadtxt(sys.argv[1], delimiter=",", ndmin=2))' "$DATA" "$npy"
+	fi
+	say "set $SET: input, CSV and .npy"
+	for _ in $(seq "$REPEAT"); do
+		for f in "$DATA" "$npy"; do
+			rm -rf "$OUT/out"
+			if ! timed "$VBGMM" -q -j"$NPROC" -k "$K" -s 0 --init-means="$INIT" \
+			    --max-iter=1 --tol=0 --z-format=none ${PLOT_ARGS[@]+"${PLOT_ARGS[@]}"} \
+			    -o "$OUT/out" "$f"; then
+				cat "$W/run.err" >&2
+				row "input -j$NPROC" - - - "FAILED"
+				FAILED=1
+				return 0
+			fi
+			if [ "$f" = "$DATA" ]; then
+				csv_w=$(min "$WALL" "$csv_w") csv_rss=$(max "$RSS" "$csv_rss")
+			else
+				npy_w=$(min "$WALL" "$npy_w") npy_rss=$(max "$RSS" "$npy_rss")
+			fi
+		done
+	done
+	row "input CSV -j$NPROC" - - - "$(awk -v c="$csv_w" -v n="$npy_w" -v mb="$DATA_MB" \
+	    -v p="$NPROC" -v r="$csv_rss" 'BEGIN { s = c - n; if (s <= 0) s = 1e-9
+	    printf "1 iteration %.2f s, RSS %.0f MB; read %.2f s: %.0f MB/s, %.0f per thread", c, r / 1024, s, mb / s, mb / s / p }')"
+	row "input .npy -j$NPROC" - - - "$(awk -v n="$npy_w" -v r="$npy_rss" \
+	    'BEGIN { printf "1 iteration %.2f s, RSS %.0f MB (mapped, not parsed)", n, r / 1024 }')"
+}
+
 # ---- data sets ------------------------------------------------------------
 set_params() {
 	case $1 in
 	A) N=1000000 D=3 K=10 SEED=1 ;;
 	B) N=200000 D=16 K=10 SEED=2 ;;
 	C) N=10000000 D=3 K=10 SEED=3 ;;
-	*) die "unknown data set '$1' (A, B or C)" ;;
+	D) N=20000 D=64 K=10 SEED=4 ;;
+	E) N=20000 D=256 K=10 SEED=5 ;;
+	F) N=3000 D=1000 K=10 SEED=6 ;;
+	*) die "unknown data set '$1' (A to F)" ;;
+	esac
+	# Many dimensions: seconds an iteration, so fewer of them.
+	case $1 in
+	D | E | F) T1=2 T2=6 ;;
+	*) T1=5 T2=25 ;;
 	esac
 	N=$(awk -v n=$N -v f="$SCALE" 'BEGIN { n = int(n * f); print (n < 100 ? 100 : n) }')
 }
@@ -349,6 +394,7 @@ for SET in $SETS; do
 	if [ "$SET" = C ] && [ -x "$VBGMM_MPI" ] && command -v mpirun >/dev/null; then
 		run_vbgmm "vbgmm-mpi -np 2 -j1" mpirun --oversubscribe -np 2 "$VBGMM_MPI" -j1
 	fi
+	run_input
 	run_python
 	run_sklearn
 	run_predict
@@ -406,7 +452,7 @@ if [ -s "$PRES" ]; then
 fi
 
 echo
-echo "s/iter = (wall(--max-iter=$T2) - wall(--max-iter=$T1)) / $((T2 - T1)), --tol=0, same --init-means for all;"
+echo "s/iter = (wall(--max-iter=25) - wall(--max-iter=5)) / 20 (sets D-F: 6 and 2, / 4), --tol=0, same --init-means for all;"
 echo "whole s, RSS MB = the $T2-iteration run (vbgmm: read CSV + fit + write z.csv;"
 echo "sklearn, python: np.loadtxt + fit, RSS of the whole python process)."
 [ "$REPEAT" = 1 ] || echo "vbgmm times: fastest of $REPEAT runs."
