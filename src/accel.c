@@ -44,7 +44,7 @@ vbgmm_accel_reject (vbgmm_accel *a)
 }
 
 int
-vbgmm_accel_step (vbgmm_accel *a, size_t k, size_t d, const double *from,
+vbgmm_accel_step (vbgmm_accel *a, size_t k, size_t p, const double *from,
                   const double *out, double *step)
 {
   if (a->eta <= 1)
@@ -52,12 +52,12 @@ vbgmm_accel_step (vbgmm_accel *a, size_t k, size_t d, const double *from,
       a->eta = ETA_GROWTH;
       return 0;
     }
-  const size_t comp = 1 + VBGMM_FEATURES (d);
+  const size_t comp = 1 + p;
   for (size_t c = 0; c < k; c++)
     {
-      const double *x = VBGMM_STATS_COMP (from, c, d);
-      const double *f = VBGMM_STATS_COMP (out, c, d);
-      double *y = VBGMM_STATS_COMP (step, c, d);
+      const double *x = VBGMM_STATS_COMP (from, c, p);
+      const double *f = VBGMM_STATS_COMP (out, c, p);
+      double *y = VBGMM_STATS_COMP (step, c, p);
       double eta = a->eta;
       /* x_N + eta (f_N - x_N) >= N_FLOOR f_N */
       if (f[0] < x[0])
@@ -69,7 +69,7 @@ vbgmm_accel_step (vbgmm_accel *a, size_t k, size_t d, const double *from,
       for (size_t i = 0; i < comp; i++)
         y[i] = x[i] + eta * (f[i] - x[i]);
     }
-  *VBGMM_STATS_RLNR (step, k, d) = *VBGMM_STATS_RLNR (out, k, d);
+  *VBGMM_STATS_RLNR (step, k, p) = *VBGMM_STATS_RLNR (out, k, p);
   a->eta *= ETA_GROWTH;
   if (a->eta > ETA_MAX)
     a->eta = ETA_MAX;

@@ -41,11 +41,11 @@ void vbgmm_accel_init (vbgmm_accel *a);
 
 /* The next step from FROM (the statistics the last pass's q(theta) was
    made of) and OUT (that pass's statistics), both laid out as
-   responsibility.h says, into STEP.  Each component's share of the
+   responsibility.h says (P features per component), into STEP.  Each component's share of the
    step is shortened so that its N_k stays positive.  Returns 0 when
    the next update is to be the plain one (STEP untouched), 1 when STEP
    holds a step.  */
-int vbgmm_accel_step (vbgmm_accel *a, size_t k, size_t d,
+int vbgmm_accel_step (vbgmm_accel *a, size_t k, size_t p,
                       const double *from, const double *out, double *step);
 
 /* The bound fell after a step (or its q(theta) could not be made).  */

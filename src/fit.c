@@ -24,8 +24,8 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_matrix.h>
 
-#include "dirichlet.h"
 #include "comm.h"
+#include "covariance.h"
 #include "error.h"
 #include "accel.h"
 #include "fit.h"
@@ -33,14 +33,14 @@
 #include "model.h"
 #include "responsibility.h"
 #include "vbgmm.h"
-#include "wishart.h"
+#include "weights.h"
 
 /* Everything one fit allocates, freed in one place.  */
 typedef struct fit_work
 {
   vbgmm_estep *es;
-  vbgmm_wishart_prior wp;
-  vbgmm_wishart_suff *suff;  /* k */
+  vbgmm_cov_prior cp;
+  vbgmm_cov_suff *suff;  /* k */
   double *suff_mem;
   double *stats;
   double *accepted;  /* the statistics of the last pass whose bound was kept */
@@ -53,7 +53,7 @@ static void
 fit_work_free (fit_work *w)
 {
   vbgmm_estep_free (w->es);
-  vbgmm_wishart_prior_free (&w->wp);
+  vbgmm_cov_prior_free (&w->cp);
   free (w->suff);
   free (w->suff_mem);
   free (w->stats);
@@ -69,14 +69,16 @@ fit_work_alloc (fit_work *w, const vbgmm_prior *prior, size_t k,
 {
   size_t d = prior->d;
   memset (w, 0, sizeof *w);
-  int status = vbgmm_wishart_prior_init (&w->wp, prior, err);
+  int status = vbgmm_cov_prior_init (&w->cp, prior, err);
   if (status)
     return status;
-  w->es = vbgmm_estep_alloc (k, d);
+  w->es = vbgmm_estep_alloc (k, d, prior->covariance->quad);
   w->suff = calloc (k, sizeof *w->suff);
-  w->suff_mem = calloc (k * (d * d + d), sizeof (double));
+  w->suff_mem = calloc (k * (d * d + 2 * d), sizeof (double));
+  if (!w->es)
+    return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
   /* One more: on many processes, how many failed in the pass.  */
-  size_t len = vbgmm_stats_size (k, d) + 1;
+  size_t len = vbgmm_stats_size (w->es) + 1;
   w->stats = calloc (len, sizeof (double));
   w->accepted = calloc (len, sizeof (double));
   w->from = calloc (len, sizeof (double));
@@ -87,66 +89,59 @@ fit_work_alloc (fit_work *w, const vbgmm_prior *prior, size_t k,
     return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
   for (size_t c = 0; c < k; c++)
     {
-      w->suff[c].NS = w->suff_mem + c * (d * d + d);
+      w->suff[c].NS = w->suff_mem + c * (d * d + 2 * d);
       w->suff[c].dx = w->suff[c].NS + d * d;
+      w->suff[c].e = w->suff[c].dx + d;
     }
   return VBGMM_SUCCESS;
 }
 
-/* The M-step (10.58, 10.60-10.63) from the statistics S of one pass
-   (or of the start, or an over-relaxed step).  */
+/* The M-step (10.58, 10.60-10.63, and DESIGN 6 for the other forms)
+   from the statistics S of one pass (or of the start, or an
+   over-relaxed step).  */
 static int
 m_step (vbgmm_model *model, const vbgmm_prior *prior, fit_work *w,
         const double *s, vbgmm_error *err)
 {
-  size_t k = model->k, d = model->d;
+  size_t k = model->k, d = model->d, p = w->es->p;
+  const vbgmm_covariance_type *form = model->covariance;
   for (size_t c = 0; c < k; c++)
     {
-      if (vbgmm_wishart_update (&w->wp, model->shift,
-                                VBGMM_STATS_N (s, c, d),
-                                VBGMM_STATS_SY (s, c, d),
-                                VBGMM_STATS_SYY (s, c, d),
-                                w->suff + c, model->beta + c, model->m + c * d,
-                                model->W + c * d * d, model->nu + c, w->A))
-        {
-          return vbgmm_fail (err, VBGMM_ENUM,
-                             "component %zu: W is not positive definite", c);
-        }
+      vbgmm_cov_suff_set (&w->cp, form->quad, model->shift,
+                          VBGMM_STATS_N (s, c, p), VBGMM_STATS_SY (s, c, p),
+                          VBGMM_STATS_SQ (s, c, p, d), w->suff + c);
+      vbgmm_cov_means_update (&w->cp, w->suff + c, model, c);
       model->N[c] = w->suff[c].N;
     }
-  vbgmm_dirichlet_update (k, prior->alpha0, model->N, model->alpha);
+  if (form->update (&w->cp, w->suff, model, w->A))
+    return vbgmm_fail (err, VBGMM_ENUM, "%s is not positive definite",
+                       form->shared ? "the shared W" : "a component's W");
+  model->weights->update (prior, model);
   return VBGMM_SUCCESS;
 }
 
-/* The lower bound (10.70-10.77) from the statistics of the pass and the
-   q(theta) that the M-step made of them.  */
+/* The lower bound (10.70-10.77; model-family.md for every form) from
+   the statistics of the pass and the q(theta) that the M-step made of
+   them.  */
 static int
 lower_bound (const vbgmm_model *model, const vbgmm_prior *prior,
              const fit_work *w, double *L)
 {
-  size_t k = model->k, d = model->d;
   const vbgmm_estep *es = w->es;
-  double acc;
-  if (vbgmm_dirichlet_bound (k, prior->alpha0, model->alpha, model->N,
-                             es->e_ln_pi, &acc))
+  double acc, t;
+  if (model->weights->bound (prior, model, es->e_ln_pi, &acc)
+      || model->covariance->bound (&w->cp, w->suff, model, es->ln_det_W,
+                                   es->e_ln_det, &t))
     return -1;
-  for (size_t c = 0; c < k; c++)
-    {
-      double t;
-      if (vbgmm_wishart_bound (&w->wp, w->suff + c, model->beta[c],
-                               model->W + c * d * d, model->nu[c],
-                               es->ln_det_W[c], es->e_ln_det[c], &t))
-        return -1;
-      acc += t;
-    }
+  acc += t;
   /* - E[ln q(Z)] (10.75) */
-  acc -= *VBGMM_STATS_RLNR (w->stats, k, d);
+  acc -= *VBGMM_STATS_RLNR (w->stats, model->k, es->p);
   *L = acc;
   return isfinite (acc) ? 0 : -1;
 }
 
-/* The start state: N_k = N/K for every component, W_k = W0, m_k the
-   initial means.  */
+/* The start state: N_k = N/K for every component, m_k the initial
+   means, the rest as the forms say.  */
 static void
 start_state (vbgmm_model *model, const vbgmm_prior *prior,
              const double *means, size_t n)
@@ -156,12 +151,28 @@ start_state (vbgmm_model *model, const vbgmm_prior *prior,
   for (size_t c = 0; c < k; c++)
     {
       model->N[c] = Nk;
-      model->alpha[c] = prior->alpha0 + Nk;
       model->beta[c] = prior->beta0 + Nk;
-      model->nu[c] = prior->nu0 + Nk;
       memcpy (model->m + c * d, means + c * d, d * sizeof (double));
-      memcpy (model->W + c * d * d, prior->W0, d * d * sizeof (double));
     }
+  model->weights->start (prior, Nk, model);
+  model->covariance->start (prior, Nk, model);
+}
+
+/* sum_n y_n y_n' over the data, y = x - the data mean (in SHIFT), for
+   a form that does not sum the products in its pass.  */
+static int
+data_scatter (const vbgmm_data *data, const vbgmm_comm *comm, double *shift,
+              double *scatter, vbgmm_error *err)
+{
+  size_t d = data->d;
+  int status = vbgmm_data_moments (data, comm, shift, scatter, err);
+  if (status)
+    return status;
+  /* As vbgmm_data_moments divided.  */
+  double denom = data->n_total > 1 ? data->n_total - 1.0 : 1.0;
+  for (size_t i = 0; i < d * d; i++)
+    scatter[i] *= denom;
+  return VBGMM_SUCCESS;
 }
 
 /* A warm start: the q(theta) of a model fitted before.  */
@@ -202,8 +213,8 @@ start_from_assignment (vbgmm_model *model, const vbgmm_prior *prior,
                                            means, labels, &iters, err)))
         goto done;
     }
-  size_t len = vbgmm_stats_size (k, d);
-  status = vbgmm_stats_of_assignment (data, model->shift, k,
+  size_t len = vbgmm_stats_size (w->es);
+  status = vbgmm_stats_of_assignment (data, model->shift, k, w->es->quad,
                                       labels ? labels : opt->init_labels,
                                       opt->init == VBGMM_INIT_RESP
                                       ? opt->init_resp : NULL,
@@ -226,6 +237,11 @@ fit_run (const vbgmm_data *data, const vbgmm_prior *prior,
   size_t k = opt->k, d = data->d;
   const vbgmm_comm *comm = opt->comm;
   vbgmm_model *model = vbgmm_model_alloc (k, d, opt->max_iter);
+  if (model)
+    {
+      model->covariance = prior->covariance;
+      model->weights = prior->weights;
+    }
   double *means = malloc (k * d * sizeof (double));
   fit_work w;
   memset (&w, 0, sizeof w);
@@ -239,6 +255,9 @@ fit_run (const vbgmm_data *data, const vbgmm_prior *prior,
     goto error;
 
   if (vbgmm_comm_agree (comm, fit_work_alloc (&w, prior, k, err), err))
+    goto error;
+  if (w.cp.scatter
+      && data_scatter (data, comm, model->shift, w.cp.scatter, err))
     goto error;
   if (opt->init == VBGMM_INIT_KMEANS || opt->init == VBGMM_INIT_LABELS
       || opt->init == VBGMM_INIT_RESP)
@@ -259,7 +278,7 @@ fit_run (const vbgmm_data *data, const vbgmm_prior *prior,
   if (start_only)
     goto done;
 
-  size_t len = vbgmm_stats_size (k, d);
+  size_t len = vbgmm_stats_size (w.es);
   /* Over-relaxation (Salakhutdinov and Roweis 2003) on the statistics
      the M-step is made of: the natural parameters of q(theta) are
      linear in them, so the step is the same for every form of the
@@ -330,7 +349,7 @@ fit_run (const vbgmm_data *data, const vbgmm_prior *prior,
       t++;
       extrapolated = 0;
       if (opt->accelerate && t > 2
-          && vbgmm_accel_step (accel, k, d, w.from, w.stats, w.step))
+          && vbgmm_accel_step (accel, k, w.es->p, w.from, w.stats, w.step))
         {
           /* The step's parameters, unless the M-step cannot make any
              of them (a W that is not positive definite).  */
@@ -383,7 +402,8 @@ vbgmm_responsibilities (const vbgmm_model *model, const vbgmm_data *data,
                         vbgmm_error *err)
 {
   gsl_set_error_handler_off ();
-  vbgmm_estep *es = vbgmm_estep_alloc (model->k, model->d);
+  vbgmm_estep *es = vbgmm_estep_alloc (model->k, model->d,
+                                       model->covariance->quad);
   if (!es)
     return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
   int status = vbgmm_estep_prepare (es, model, err);

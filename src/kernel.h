@@ -58,13 +58,16 @@ typedef double vec __attribute__ ((vector_size (W * sizeof (double))));
 #endif
 
 /* ln rho_nk = c_k + w_k . phi(y_n) for KE components (KE of them valid)
-   and PG * W points, the products y_i y_j formed as they are needed; Y
-   holds the coordinates by rows of BLOCK points.  */
+   and PG * W points, the products y_i y_j formed as they are needed
+   (those QUAD takes: j <= i, j = i, or none); Y holds the coordinates
+   by rows of BLOCK points.  */
 KERNEL_TARGET static inline __attribute__ ((always_inline)) void
-estep_tile (const double *restrict y, size_t d, size_t p,
+estep_tile (const double *restrict y, size_t d, size_t p, int quad,
             const double *restrict wt, const double *restrict c0, size_t ke,
             double *restrict lr, uintptr_t pf, size_t pn)
 {
+  const size_t from_diag = quad != VBGMM_QUAD_FULL;
+  const size_t past_diag = quad != VBGMM_QUAD_NONE;
   vec a[KE][PG];
 #pragma GCC unroll 8
   for (size_t u = 0; u < KE; u++)
@@ -86,7 +89,7 @@ estep_tile (const double *restrict y, size_t d, size_t p,
 #pragma GCC unroll 8
           for (size_t g = 0; g < PG; g++)
             a[u][g] += wt[u * p + i] * yi[g];
-      for (size_t j = 0; j <= i; j++, wq++)
+      for (size_t j = from_diag * i; j < i + past_diag; j++, wq++)
         {
           vec x[PG];
 #pragma GCC unroll 8
@@ -253,6 +256,7 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
              workspace *w, double *restrict stats, double *restrict r_out)
 {
   const size_t d = es->d, k = es->k, B = rows, p = es->p;
+  const int quad = es->quad;
   /* Padded to whole tiles of points; the padding has y = 0 and, once
      normalised, r = 0.  */
   const size_t Bp = (B + PG * W - 1) / (PG * W) * (PG * W);
@@ -283,12 +287,12 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
           {
 #define ESTEP_CASE(KEV)                                                 \
           case KEV:                                                     \
-            estep_tile (y + b, d, p, wt, c0, KEV, lrc + b, pf, pn);     \
+            estep_tile (y + b, d, p, quad, wt, c0, KEV, lrc + b, pf, pn); \
             break;
           ESTEP_CASE (1) ESTEP_CASE (2) ESTEP_CASE (3) ESTEP_CASE (4)
 #undef ESTEP_CASE
           default:
-            estep_tile (y + b, d, p, wt, c0, 5, lrc + b, pf, pn);
+            estep_tile (y + b, d, p, quad, wt, c0, 5, lrc + b, pf, pn);
           }
     }
 
@@ -379,13 +383,13 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
                 STORE (yp + b * ys + d + j0, v);
               }
           /* Diagonal s, wrapped: y_(j+s mod d) y_j, j < d (j < d/2
-             for s = d/2, the rest of which is diagonal s again), then
-             y, then 1.  Each segment is written in whole vectors, the
+             for s = d/2, the rest of which is diagonal s again), as
+             many as the form takes, then y, then 1.  Each segment is written in whole vectors, the
              overhang overwritten by the next; with d a multiple of W
              every vector is aligned.  A vector at a time for all the
              points, so that the loops are long.  */
           size_t off = 0;
-          for (size_t sd = 0; 2 * sd <= d; sd++)
+          for (size_t sd = 0; sd < DIAGONALS (quad, d); sd++)
             {
               const size_t len = DIAG_LEN (sd, d);
               for (size_t j0 = 0; j0 < len; j0 += W)

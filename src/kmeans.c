@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "comm.h"
+#include "covariance.h"
 #include "error.h"
 #include "kmeans.h"
 #include "responsibility.h"
@@ -128,10 +129,11 @@ done:
   return status;
 }
 
-/* Add W times the features of Y (count, y, y y' lower triangle by
-   rows) to the statistics S of one component.  */
+/* Add W times the features of Y (count, y, then as QUAD says: y y'
+   lower triangle by rows, the squares, or none) to the statistics S of
+   one component.  */
 static void
-add_point (double *s, const double *y, size_t d, double w)
+add_point (double *s, const double *y, size_t d, int quad, double w)
 {
   s[0] += w;
   double *sy = s + 1, *syy = s + 1 + d;
@@ -139,19 +141,22 @@ add_point (double *s, const double *y, size_t d, double w)
     {
       sy[i] += w * y[i];
       double wy = w * y[i];
-      for (size_t j = 0; j <= i; j++)
-        *syy++ += wy * y[j];
+      if (quad == VBGMM_QUAD_FULL)
+        for (size_t j = 0; j <= i; j++)
+          *syy++ += wy * y[j];
+      else if (quad == VBGMM_QUAD_DIAG)
+        *syy++ += wy * y[i];
     }
 }
 
 int
 vbgmm_stats_of_assignment (const vbgmm_data *data, const double *shift,
-                           size_t k, const size_t *labels,
+                           size_t k, int quad, const size_t *labels,
                            const double *resp, int threads,
                            double *stats, vbgmm_error *err)
 {
   const size_t n = data->n, d = data->d, nch = chunk_count (n);
-  const size_t len = vbgmm_stats_size (k, d);
+  const size_t p = d + vbgmm_quad_features (quad, d), len = k * (1 + p) + 1;
   double *acc = calloc (nch * len, sizeof (double));
   double *y = malloc (nch * d * sizeof (double));
   if (!acc || !y)
@@ -172,7 +177,7 @@ vbgmm_stats_of_assignment (const vbgmm_data *data, const double *shift,
             yc[i] = data->x[r * d + i] - shift[i];
           if (!resp)
             {
-              add_point (VBGMM_STATS_COMP (a, labels[r], d), yc, d, 1);
+              add_point (VBGMM_STATS_COMP (a, labels[r], p), yc, d, quad, 1);
               continue;
             }
           for (size_t c = 0; c < k; c++)
@@ -180,8 +185,8 @@ vbgmm_stats_of_assignment (const vbgmm_data *data, const double *shift,
               double w = resp[r * k + c];
               if (w > 0)
                 {
-                  add_point (VBGMM_STATS_COMP (a, c, d), yc, d, w);
-                  *VBGMM_STATS_RLNR (a, k, d) += w * log (w);
+                  add_point (VBGMM_STATS_COMP (a, c, p), yc, d, quad, w);
+                  *VBGMM_STATS_RLNR (a, k, p) += w * log (w);
                 }
             }
         }

@@ -38,10 +38,11 @@ int vbgmm_kmeans_lloyd (const vbgmm_data *data, const vbgmm_comm *comm,
 /* The statistics of one pass (the layout of responsibility.h) for the
    responsibilities RESP (n * k) of the rows of DATA or, when RESP is
    NULL, for the one-hot responsibilities of LABELS (each < K), about
-   SHIFT.  This process's rows only: the caller sums over processes.
-   The same to the last bit for any number of threads.  */
+   SHIFT, with the quadratic features QUAD of the form of the model
+   (covariance.h).  This process's rows only: the caller sums over
+   processes.  The same to the last bit for any number of threads.  */
 int vbgmm_stats_of_assignment (const vbgmm_data *data, const double *shift,
-                               size_t k, const size_t *labels,
+                               size_t k, int quad, const size_t *labels,
                                const double *resp, int threads,
                                double *stats, vbgmm_error *err);
 

@@ -23,6 +23,7 @@
 
 #include "model.h"
 #include "vbgmm.h"
+#include "weights.h"
 
 vbgmm_model *
 vbgmm_model_alloc (size_t k, size_t d, size_t max_iter)
@@ -32,7 +33,10 @@ vbgmm_model_alloc (size_t k, size_t d, size_t max_iter)
     return NULL;
   model->k = k;
   model->d = d;
+  model->covariance = vbgmm_covariance_lookup ("full");
+  model->weights = vbgmm_weights_lookup ("dirichlet");
   model->alpha = calloc (k, sizeof (double));
+  model->b = calloc (k, sizeof (double));
   model->beta = calloc (k, sizeof (double));
   model->m = calloc (k * d, sizeof (double));
   model->W = calloc (k * d * d, sizeof (double));
@@ -40,7 +44,7 @@ vbgmm_model_alloc (size_t k, size_t d, size_t max_iter)
   model->N = calloc (k, sizeof (double));
   model->shift = calloc (d, sizeof (double));
   model->bound = calloc (max_iter ? max_iter : 1, sizeof (double));
-  if (!model->alpha || !model->beta || !model->m || !model->W || !model->nu
+  if (!model->alpha || !model->b || !model->beta || !model->m || !model->W || !model->nu
       || !model->N || !model->shift || !model->bound)
     {
       vbgmm_model_free (model);
@@ -55,6 +59,7 @@ vbgmm_model_free (vbgmm_model *model)
   if (!model)
     return;
   free (model->alpha);
+  free (model->b);
   free (model->beta);
   free (model->m);
   free (model->W);
@@ -105,10 +110,7 @@ vbgmm_model_record (vbgmm_model *model, const vbgmm_data *data,
 double
 vbgmm_model_weight (const vbgmm_model *model, size_t k)
 {
-  double sum = 0;
-  for (size_t j = 0; j < model->k; j++)
-    sum += model->alpha[j];
-  return model->alpha[k] / sum;
+  return model->weights->weight (model, k);
 }
 
 void

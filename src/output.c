@@ -25,7 +25,9 @@
 #include "error.h"
 #include "fmt17.h"
 #include "responsibility.h"
+#include "covariance.h"
 #include "vbgmm.h"
+#include "weights.h"
 
 /* Numbers are written in the C locale whatever the caller chose: a
    decimal comma would break every reader of these files.  */
@@ -61,7 +63,11 @@ vbgmm_write_params (FILE *fp, const vbgmm_model *model)
   size_t k = model->k, d = model->d;
   locale_t old, c_loc = c_locale_enter (&old);
 
-  write_section (fp, "alpha", model->alpha, k);
+  /* The weights' sections: alpha, or a and b of the sticks.  */
+  const vbgmm_weights_type *wt = model->weights;
+  write_section (fp, wt->sections[0], model->alpha, wt->rows (k));
+  if (wt->sections[1])
+    write_section (fp, wt->sections[1], model->b, wt->rows (k));
   fputs ("m:\n", fp);
   for (size_t c = 0; c < k; c++)
     {
@@ -73,11 +79,20 @@ vbgmm_write_params (FILE *fp, const vbgmm_model *model)
   fputs ("W:\n", fp);
   for (size_t c = 0; c < k; c++)
     {
+      /* D lines of D numbers; diag: a line of the diagonal;
+         spherical: the one number.  */
+      const double *W = model->W + c * d * d;
+      int shape = model->covariance->w_shape;
       fprintf (fp, "cluster %zu:\n", c);
-      for (size_t i = 0; i < d; i++)
-        for (size_t j = 0; j < d; j++)
-          fprintf (fp, "%.17g%c", model->W[(c * d + i) * d + j],
-                   j + 1 < d ? ' ' : '\n');
+      if (shape == VBGMM_W_SCALAR)
+        fprintf (fp, "%.17g\n", W[0]);
+      else
+        for (size_t i = 0; i < d; i++)
+          for (size_t j = 0; j < d; j++)
+            if (shape == VBGMM_W_MATRIX || j == i)
+              fprintf (fp, "%.17g%c", W[i * d + j],
+                       shape == VBGMM_W_DIAGONAL ? (i + 1 < d ? ' ' : '\n')
+                       : j + 1 < d ? ' ' : '\n');
     }
   write_section (fp, "nu", model->nu, k);
   write_section (fp, "beta", model->beta, k);

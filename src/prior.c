@@ -25,7 +25,9 @@
 #include <gsl/gsl_linalg.h>
 
 #include "comm.h"
+#include "covariance.h"
 #include "error.h"
+#include "weights.h"
 #include "vbgmm.h"
 
 vbgmm_prior *
@@ -40,6 +42,9 @@ vbgmm_prior_alloc (size_t d)
   p->nu0 = d;
   p->m0 = calloc (d, sizeof (double));
   p->W0 = calloc (d * d, sizeof (double));
+  p->covariance = vbgmm_covariance_lookup ("full");
+  p->weights = vbgmm_weights_lookup ("dirichlet");
+  p->gamma0 = 1;
   if (!p->m0 || !p->W0)
     {
       vbgmm_prior_free (p);
@@ -69,8 +74,14 @@ vbgmm_prior_check (const vbgmm_prior *p)
     return "alpha0 must be a finite number > 0";
   if (!(p->beta0 > 0) || !isfinite (p->beta0))
     return "beta0 must be a finite number > 0";
-  if (!(p->nu0 > d - 1.0) || !isfinite (p->nu0))
-    return "nu0 must be a finite number > D - 1";
+  if (!p->covariance)
+    return "no covariance form";
+  if (!p->weights)
+    return "no prior on the weights";
+  if (!(p->gamma0 > 0) || !isfinite (p->gamma0))
+    return "gamma0 must be a finite number > 0";
+  if (!(p->nu0 > p->covariance->nu0_floor (d)) || !isfinite (p->nu0))
+    return p->covariance->nu0_why;
   for (size_t i = 0; i < d; i++)
     if (!isfinite (p->m0[i]))
       return "m0 must be finite";
@@ -78,15 +89,7 @@ vbgmm_prior_check (const vbgmm_prior *p)
     for (size_t j = 0; j < d; j++)
       if (!isfinite (p->W0[i * d + j]) || p->W0[i * d + j] != p->W0[j * d + i])
         return "W0 must be finite and symmetric";
-  gsl_matrix *L = gsl_matrix_alloc (d, d);
-  if (!L)
-    return "out of memory";
-  memcpy (L->data, p->W0, d * d * sizeof (double));
-  int status = gsl_linalg_cholesky_decomp1 (L);
-  gsl_matrix_free (L);
-  if (status != GSL_SUCCESS)
-    return "W0 must be positive definite";
-  return NULL;
+  return p->covariance->check_W0 (d, p->W0);
 }
 
 int

@@ -30,11 +30,11 @@
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_math.h>
 
-#include "dirichlet.h"
+#include "covariance.h"
 #include "error.h"
 #include "responsibility.h"
 #include "vexp.h"
-#include "wishart.h"
+#include "weights.h"
 
 /* Points are processed in blocks held column by column, so that the
    inner loops run across points on SIMD lanes.  */
@@ -57,6 +57,10 @@
    y_(j+s mod d) y_j for j < DIAG_LEN (s, d), the whole of diagonal s
    and of diagonal d - s; for s = d/2 the two are one, half as long.  */
 #define DIAG_LEN(s, d) (2 * (s) == (d) ? (d) / 2 : (d))
+/* How many wrapped diagonals a form takes: all (full), the squares
+   alone (diag, spherical), none (tied).  */
+#define DIAGONALS(quad, d)                                              \
+  ((quad) == VBGMM_QUAD_FULL ? (d) / 2 + 1 : (quad) == VBGMM_QUAD_DIAG)
 
 
 int
@@ -71,20 +75,21 @@ vbgmm_threads (int threads)
 }
 
 size_t
-vbgmm_stats_size (size_t k, size_t d)
+vbgmm_stats_size (const vbgmm_estep *es)
 {
-  return k * (1 + VBGMM_FEATURES (d)) + 1;
+  return es->k * (1 + es->p) + 1;
 }
 
 vbgmm_estep *
-vbgmm_estep_alloc (size_t k, size_t d)
+vbgmm_estep_alloc (size_t k, size_t d, int quad)
 {
   vbgmm_estep *es = calloc (1, sizeof *es);
   if (!es)
     return NULL;
   es->k = k;
   es->d = d;
-  es->p = VBGMM_FEATURES (d);
+  es->quad = quad;
+  es->p = d + vbgmm_quad_features (quad, d);
   es->c = calloc (k, sizeof (double));
   es->wt = calloc (k * es->p, sizeof (double));
   es->e_ln_pi = calloc (k, sizeof (double));
@@ -117,8 +122,9 @@ vbgmm_estep_prepare (vbgmm_estep *es, const vbgmm_model *model,
                      vbgmm_error *err)
 {
   size_t k = model->k, d = model->d;
+  const vbgmm_covariance_type *form = model->covariance;
   es->shift = model->shift;
-  if (vbgmm_dirichlet_e_ln_pi (k, model->alpha, es->e_ln_pi))
+  if (model->weights->e_ln_pi (model, es->e_ln_pi))
     return vbgmm_fail (err, VBGMM_ENUM, "cannot evaluate E[ln pi]");
 
   gsl_matrix *L = gsl_matrix_alloc (d, d);
@@ -137,7 +143,7 @@ vbgmm_estep_prepare (vbgmm_estep *es, const vbgmm_model *model,
       for (size_t i = 0; i < d; i++)
         ln_det += 2 * log (gsl_matrix_get (L, i, i));
       es->ln_det_W[c] = ln_det;
-      if (vbgmm_wishart_e_ln_det (d, model->nu[c], ln_det, es->e_ln_det + c))
+      if (form->e_ln_det (d, model->nu[c], ln_det, es->e_ln_det + c))
         {
           gsl_matrix_free (L);
           return vbgmm_fail (err, VBGMM_ENUM, "cannot evaluate E[ln |Lambda|]");
@@ -147,7 +153,9 @@ vbgmm_estep_prepare (vbgmm_estep *es, const vbgmm_model *model,
          triangle, as the factorisation read it):
          -nu (x - m)' W (x - m) / 2
            = -u'A u / 2 + (A u)' y - sum_i A_ii y_i^2 / 2 - sum_j<i A_ij y_i y_j,
-         linear in the features of y.  */
+         linear in the features of y.  A diagonal A needs only the
+         squares; a form whose A is the same for every k (tied) drops
+         the quadratic terms, which cancel from r_nk.  */
       const double nu = model->nu[c], *Wc = model->W + c * d * d;
       const double *m = model->m + c * d;
       double *wt = es->wt + c * es->p, *q = wt + d, uAu = 0;
@@ -159,8 +167,11 @@ vbgmm_estep_prepare (vbgmm_estep *es, const vbgmm_model *model,
                   * (m[j] - model->shift[j]);
           wt[i] = Au;
           uAu += (m[i] - model->shift[i]) * Au;
-          for (size_t j = 0; j <= i; j++)
-            *q++ = -nu * Wc[i * d + j] * (j == i ? 0.5 : 1.0);
+          if (es->quad == VBGMM_QUAD_FULL)
+            for (size_t j = 0; j <= i; j++)
+              *q++ = -nu * Wc[i * d + j] * (j == i ? 0.5 : 1.0);
+          else if (es->quad == VBGMM_QUAD_DIAG)
+            *q++ = -nu * Wc[i * d + i] * 0.5;
         }
 
       /* 10.46 without the terms in y: it is what all points share.  */
@@ -194,11 +205,11 @@ workspace_free (workspace *w)
 }
 
 static int
-workspace_alloc (workspace *w, size_t k, size_t d)
+workspace_alloc (workspace *w, size_t k, size_t d, size_t p)
 {
   const size_t dw = VBGMM_FPAD (d);
   w->ys = 2 * dw + 8;
-  w->fs = VBGMM_FPAD (1 + VBGMM_FEATURES (d)) + 8;
+  w->fs = VBGMM_FPAD (1 + p) + 8;
   const size_t total = (dw + 2 * k + 2) * BLOCK + SUB * (w->ys + w->fs);
   /* Zeroed: the padding is read, though what it adds is not used.  */
   w->y = aligned_alloc (64, total * sizeof (double));
@@ -215,18 +226,20 @@ workspace_alloc (workspace *w, size_t k, size_t d)
 }
 
 /* The kernel sums the features of the points in its own order: the
-   products y_i y_j by wrapped diagonals (see kernel.h), then y, then 1.
+   products y_i y_j by wrapped diagonals (see kernel.h; the first,
+   s = 0, is the squares), as many as the form takes, then y, then 1.
    MAP[f] is where feature f goes in a component's statistics (N, then
-   sum r y, then sum r y y' by rows).  */
+   sum r y, then the quadratic features: sum r y y' by rows, or the
+   squares).  */
 static void
-stats_order (size_t d, size_t *map)
+stats_order (size_t d, int quad, size_t *map)
 {
   size_t f = 0;
-  for (size_t s = 0; 2 * s <= d; s++)
+  for (size_t s = 0; s < DIAGONALS (quad, d); s++)
     for (size_t j = 0; j < DIAG_LEN (s, d); j++)
       {
         size_t a = (j + s) % d, i = a > j ? a : j, jj = a > j ? j : a;
-        map[f++] = 1 + d + i * (i + 1) / 2 + jj;
+        map[f++] = 1 + d + (quad == VBGMM_QUAD_FULL ? i * (i + 1) / 2 + jj : j);
       }
   for (size_t j = 0; j < d; j++)
     map[f++] = 1 + j;
@@ -298,13 +311,13 @@ kernel_select (void)
 
 /* Scratch space for NT threads.  */
 static workspace *
-workspaces_alloc (int nt, size_t k, size_t d)
+workspaces_alloc (int nt, size_t k, size_t d, size_t p)
 {
   workspace *w = calloc (nt, sizeof *w);
   if (!w)
     return NULL;
   for (int i = 0; i < nt; i++)
-    if (workspace_alloc (w + i, k, d))
+    if (workspace_alloc (w + i, k, d, p))
       {
         for (int j = 0; j < i; j++)
           workspace_free (w + j);
@@ -348,9 +361,9 @@ vbgmm_pass (const vbgmm_estep *es, const vbgmm_data *data, int threads,
             double *stats, vbgmm_error *err)
 {
   const size_t k = es->k, d = es->d, n = data->n;
-  const size_t len = vbgmm_stats_size (k, d);
+  const size_t len = vbgmm_stats_size (es);
   /* Each chunk's sums have components VBGMM_FPAD (f) apart.  */
-  const size_t f = 1 + VBGMM_FEATURES (d), fp = VBGMM_FPAD (f);
+  const size_t f = 1 + es->p, fp = VBGMM_FPAD (f);
   const size_t clen = VBGMM_FPAD (k * fp + 1);
   const size_t nblocks = (n + BLOCK - 1) / BLOCK;
   int nt = vbgmm_threads (threads);
@@ -359,7 +372,7 @@ vbgmm_pass (const vbgmm_estep *es, const vbgmm_data *data, int threads,
      order, so that memory does not grow with the number of chunks.  */
   double *acc = aligned_alloc (64, (1 + (size_t) nt) * clen * sizeof (double));
   size_t *map = malloc (f * sizeof (size_t));
-  workspace *ws = workspaces_alloc (nt, k, d);
+  workspace *ws = workspaces_alloc (nt, k, d, es->p);
   kernel_fn *block_kernel = kernel_select ();
   if (!acc || !map || !ws)
     {
@@ -369,7 +382,7 @@ vbgmm_pass (const vbgmm_estep *es, const vbgmm_data *data, int threads,
       return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
     }
   memset (acc, 0, clen * sizeof (double));
-  stats_order (d, map);
+  stats_order (d, es->quad, map);
 
 #pragma omp parallel for ordered schedule(dynamic, 1) num_threads(nt)
   for (size_t ch = 0; ch < CHUNKS; ch++)
@@ -411,7 +424,7 @@ vbgmm_estep_stream (const vbgmm_estep *es, const vbgmm_data *data,
   const size_t round = CHUNKS * BLOCK;
   int nt = vbgmm_threads (threads);
   double *buf = malloc ((n < round ? n : round) * k * sizeof (double) + 1);
-  workspace *ws = workspaces_alloc (nt, k, d);
+  workspace *ws = workspaces_alloc (nt, k, d, es->p);
   kernel_fn *block_kernel = kernel_select ();
   int status = VBGMM_SUCCESS;
   if (!buf || !ws)

@@ -22,9 +22,11 @@
 
 #include "vbgmm.h"
 
-/* The features of a point y: y_1 ... y_d, then the products y_i y_j,
-   j <= i, by rows; ln rho_nk is linear in them and the statistics are
-   their sums weighted by r_nk (with phi_0 = 1 in front).  */
+/* The features of a point y: y_1 ... y_d, then the quadratic ones the
+   form of the model needs (covariance.h: none, the squares y_i^2, or
+   the products y_i y_j, j <= i, by rows); ln rho_nk is linear in them
+   and the statistics are their sums weighted by r_nk (with phi_0 = 1
+   in front).  */
 #define VBGMM_FEATURES(d) ((d) + (d) * ((d) + 1) / 2)
 
 /* What the E-step needs of q(theta), computed once per iteration.  */
@@ -32,7 +34,8 @@ typedef struct vbgmm_estep
 {
   size_t k, d;
   const double *shift; /* d: the centre the points are taken about */
-  size_t p;            /* VBGMM_FEATURES (d) */
+  int quad;            /* VBGMM_QUAD_*: the quadratic features */
+  size_t p;            /* d + their number */
   double *c;           /* k: the part of ln rho_nk that is the same for all n */
   double *wt;          /* k * p: ln rho_nk = c_k + wt_k . phi(x_n - shift) */
   double *e_ln_pi;     /* k: E[ln pi_k] (10.66) */
@@ -40,7 +43,9 @@ typedef struct vbgmm_estep
   double *ln_det_W;    /* k: ln |W_k| */
 } vbgmm_estep;
 
-vbgmm_estep *vbgmm_estep_alloc (size_t k, size_t d);
+/* For K components in D dimensions of a model whose form takes the
+   quadratic features QUAD.  */
+vbgmm_estep *vbgmm_estep_alloc (size_t k, size_t d, int quad);
 void vbgmm_estep_free (vbgmm_estep *es);
 /* Fill ES from the parameters of MODEL.  */
 int vbgmm_estep_prepare (vbgmm_estep *es, const vbgmm_model *model,
@@ -48,14 +53,15 @@ int vbgmm_estep_prepare (vbgmm_estep *es, const vbgmm_model *model,
 
 /* The sufficient statistics of one pass, packed into one array so that
    many processes can sum them in one call: for each component k,
-   sum_n r_nk, sum_n r_nk y_n (d), sum_n r_nk y_n y_n' (d(d+1)/2, lower
-   triangle by rows); then sum_nk r_nk ln r_nk; y_n = x_n - shift.  */
-size_t vbgmm_stats_size (size_t k, size_t d);
-#define VBGMM_STATS_COMP(s, c, d) ((s) + (c) * (1 + VBGMM_FEATURES (d)))
-#define VBGMM_STATS_N(s, c, d) (VBGMM_STATS_COMP (s, c, d)[0])
-#define VBGMM_STATS_SY(s, c, d) (VBGMM_STATS_COMP (s, c, d) + 1)
-#define VBGMM_STATS_SYY(s, c, d) (VBGMM_STATS_COMP (s, c, d) + 1 + (d))
-#define VBGMM_STATS_RLNR(s, k, d) (VBGMM_STATS_COMP (s, k, d))
+   sum_n r_nk, sum_n r_nk y_n (d), the quadratic features summed (for
+   full: sum_n r_nk y_n y_n', d(d+1)/2, lower triangle by rows); then
+   sum_nk r_nk ln r_nk; y_n = x_n - shift.  P is es->p.  */
+size_t vbgmm_stats_size (const vbgmm_estep *es);
+#define VBGMM_STATS_COMP(s, c, p) ((s) + (c) * (1 + (p)))
+#define VBGMM_STATS_N(s, c, p) (VBGMM_STATS_COMP (s, c, p)[0])
+#define VBGMM_STATS_SY(s, c, p) (VBGMM_STATS_COMP (s, c, p) + 1)
+#define VBGMM_STATS_SQ(s, c, p, d) (VBGMM_STATS_COMP (s, c, p) + 1 + (d))
+#define VBGMM_STATS_RLNR(s, k, p) (VBGMM_STATS_COMP (s, k, p))
 
 /* One pass over the rows of DATA: the E-step (10.46, 10.49) and the
    statistics (10.51-10.53) together, into STATS.  The sum is the same

@@ -111,18 +111,49 @@ int vbgmm_npy_read (const char *path, const size_t *columns,
 /* 1 when the LEN bytes at HEAD start with the magic of a .npy file.  */
 int vbgmm_npy_magic (const void *head, size_t len);
 
-/* The prior (PRML 10.39, 10.40).  */
+/* The forms of the model (DESIGN 6): how the precisions of the
+   components are shaped, and the prior on the weights.  Each is a type
+   found by name, as GSL's random number generators are.  */
+typedef struct vbgmm_covariance_type vbgmm_covariance_type;
+typedef struct vbgmm_weights_type vbgmm_weights_type;
+
+/* "full", "diag", "spherical", "tied"; NULL for any other name.  */
+const vbgmm_covariance_type *vbgmm_covariance_lookup (const char *name);
+/* "dirichlet", "dp" (truncated stick-breaking); NULL for another.  */
+const vbgmm_weights_type *vbgmm_weights_lookup (const char *name);
+const char *vbgmm_covariance_name (const vbgmm_covariance_type *t);
+const char *vbgmm_weights_name (const vbgmm_weights_type *t);
+/* Every type, in a NULL-terminated list.  */
+const vbgmm_covariance_type *const *vbgmm_covariance_types (void);
+const vbgmm_weights_type *const *vbgmm_weights_types (void);
+/* How a form's precision scale W is shaped, and written in params.dat:
+   D x D (full, tied), its diagonal (diag), one number times the
+   identity (spherical).  */
+enum { VBGMM_W_MATRIX, VBGMM_W_DIAGONAL, VBGMM_W_SCALAR };
+int vbgmm_covariance_shape (const vbgmm_covariance_type *t);
+/* 1 when every component shares one W and nu (tied).  */
+int vbgmm_covariance_shared (const vbgmm_covariance_type *t);
+/* The least nu0 of a form is above this: D - 1 for full and tied, 0
+   for diag and spherical; the default nu0 is one more.  */
+double vbgmm_covariance_nu0_floor (const vbgmm_covariance_type *t, size_t d);
+
+/* The prior (PRML 10.39, 10.40; DESIGN 6 for the other forms).  */
 typedef struct vbgmm_prior
 {
   size_t d;
   double alpha0; /* Dirichlet concentration, > 0 */
   double beta0;  /* precision scale of the means, > 0 */
-  double nu0;    /* Wishart degrees of freedom, > d - 1 */
+  double nu0;    /* degrees of freedom, > vbgmm_covariance_nu0_floor */
   double *m0;    /* d */
-  double *W0;    /* d * d, symmetric positive definite */
+  double *W0;    /* d * d, symmetric positive definite; diagonal for
+                    diag, a multiple of the identity for spherical */
+  const vbgmm_covariance_type *covariance; /* the form of the precisions */
+  const vbgmm_weights_type *weights;       /* the prior on the weights */
+  double gamma0; /* stick-breaking concentration (dp), > 0 */
 } vbgmm_prior;
 
-/* alpha0 = 0.001, beta0 = 1, nu0 = d, m0 = 0, W0 = I.  */
+/* alpha0 = 0.001, beta0 = 1, nu0 = d, m0 = 0, W0 = I, full covariances,
+   Dirichlet weights, gamma0 = 1.  */
 vbgmm_prior *vbgmm_prior_alloc (size_t d);
 void vbgmm_prior_free (vbgmm_prior *prior);
 /* NULL when PRIOR is usable, else what is wrong.  */
@@ -190,11 +221,17 @@ void vbgmm_options_default (vbgmm_options *opt);
 const char *vbgmm_options_check (const vbgmm_options *opt,
                                  const vbgmm_data *data);
 
-/* The fitted q(theta) and the history of the fit.  */
+/* The fitted q(theta) and the history of the fit.  Every form keeps its
+   precisions as D x D matrices, E[Lambda_k] = nu_k W_k: diagonal for
+   diag, w_k I for spherical, the same W and nu in every component for
+   tied.  */
 typedef struct vbgmm_model
 {
   size_t k, d;
-  double *alpha;       /* k: q(pi) = Dir(alpha) */
+  const vbgmm_covariance_type *covariance;
+  const vbgmm_weights_type *weights;
+  double *alpha;       /* k: q(pi) = Dir(alpha); dp: a_k of q(v_k) = Beta(a_k, b_k) */
+  double *b;           /* k: dp: b_k (the last component has no stick) */
   double *beta;        /* k */
   double *m;           /* k * d */
   double *W;           /* k * d * d */
@@ -225,6 +262,7 @@ typedef struct vbgmm_model
   size_t max_iter;
 } vbgmm_model;
 
+/* Full covariances and Dirichlet weights until the fit sets them.  */
 vbgmm_model *vbgmm_model_alloc (size_t k, size_t d, size_t max_iter);
 void vbgmm_model_free (vbgmm_model *model);
 
@@ -303,7 +341,8 @@ int vbgmm_write_z_npy (FILE *fp, const vbgmm_model *model,
                        const vbgmm_data *data, int threads,
                        vbgmm_error *err);
 
-/* Expected weight E[pi_k] = alpha_k / sum alpha.  */
+/* Expected weight E[pi_k]: alpha_k / sum alpha (dirichlet),
+   a_k/(a_k+b_k) prod_{j<k} b_j/(a_j+b_j) (dp).  */
 double vbgmm_model_weight (const vbgmm_model *model, size_t k);
 
 const char *vbgmm_version (void);

@@ -4,8 +4,9 @@
 # License GPLv3+: GNU GPL version 3 or later.
 #
 # Records are the lines of the reference vectors: "bound t L" and
-# "T t k j alpha A beta B nu V", "T t k j m ...", "T t z n ...".  The key
-# is the leading "bound t" or "T t k j" with every word after it; the
+# "T t k j alpha A beta B nu V", "T t k j m ...", "T t z n ...", and
+# "T t W ..." (shared by every component).  The key is the leading
+# "bound t", "T t k j" or "T t" with every word after it; the
 # values are the other numbers, in order.  The first file is the
 # expectation, the second what was got.
 # Usage: awk -v tol=1e-9 -f compare.awk EXPECTED GOT
@@ -14,7 +15,8 @@ function isnum(s) { return s ~ /^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+
 
 function split_record(line, vals,    n, f, i, lead, key, m) {
   n = split(line, f, " ")
-  lead = f[1] == "T" ? 4 : 2
+  # "T t k j ...", "T t z n ...", or (a tied model's) "T t W ...", "T t nu V"
+  lead = f[1] != "T" ? 2 : f[3] == "k" || f[3] == "z" ? 4 : 3
   key = ""
   for (i = 1; i <= lead && i <= n; i++) key = key " " f[i]
   m = 0

@@ -34,18 +34,21 @@
 #include <gsl/gsl_sf_psi.h>
 #include <gsl/gsl_test.h>
 
+#include "covariance.h"
 #include "responsibility.h"
 #include "vbgmm.h"
 
 /* 300 rows: two whole blocks of the kernel and part of a third.  */
 #define ROWS 300
 
-/* A model with parameters drawn from RNG.  */
+/* A model of the form FORM with parameters drawn from RNG.  */
 static vbgmm_model *
-random_model (gsl_rng *rng, const vbgmm_data *data, size_t k)
+random_model (gsl_rng *rng, const vbgmm_data *data, size_t k,
+              const char *form)
 {
   const size_t d = data->d;
   vbgmm_model *m = vbgmm_model_alloc (k, d, 1);
+  m->covariance = vbgmm_covariance_lookup (form);
   for (size_t i = 0; i < d; i++)
     {
       double s = 0;
@@ -73,6 +76,20 @@ random_model (gsl_rng *rng, const vbgmm_data *data, size_t k)
             m->W[c * d * d + i * d + j] = s / (d * m->nu[c]);
           }
       free (A);
+      /* diag keeps the diagonal, spherical its first number, tied
+         the first component's W and nu.  */
+      double *W = m->W + c * d * d;
+      for (size_t i = 0; i < d; i++)
+        for (size_t j = 0; j < d; j++)
+          if (strcmp (form, "diag") == 0 && i != j)
+            W[i * d + j] = 0;
+          else if (strcmp (form, "spherical") == 0)
+            W[i * d + j] = i == j ? m->W[c * d * d] : 0;
+          else if (strcmp (form, "tied") == 0)
+            {
+              W[i * d + j] = m->W[i * d + j];
+              m->nu[c] = m->nu[0];
+            }
     }
   return m;
 }
@@ -92,11 +109,14 @@ ln_rho (const vbgmm_model *m, const double *x, double *lr)
       const double *W = m->W + c * d * d, *mu = m->m + c * d;
       memcpy (L->data, W, d * d * sizeof (double));
       gsl_linalg_cholesky_decomp1 (L);
+      /* Independent Gammas (diag, spherical): psi(nu/2) for each.  */
+      int gammas = m->covariance == vbgmm_covariance_lookup ("diag")
+                   || m->covariance == vbgmm_covariance_lookup ("spherical");
       double ln_det = 0, e_ln_det = d * M_LN2, q = 0;
       for (size_t i = 0; i < d; i++)
         {
           ln_det += 2 * log (gsl_matrix_get (L, i, i));
-          e_ln_det += gsl_sf_psi ((m->nu[c] - i) / 2);
+          e_ln_det += gsl_sf_psi ((m->nu[c] - (gammas ? 0 : i)) / 2);
           for (size_t j = 0; j < d; j++)
             q += (x[i] - mu[i]) * W[i * d + j] * (x[j] - mu[j]);
         }
@@ -124,10 +144,10 @@ softmax (const double *lr, size_t k, double *r)
 /* The statistics by the formulas, with beside each the sum of the
    magnitudes of its terms, the scale its rounding is measured on.  */
 static void
-naive_pass (const vbgmm_model *m, const vbgmm_data *data, double *st,
-            double *mag)
+naive_pass (const vbgmm_model *m, const vbgmm_data *data, size_t p,
+            size_t len, double *st, double *mag)
 {
-  const size_t k = m->k, d = m->d, len = vbgmm_stats_size (k, d);
+  const size_t k = m->k, d = m->d;
   double *lr = malloc (k * sizeof (double)), *r = malloc (k * sizeof (double));
   double *y = malloc (d * sizeof (double));
   memset (st, 0, len * sizeof (double));
@@ -141,25 +161,33 @@ naive_pass (const vbgmm_model *m, const vbgmm_data *data, double *st,
         y[i] = x[i] - m->shift[i];
       for (size_t c = 0; c < k; c++)
         {
-          double *N = &VBGMM_STATS_N (st, c, d), *sy = VBGMM_STATS_SY (st, c, d);
-          double *syy = VBGMM_STATS_SYY (st, c, d);
-          double *aN = &VBGMM_STATS_N (mag, c, d), *asy = VBGMM_STATS_SY (mag, c, d);
-          double *asyy = VBGMM_STATS_SYY (mag, c, d);
+          double *N = &VBGMM_STATS_N (st, c, p), *sy = VBGMM_STATS_SY (st, c, p);
+          double *syy = VBGMM_STATS_SQ (st, c, p, d);
+          double *aN = &VBGMM_STATS_N (mag, c, p), *asy = VBGMM_STATS_SY (mag, c, p);
+          double *asyy = VBGMM_STATS_SQ (mag, c, p, d);
           *N += r[c];
           *aN += r[c];
           for (size_t i = 0; i < d; i++)
             {
               sy[i] += r[c] * y[i];
               asy[i] += fabs (r[c] * y[i]);
-              for (size_t j = 0; j <= i; j++)
+              /* The quadratic features: all products (full), the
+                 squares (diag, spherical), none (tied).  */
+              if (p == d + d * (d + 1) / 2)
+                for (size_t j = 0; j <= i; j++)
+                  {
+                    syy[i * (i + 1) / 2 + j] += r[c] * y[i] * y[j];
+                    asyy[i * (i + 1) / 2 + j] += fabs (r[c] * y[i] * y[j]);
+                  }
+              else if (p == 2 * d)
                 {
-                  syy[i * (i + 1) / 2 + j] += r[c] * y[i] * y[j];
-                  asyy[i * (i + 1) / 2 + j] += fabs (r[c] * y[i] * y[j]);
+                  syy[i] += r[c] * y[i] * y[i];
+                  asyy[i] += r[c] * y[i] * y[i];
                 }
             }
           double t = r[c] > 0 ? r[c] * log (r[c]) : 0;
-          *VBGMM_STATS_RLNR (st, k, d) += t;
-          *VBGMM_STATS_RLNR (mag, k, d) += fabs (t);
+          *VBGMM_STATS_RLNR (st, k, p) += t;
+          *VBGMM_STATS_RLNR (mag, k, p) += fabs (t);
         }
     }
   free (lr);
@@ -183,23 +211,26 @@ collect (const double *r, size_t rows, size_t k, void *arg)
 }
 
 static void
-test_one (gsl_rng *rng, const char *kernel, size_t d, size_t k)
+test_one (gsl_rng *rng, const char *kernel, const char *form, size_t d,
+          size_t k)
 {
   vbgmm_data *data = vbgmm_data_alloc (ROWS, d);
   for (size_t i = 0; i < ROWS * d; i++)
     data->x[i] = 100 + 3 * gsl_rng_uniform (rng);
-  vbgmm_model *m = random_model (rng, data, k);
-  vbgmm_estep *es = vbgmm_estep_alloc (k, d);
+  vbgmm_model *m = random_model (rng, data, k, form);
+  vbgmm_estep *es = vbgmm_estep_alloc (k, d, !strcmp (form, "full") ? VBGMM_QUAD_FULL
+                                       : !strcmp (form, "tied") ? VBGMM_QUAD_NONE
+                                       : VBGMM_QUAD_DIAG);
   vbgmm_error err;
-  const size_t len = vbgmm_stats_size (k, d);
+  const size_t len = vbgmm_stats_size (es);
   double *st = malloc (len * sizeof (double));
   double *ref = malloc (len * sizeof (double));
   double *mag = malloc (len * sizeof (double));
 
   int bad = vbgmm_estep_prepare (es, m, &err)
             || vbgmm_pass (es, data, 1, st, &err);
-  gsl_test (bad, "%s D = %zu K = %zu: the pass runs", kernel, d, k);
-  naive_pass (m, data, ref, mag);
+  gsl_test (bad, "%s %s D = %zu K = %zu: the pass runs", kernel, form, d, k);
+  naive_pass (m, data, es->p, len, ref, mag);
   double worst = 0;
   size_t at = 0;
   for (size_t i = 0; !bad && i < len; i++)
@@ -213,9 +244,9 @@ test_one (gsl_rng *rng, const char *kernel, size_t d, size_t k)
         }
     }
   gsl_test (bad || !(worst < 1e-13),
-            "%s D = %zu K = %zu: statistics as by the formulas "
+            "%s %s D = %zu K = %zu: statistics as by the formulas "
             "(worst %.2g of the scale, at %zu of %zu)",
-            kernel, d, k, worst, at, len);
+            kernel, form, d, k, worst, at, len);
 
   /* The responsibilities themselves, as z.csv gets them.  */
   struct collect c = { malloc (ROWS * k * sizeof (double)), 0 };
@@ -230,8 +261,8 @@ test_one (gsl_rng *rng, const char *kernel, size_t d, size_t k)
         rworst = GSL_MAX (rworst, fabs (c.r[n * k + j] - r[j]));
     }
   gsl_test (bad || c.at != ROWS * k || !(rworst < 1e-12),
-            "%s D = %zu K = %zu: responsibilities as by the formulas "
-            "(worst %.2g)", kernel, d, k, rworst);
+            "%s %s D = %zu K = %zu: responsibilities as by the formulas "
+            "(worst %.2g)", kernel, form, d, k, rworst);
 
   free (lr);
   free (r);
@@ -249,6 +280,7 @@ main (void)
 {
   static const char *kernels[] = { "generic", "avx2", "avx512" };
   static const size_t ks[] = { 1, 4, 7 };
+  static const char *forms[] = { "full", "diag", "spherical", "tied" };
   gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
   for (size_t i = 0; i < 3; i++)
     {
@@ -257,7 +289,8 @@ main (void)
       setenv ("VBGMM_KERNEL", kernels[i], 1);
       for (size_t d = 1; d <= 17; d++)
         for (size_t j = 0; j < 3; j++)
-          test_one (rng, kernels[i], d, ks[j]);
+          for (size_t f = 0; f < 4; f++)
+            test_one (rng, kernels[i], forms[f], d, ks[j]);
     }
   gsl_rng_free (rng);
   exit (gsl_test_summary ());
