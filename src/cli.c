@@ -141,6 +141,15 @@ bad_value (const char *option, const char *arg, const char *expected)
   exit (EXIT_USAGE);
 }
 
+/* Add NAME, the I-th of N, to the list "'a', 'b' or 'c'" in BUF.  */
+static void
+list_name (char *buf, size_t size, size_t i, size_t n, const char *name)
+{
+  size_t at = strlen (buf);
+  snprintf (buf + at, size - at, "%s'%s'",
+            i == 0 ? "" : i + 1 < n ? ", " : " or ", name);
+}
+
 /* A whole-string number in the C locale.  */
 static int
 parse_double (const char *s, double *out)
@@ -255,6 +264,9 @@ fail:
 enum
 {
   OPT_ALPHA0 = CHAR_MAX + 1,
+  OPT_COVARIANCE,
+  OPT_WEIGHTS,
+  OPT_GAMMA0,
   OPT_BETA0,
   OPT_NU0,
   OPT_M0,
@@ -274,7 +286,10 @@ enum
 
 static const struct option long_options[] = {
   { "components", required_argument, NULL, 'k' },
+  { "covariance", required_argument, NULL, OPT_COVARIANCE },
+  { "weights", required_argument, NULL, OPT_WEIGHTS },
   { "alpha0", required_argument, NULL, OPT_ALPHA0 },
+  { "gamma0", required_argument, NULL, OPT_GAMMA0 },
   { "beta0", required_argument, NULL, OPT_BETA0 },
   { "nu0", required_argument, NULL, OPT_NU0 },
   { "m0", required_argument, NULL, OPT_M0 },
@@ -311,7 +326,10 @@ cli_parse (int argc, char **argv, cli_params *p)
   memset (p, 0, sizeof *p);
   p->z_format = "csv";
   vbgmm_options_default (&p->opt);
+  p->covariance = vbgmm_covariance_lookup ("full");
+  p->weights = vbgmm_weights_lookup ("dirichlet");
   p->alpha0 = 0.001;
+  p->gamma0 = 1;
   p->beta0 = 1;
   p->m0_kind = M0_MEAN;
   p->W0_kind = W0_COV;
@@ -347,14 +365,47 @@ cli_parse (int argc, char **argv, cli_params *p)
           bad_value ("alpha0", optarg, "a number > 0");
         p->alpha0 = v;
         break;
+      case OPT_COVARIANCE:
+        if (!(p->covariance = vbgmm_covariance_lookup (optarg)))
+          {
+            const vbgmm_covariance_type *const *t = vbgmm_covariance_types ();
+            char names[256] = "";
+            size_t n = 0;
+            while (t[n])
+              n++;
+            for (size_t i = 0; i < n; i++)
+              list_name (names, sizeof names, i, n,
+                         vbgmm_covariance_name (t[i]));
+            bad_value ("covariance", optarg, names);
+          }
+        break;
+      case OPT_WEIGHTS:
+        if (!(p->weights = vbgmm_weights_lookup (optarg)))
+          {
+            const vbgmm_weights_type *const *t = vbgmm_weights_types ();
+            char names[256] = "";
+            size_t n = 0;
+            while (t[n])
+              n++;
+            for (size_t i = 0; i < n; i++)
+              list_name (names, sizeof names, i, n, vbgmm_weights_name (t[i]));
+            bad_value ("weights", optarg, names);
+          }
+        break;
+      case OPT_GAMMA0:
+        if (parse_double (optarg, &v) || !(v > 0))
+          bad_value ("gamma0", optarg, "a number > 0");
+        p->gamma0 = v;
+        break;
       case OPT_BETA0:
         if (parse_double (optarg, &v) || !(v > 0))
           bad_value ("beta0", optarg, "a number > 0");
         p->beta0 = v;
         break;
       case OPT_NU0:
+        /* Its range depends on the form and D: checked with the data.  */
         if (parse_double (optarg, &v))
-          bad_value ("nu0", optarg, "a number > D - 1");
+          bad_value ("nu0", optarg, "a number");
         p->nu0 = v;
         p->nu0_set = 1;
         break;

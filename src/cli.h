@@ -37,7 +37,9 @@ enum { VERBOSITY_QUIET, VERBOSITY_NORMAL, VERBOSITY_VERBOSE };
 typedef struct cli_params
 {
   vbgmm_options opt;
-  double alpha0, beta0, nu0;
+  const vbgmm_covariance_type *covariance;
+  const vbgmm_weights_type *weights;
+  double alpha0, beta0, nu0, gamma0;
   int nu0_set;
   int m0_kind;
   double *m0_list;

@@ -239,12 +239,24 @@ setup_make_prior (const cli_params *p, const vbgmm_data *data,
     }
   prior->alpha0 = p->alpha0;
   prior->beta0 = p->beta0;
+  prior->gamma0 = p->gamma0;
+  prior->covariance = p->covariance;
+  prior->weights = p->weights;
+  /* nu0 > D - 1 (full, tied) or > 0 (diag, spherical); the default is
+     one more than the least.  */
+  double nu0_floor = vbgmm_covariance_nu0_floor (p->covariance, d);
+  prior->nu0 = nu0_floor + 1;
   if (p->nu0_set)
     {
-      if (!(p->nu0 > d - 1.0))
+      if (!(p->nu0 > nu0_floor))
         {
-          cli_error ("invalid --nu0 '%g': expected a number > D - 1 = %zu",
-                     p->nu0, d - 1);
+          if (nu0_floor > 0)
+            cli_error ("invalid --nu0 '%g': expected a number > D - 1 = %zu",
+                       p->nu0, d - 1);
+          else
+            cli_error ("invalid --nu0 '%g': expected a number > 0 for "
+                       "--covariance=%s", p->nu0,
+                       vbgmm_covariance_name (p->covariance));
           status = EXIT_USAGE;
           goto fail;
         }
@@ -275,6 +287,20 @@ setup_make_prior (const cli_params *p, const vbgmm_data *data,
       break;
     }
 
+  /* The forms with fewer numbers in W0 take less of the covariance:
+     its diagonal (diag), its mean variance (spherical).  */
+  int shape = vbgmm_covariance_shape (p->covariance);
+  int diag = shape == VBGMM_W_DIAGONAL, sph = shape == VBGMM_W_SCALAR;
+  if (diag || sph)
+    {
+      double tr = 0;
+      for (size_t i = 0; i < d; i++)
+        tr += cov[i * d + i];
+      for (size_t i = 0; i < d; i++)
+        for (size_t j = 0; j < d; j++)
+          cov[i * d + j] = i != j ? 0 : diag ? cov[i * d + i] : tr / d;
+    }
+
   switch (p->W0_kind)
     {
     case W0_COV:
@@ -298,8 +324,14 @@ setup_make_prior (const cli_params *p, const vbgmm_data *data,
       break;
     case W0_FILE:
       {
-        double *W0 = setup_read_matrix (p->W0_arg, d, d, "W0");
-        memcpy (prior->W0, W0, d * d * sizeof (double));
+        /* diag: one row of the D numbers w0_d; spherical: w0.  */
+        size_t rows = diag || sph ? 1 : d, cols = sph ? 1 : d;
+        double *W0 = setup_read_matrix (p->W0_arg, rows, cols, "W0");
+        for (size_t i = 0; i < d; i++)
+          for (size_t j = 0; j < d; j++)
+            prior->W0[i * d + j] = diag ? (i == j ? W0[i] : 0)
+                                   : sph ? (i == j ? W0[0] : 0)
+                                   : W0[i * d + j];
         free (W0);
       }
       break;
