@@ -198,7 +198,7 @@ start_from_assignment (vbgmm_model *model, const vbgmm_prior *prior,
                        const vbgmm_options *opt, double *means,
                        vbgmm_error *err)
 {
-  size_t k = model->k, d = model->d;
+  size_t k = model->k;
   const vbgmm_comm *comm = opt->comm;
   size_t *labels = NULL;
   int status;
