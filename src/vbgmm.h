@@ -228,10 +228,7 @@ const char *vbgmm_options_check (const vbgmm_options *opt,
 typedef struct vbgmm_model
 {
   size_t k, d;
-  const vbgmm_covariance_type *covariance;
-  const vbgmm_weights_type *weights;
   double *alpha;       /* k: q(pi) = Dir(alpha); dp: a_k of q(v_k) = Beta(a_k, b_k) */
-  double *b;           /* k: dp: b_k (the last component has no stick) */
   double *beta;        /* k */
   double *m;           /* k * d */
   double *W;           /* k * d * d */
@@ -260,6 +257,11 @@ typedef struct vbgmm_model
   int accelerate;
   double tol;
   size_t max_iter;
+  /* The form (DESIGN 6), after the fields above so that their places
+     stay where they were.  */
+  const vbgmm_covariance_type *covariance;
+  const vbgmm_weights_type *weights;
+  double *b;           /* k: dp: b_k of q(v_k) (the last component has no stick) */
 } vbgmm_model;
 
 /* Full covariances and Dirichlet weights until the fit sets them.  */
