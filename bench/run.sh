@@ -7,7 +7,8 @@
 # env:   BENCH_DIR=DIR        work dir, kept (data sets are reused if their
 #                             parameters match); default: a temporary dir
 #                             removed on exit
-#        BENCH_SETS="A B C D E F"   which data sets
+#        BENCH_SETS="A B C D E F G" which data sets
+#        BENCH_FORMS=0        no rows for the other forms of the model
 #        BENCH_SKIP_SKLEARN=1 no scikit-learn rows
 #        BENCH_SKLEARN_C=1    run scikit-learn on set C too (~20 s/iter)
 #        BENCH_OUT=DIR        where vbgmm writes its outputs (default: a
@@ -31,7 +32,7 @@ esac
 [ -x "$VBGMM" ] || die "$1: not an executable (run make first)"
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-SETS=${BENCH_SETS:-A B C D E F}
+SETS=${BENCH_SETS:-A B C D E F G}
 REPEAT=${BENCH_REPEAT:-3}
 SCALE=${BENCH_SCALE:-1}
 NPROC=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)
@@ -174,7 +175,7 @@ run_vbgmm() {
 }
 
 run_sklearn() {
-	local label="sklearn -j1" res
+	local label="sklearn -j1${1:+ $1}" res
 	if [ $SKLEARN = 0 ]; then
 		return 0
 	fi
@@ -187,7 +188,7 @@ run_sklearn() {
 	# slower OpenBLAS kernel: unset them here only.
 	if ! env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE \
 	    OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1 \
-	    "$PY" "$HERE/sk.py" "$DATA" "$INIT" "$K" $T1 $T2 \
+	    "$PY" "$HERE/sk.py" "$DATA" "$INIT" "$K" $T1 $T2 $(sk_form "${1:-}") \
 	    >"$W/sk.out" 2>"$W/sk.err"; then
 		cat "$W/sk.err" >&2
 		row "$label" - - - "FAILED"
@@ -344,7 +345,8 @@ set_params() {
 	D) N=20000 D=64 K=10 SEED=4 ;;
 	E) N=20000 D=256 K=10 SEED=5 ;;
 	F) N=3000 D=1000 K=10 SEED=6 ;;
-	*) die "unknown data set '$1' (A to F)" ;;
+	G) N=50000 D=64 K=10 SEED=7 ;;
+	*) die "unknown data set '$1' (A to G)" ;;
 	esac
 	# Many dimensions: seconds an iteration, so fewer of them.
 	case $1 in
@@ -381,6 +383,31 @@ if [ "$(id -u)" = 0 ]; then
 	export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 fi
 
+# The other forms of the model (DESIGN 6), each against scikit-learn
+# with the same covariance_type (dp: weight_concentration_prior_type
+# dirichlet_process): what each set times besides full.
+forms_of() {
+	[ "${BENCH_FORMS:-1}" = 1 ] || return 0
+	case $1 in
+	A) echo "diag spherical tied dp" ;;
+	B) echo "tied" ;;
+	G) echo "diag spherical" ;;
+	esac
+}
+vbgmm_form() {  # FORM: its vbgmm options
+	case $1 in
+	dp) echo "--weights=dp" ;;
+	*) echo "--covariance=$1" ;;
+	esac
+}
+sk_form() {  # FORM: sk.py's COVARIANCE WEIGHTS
+	case $1 in
+	'') ;;
+	dp) echo "full dp" ;;
+	*) echo "$1 dirichlet" ;;
+	esac
+}
+
 KERNEL=
 for SET in $SETS; do
 	set_params "$SET"
@@ -398,18 +425,33 @@ for SET in $SETS; do
 	run_python
 	run_sklearn
 	run_predict
+	for form in $(forms_of "$SET"); do
+		# shellcheck disable=SC2046 # the form's options, split
+		run_vbgmm "vbgmm -j1 $form" "$VBGMM" -j1 $(vbgmm_form "$form")
+		if [ "$NPROC" -gt 1 ]; then
+			# shellcheck disable=SC2046
+			run_vbgmm "vbgmm -j$NPROC $form" "$VBGMM" -j"$NPROC" $(vbgmm_form "$form")
+		fi
+		run_sklearn "$form"
+	done
 done
 
 # ---- table ----------------------------------------------------------------
 # s/iter = (wall(T2) - wall(T1)) / (T2 - T1); ns/pt.comp = s/iter / (N K);
 # x sklearn = sklearn's s/iter / this row's; x -j1 = vbgmm -j1's s/iter /
-# this row's (the thread speed-up).
+# this row's (the thread speed-up); each within one form of the model
+# (the last word of the program's label, full when there is none).
 awk -F'|' -v t1=$T1 -v t2=$T2 '
+function form(label,    w, n) {
+	n = split(label, w, " ")
+	return w[n] ~ /^(full|diag|spherical|tied|dp)$/ ? w[n] : "full"
+}
+function base(label,    w) { split(label, w, " "); return w[1] " " w[2] }
 { rows[NR] = $0 }
-$6 == "vbgmm -j1" && $7 != "-" { j1[$1] = $7 }
-$6 ~ /^sklearn/ && $7 != "-" { sk[$1] = $7 }
+base($6) == "vbgmm -j1" && $7 != "-" { j1[$1, form($6)] = $7 }
+$6 ~ /^sklearn/ && $7 != "-" { sk[$1, form($6)] = $7 }
 END {
-	fmt = "%-3s %9s %3s %3s %8s  %-17s %9s %9s %8s %8s %9s %6s  %s\n"
+	fmt = "%-3s %9s %3s %3s %8s  %-21s %9s %9s %8s %8s %9s %6s  %s\n"
 	printf fmt, "set", "N", "D", "K", "data MB", "program", "s/iter", \
 	    "ns/pt.k", "whole s", "RSS MB", "x sklearn", "x -j1", ""
 	for (i = 1; i <= NR; i++) {
@@ -419,10 +461,11 @@ END {
 			ns = sprintf("%.2f", per * 1e9 / (f[2] * f[4]))
 			whole = sprintf("%.2f", f[8])
 			if (f[9] != "-") rss = sprintf("%.0f", f[9] / 1024)
-			if ((f[1] in sk) && f[6] !~ /^sklearn/ && per > 0)
-				xs = sprintf("%.1f", sk[f[1]] / per)
-			if ((f[1] in j1) && f[6] != "vbgmm -j1" && f[6] !~ /^sklearn/ && per > 0)
-				xj = sprintf("%.2f", j1[f[1]] / per)
+			key = f[1] SUBSEP form(f[6])
+			if ((key in sk) && f[6] !~ /^sklearn/ && per > 0)
+				xs = sprintf("%.1f", sk[key] / per)
+			if ((key in j1) && base(f[6]) != "vbgmm -j1" && f[6] !~ /^sklearn/ && per > 0)
+				xj = sprintf("%.2f", j1[key] / per)
 			per = sprintf("%.4f", per)
 		}
 		printf fmt, f[1], f[2], f[3], f[4], f[5], f[6], per, ns, whole, \

@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """scikit-learn side of the vbgmm benchmark.
 
-usage: sk.py DATA.csv INIT.csv K T_SHORT T_LONG
+usage: sk.py DATA.csv INIT.csv K T_SHORT T_LONG [COVARIANCE [WEIGHTS]]
 
-Loads DATA once, then fits BayesianGaussianMixture (full covariances,
-Dirichlet-distribution weight prior 0.001, tol=0 so that exactly T
+Loads DATA once, then fits BayesianGaussianMixture (COVARIANCE: full,
+diag, spherical or tied, default full; WEIGHTS: dirichlet, a
+Dirichlet-distribution weight prior 0.001, or dp, a Dirichlet process of
+concentration 1, vbgmm's --gamma0 default; tol=0 so that exactly T
 iterations run) for T_SHORT and for T_LONG iterations, timing only the fit
 calls.  Both fits start from the same responsibilities: every point
 assigned to its nearest row of INIT.csv (the means vbgmm gets through
@@ -59,12 +61,14 @@ def kernel_info():
     return "; ".join(parts) or "none found"
 
 
-def fit_time(X, init, k, t):
+def fit_time(X, init, k, t, covariance="full", weights="dirichlet"):
+    dp = weights == "dp"
     g = FixedInitBGM(
         n_components=k,
-        covariance_type="full",
-        weight_concentration_prior_type="dirichlet_distribution",
-        weight_concentration_prior=0.001,
+        covariance_type=covariance,
+        weight_concentration_prior_type=("dirichlet_process" if dp
+                                         else "dirichlet_distribution"),
+        weight_concentration_prior=1.0 if dp else 0.001,
         max_iter=t,
         tol=0,
         n_init=1,
@@ -80,11 +84,12 @@ def fit_time(X, init, k, t):
 
 
 def main(argv):
-    if len(argv) != 6:
+    if len(argv) not in (6, 7, 8):
         sys.stderr.write(__doc__)
         return 2
     data, init_file = argv[1], argv[2]
     k, t1, t2 = int(argv[3]), int(argv[4]), int(argv[5])
+    form = argv[6:8]
     warnings.simplefilter("ignore", ConvergenceWarning)
     t0 = time.perf_counter()
     X = np.loadtxt(data, delimiter=",", dtype=np.float64, ndmin=2)
@@ -94,8 +99,8 @@ def main(argv):
         sys.stderr.write("sk.py: %s is not %dx%d\n" % (init_file, k, X.shape[1]))
         return 1
     print("kernel: " + kernel_info(), flush=True)
-    f1 = fit_time(X, init, k, t1)
-    f2 = fit_time(X, init, k, t2)
+    f1 = fit_time(X, init, k, t1, *form)
+    f2 = fit_time(X, init, k, t2, *form)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KB on Linux
     print("result: %.6f %.3f %d %.3f %.3f %.3f"
           % ((f2 - f1) / (t2 - t1), load + f2, rss, load, f1, f2))
