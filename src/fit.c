@@ -182,6 +182,7 @@ start_from_model (vbgmm_model *model, const vbgmm_model *from)
   size_t k = model->k, d = model->d;
   memcpy (model->N, from->N, k * sizeof (double));
   memcpy (model->alpha, from->alpha, k * sizeof (double));
+  memcpy (model->b, from->b, k * sizeof (double));
   memcpy (model->beta, from->beta, k * sizeof (double));
   memcpy (model->nu, from->nu, k * sizeof (double));
   memcpy (model->m, from->m, k * d * sizeof (double));

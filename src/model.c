@@ -93,6 +93,9 @@ vbgmm_model_record (vbgmm_model *model, const vbgmm_data *data,
   model->prior->alpha0 = prior->alpha0;
   model->prior->beta0 = prior->beta0;
   model->prior->nu0 = prior->nu0;
+  model->prior->covariance = prior->covariance;
+  model->prior->weights = prior->weights;
+  model->prior->gamma0 = prior->gamma0;
   memcpy (model->prior->m0, prior->m0, d * sizeof (double));
   memcpy (model->prior->W0, prior->W0, d * d * sizeof (double));
   if (data->names)

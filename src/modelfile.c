@@ -30,6 +30,7 @@
 
 #include "error.h"
 #include "vbgmm.h"
+#include "weights.h"
 
 /* The format this library writes, and the newest it reads.  Fields
    are added within a version (readers ignore fields they do not know);
@@ -85,17 +86,52 @@ put (json_t *obj, const char *key, json_t *value, int *ok)
     *ok = 0;
 }
 
+/* A component's W in the shape of its form: D x D, the diagonal, one
+   number.  */
+static json_t *
+scale (const vbgmm_model *model, const double *W)
+{
+  size_t d = model->d;
+  switch (vbgmm_covariance_shape (model->covariance))
+    {
+    case VBGMM_W_SCALAR:
+      return json_real (W[0]);
+    case VBGMM_W_DIAGONAL:
+      {
+        json_t *a = json_array ();
+        for (size_t i = 0; a && i < d; i++)
+          if (json_array_append_new (a, json_real (W[i * d + i])))
+            {
+              json_decref (a);
+              return NULL;
+            }
+        return a;
+      }
+    default:
+      return matrix (W, d);
+    }
+}
+
 static json_t *
 component (const vbgmm_model *model, size_t c)
 {
   size_t d = model->d;
+  const vbgmm_weights_type *wt = model->weights;
   int ok = 1;
   json_t *o = json_object ();
-  put (o, "alpha", json_real (model->alpha[c]), &ok);
+  /* alpha, or a and b of the stick (none for the last component).  */
+  if (c < wt->rows (model->k))
+    put (o, wt->sections[0], json_real (model->alpha[c]), &ok);
+  if (c < wt->rows (model->k) && wt->sections[1])
+    put (o, wt->sections[1], json_real (model->b[c]), &ok);
   put (o, "beta", json_real (model->beta[c]), &ok);
   put (o, "m", vector (model->m + c * d, d), &ok);
-  put (o, "W", matrix (model->W + c * d * d, d), &ok);
-  put (o, "nu", json_real (model->nu[c]), &ok);
+  /* A shared W and nu are written once, beside the components.  */
+  if (!vbgmm_covariance_shared (model->covariance))
+    {
+      put (o, "W", scale (model, model->W + c * d * d), &ok);
+      put (o, "nu", json_real (model->nu[c]), &ok);
+    }
   put (o, "N", json_real (model->N[c]), &ok);
   put (o, "weight", json_real (vbgmm_model_weight (model, c)), &ok);
   if (!ok)
@@ -138,18 +174,26 @@ model_to_json (const vbgmm_model *model)
       ok = 0;
   put (root, "fields", fields, &ok);
 
-  put (root, "covariance", json_string ("full"), &ok);
-  put (root, "weights", json_string ("dirichlet"), &ok);
+  put (root, "covariance",
+       json_string (vbgmm_covariance_name (model->covariance)), &ok);
+  put (root, "weights", json_string (vbgmm_weights_name (model->weights)),
+       &ok);
 
   json_t *p = json_object ();
   put (p, "alpha0", json_real (prior->alpha0), &ok);
   put (p, "beta0", json_real (prior->beta0), &ok);
   put (p, "nu0", json_real (prior->nu0), &ok);
+  put (p, "gamma0", json_real (prior->gamma0), &ok);
   put (p, "m0", vector (prior->m0, d), &ok);
   put (p, "W0", matrix (prior->W0, d), &ok);
   put (root, "prior", p, &ok);
 
   put (root, "shift", vector (model->shift, d), &ok);
+  if (vbgmm_covariance_shared (model->covariance))
+    {
+      put (root, "W", scale (model, model->W), &ok);
+      put (root, "nu", json_real (model->nu[0]), &ok);
+    }
   json_t *comps = json_array ();
   for (size_t c = 0; comps && c < k; c++)
     if (json_array_append_new (comps, component (model, c)))
@@ -418,6 +462,49 @@ check_scale_matrix (reader *r, const char *name, const double *W, size_t d)
   return 0;
 }
 
+/* W and nu of component C from the object O at PATH, in the shape of
+   the model's form, checked.  */
+static int
+read_scale (reader *r, json_t *o, const char *path, size_t c,
+            vbgmm_model *model)
+{
+  size_t d = model->d;
+  double *W = model->W + c * d * d, nu_floor;
+  char name[NAME_LEN];
+  int shape = vbgmm_covariance_shape (model->covariance);
+  snprintf (name, sizeof name, "%s%sW", path, *path ? "." : "");
+  memset (W, 0, d * d * sizeof (double));
+  if (shape == VBGMM_W_MATRIX)
+    {
+      if (get_matrix (r, o, path, "W", d, W)
+          || check_scale_matrix (r, name, W, d))
+        return -1;
+    }
+  else
+    {
+      double w[d];
+      if (shape == VBGMM_W_SCALAR ? get_real (r, o, path, "W", w)
+          : get_vector (r, o, path, "W", d, w))
+        return -1;
+      for (size_t i = 0; i < d; i++)
+        {
+          W[i * d + i] = shape == VBGMM_W_SCALAR ? w[0] : w[i];
+          if (!(W[i * d + i] > 0) || !isfinite (W[i * d + i]))
+            return bad (r, name, "expected numbers > 0");
+        }
+    }
+  if (get_real (r, o, path, "nu", model->nu + c))
+    return -1;
+  nu_floor = vbgmm_covariance_nu0_floor (model->covariance, d);
+  snprintf (name, sizeof name, "%s%snu", path, *path ? "." : "");
+  if (!(model->nu[c] > nu_floor))
+    return shape == VBGMM_W_MATRIX
+           ? bad (r, name, "expected a number > D - 1 = %zu, found %.17g",
+                  d - 1, model->nu[c])
+           : bad (r, name, "expected a number > 0, found %.17g", model->nu[c]);
+  return 0;
+}
+
 static int
 read_component (reader *r, json_t *o, size_t c, vbgmm_model *model)
 {
@@ -427,29 +514,40 @@ read_component (reader *r, json_t *o, size_t c, vbgmm_model *model)
   if (!json_is_object (o))
     return bad (r, path, "expected an object");
   double weight;
-  if (get_real (r, o, path, "alpha", model->alpha + c)
+  const vbgmm_weights_type *wt = model->weights;
+  int stick = c < wt->rows (model->k);
+  if ((stick && get_real (r, o, path, wt->sections[0], model->alpha + c))
+      || (stick && wt->sections[1]
+          && get_real (r, o, path, wt->sections[1], model->b + c))
       || get_real (r, o, path, "beta", model->beta + c)
       || get_vector (r, o, path, "m", d, model->m + c * d)
-      || get_matrix (r, o, path, "W", d, model->W + c * d * d)
-      || get_real (r, o, path, "nu", model->nu + c)
       || get_real (r, o, path, "N", model->N + c)
       || get_real (r, o, path, "weight", &weight))
     return -1;
-  snprintf (name, sizeof name, "%s.alpha", path);
-  if (!(model->alpha[c] > 0))
-    return bad (r, name, "expected a number > 0, found %.17g", model->alpha[c]);
+  if (!stick)
+    {
+      /* The last component of dp: no stick, nothing read.  */
+      model->alpha[c] = 1;
+      model->b[c] = 0;
+    }
+  for (int i = 0; stick && i < 2 && wt->sections[i]; i++)
+    {
+      double v = i == 0 ? model->alpha[c] : model->b[c];
+      snprintf (name, sizeof name, "%s.%s", path, wt->sections[i]);
+      if (!(v > 0))
+        return bad (r, name, "expected a number > 0, found %.17g", v);
+    }
+  if (vbgmm_covariance_shared (model->covariance))
+    return 0;
+  if (read_scale (r, o, path, c, model))
+    return -1;
   snprintf (name, sizeof name, "%s.beta", path);
   if (!(model->beta[c] > 0))
     return bad (r, name, "expected a number > 0, found %.17g", model->beta[c]);
-  snprintf (name, sizeof name, "%s.nu", path);
-  if (!(model->nu[c] > d - 1.0))
-    return bad (r, name, "expected a number > D - 1 = %zu, found %.17g",
-                d - 1, model->nu[c]);
   snprintf (name, sizeof name, "%s.N", path);
   if (!(model->N[c] >= 0))
     return bad (r, name, "expected a number >= 0, found %.17g", model->N[c]);
-  snprintf (name, sizeof name, "%s.W", path);
-  return check_scale_matrix (r, name, model->W + c * d * d, d);
+  return 0;
 }
 
 static int
@@ -512,6 +610,12 @@ read_prior (reader *r, json_t *root, vbgmm_model *model)
       return vbgmm_fail (r->err, VBGMM_ENOMEM, "out of memory");
     }
   vbgmm_prior *prior = model->prior;
+  prior->covariance = model->covariance;
+  prior->weights = model->weights;
+  /* gamma0 came with the other forms; a file without it has 1.  */
+  if (json_object_get (p, "gamma0")
+      && get_real (r, p, "prior", "gamma0", &prior->gamma0))
+    return -1;
   if (get_real (r, p, "prior", "alpha0", &prior->alpha0)
       || get_real (r, p, "prior", "beta0", &prior->beta0)
       || get_real (r, p, "prior", "nu0", &prior->nu0)
@@ -600,7 +704,8 @@ model_from_json (json_t *root, vbgmm_error *err)
   const char *cov = get_string (&r, root, "", "covariance");
   if (!cov)
     return NULL;
-  if (strcmp (cov, "full") != 0)
+  const vbgmm_covariance_type *cov_type = vbgmm_covariance_lookup (cov);
+  if (!cov_type)
     {
       bad (&r, "covariance", "'%s' is not a form this vbgmm knows", cov);
       return NULL;
@@ -608,7 +713,8 @@ model_from_json (json_t *root, vbgmm_error *err)
   const char *weights = get_string (&r, root, "", "weights");
   if (!weights)
     return NULL;
-  if (strcmp (weights, "dirichlet") != 0)
+  const vbgmm_weights_type *weights_type = vbgmm_weights_lookup (weights);
+  if (!weights_type)
     {
       bad (&r, "weights", "'%s' is not a prior this vbgmm knows", weights);
       return NULL;
@@ -627,12 +733,25 @@ model_from_json (json_t *root, vbgmm_error *err)
       return NULL;
     }
   model->n_points = n;
+  model->covariance = cov_type;
+  model->weights = weights_type;
   if (read_columns (&r, root, model) || read_prior (&r, root, model)
       || get_vector (&r, root, "", "shift", d, model->shift))
     goto fail;
   for (size_t c = 0; c < (size_t) k; c++)
     if (read_component (&r, json_array_get (comps, c), c, model))
       goto fail;
+  /* A shared W and nu, once beside the components.  */
+  if (vbgmm_covariance_shared (cov_type))
+    {
+      if (read_scale (&r, root, "", 0, model))
+        goto fail;
+      for (size_t c = 1; c < (size_t) k; c++)
+        {
+          memcpy (model->W + c * d * d, model->W, d * d * sizeof (double));
+          model->nu[c] = model->nu[0];
+        }
+    }
   if (read_fit (&r, root, model))
     goto fail;
 

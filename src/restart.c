@@ -56,6 +56,10 @@ vbgmm_fit (const vbgmm_data *data, const vbgmm_prior *prior,
     why = vbgmm_prior_check (prior);
   if (!why && prior->d != data->d)
     why = "the prior and the data differ in dimension";
+  if (!why && opt->init == VBGMM_INIT_MODEL && opt->init_model
+      && (opt->init_model->covariance != prior->covariance
+          || opt->init_model->weights != prior->weights))
+    why = "the initial model is of another form (--covariance, --weights)";
   if (why)
     {
       /* The check itself may run out of memory: not a bad parameter.  */
