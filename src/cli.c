@@ -62,14 +62,27 @@ When FILE is -, read standard input.\n\
 Model:\n\
   -k, --components=K     number of components, an upper bound: those the\n\
                            data do not need empty out (default 6)\n\
+      --covariance=FORM  form of the components' precisions: 'full',\n\
+                           'diag' (axis-aligned), 'spherical' (one\n\
+                           variance), or 'tied' (one matrix shared by\n\
+                           all) (default full)\n\
+      --weights=PRIOR    prior on the weights: 'dirichlet', or 'dp' (a\n\
+                           Dirichlet process, truncated stick-breaking)\n\
+                           (default dirichlet)\n\
       --alpha0=A         Dirichlet concentration, > 0 (default 0.001)\n\
+      --gamma0=G         concentration of the dp prior, > 0 (default 1)\n\
       --beta0=B          prior precision scale of the means, > 0 (default 1)\n\
-      --nu0=NU           Wishart degrees of freedom, > D - 1 (default D)\n\
+      --nu0=NU           degrees of freedom of the precisions' prior:\n\
+                           > D - 1 for full and tied (default D), > 0 for\n\
+                           diag and spherical (default 1)\n\
       --m0=M             prior mean: 'mean' (of the data), 'zero', or\n\
                            V1,...,VD (default mean)\n\
-      --W0=W             Wishart scale: 'cov' (inverse sample covariance),\n\
-                           a number S (S times the identity), or a CSV\n\
-                           file of D rows of D numbers (default cov)\n\
+      --W0=W             scale of the precisions' prior: 'cov' (inverse\n\
+                           sample covariance; diag: inverse variances;\n\
+                           spherical: D over their sum), a number S (S\n\
+                           times the identity), or a CSV file of D rows\n\
+                           of D numbers (diag: one row of D; spherical:\n\
+                           one number) (default cov)\n\
 \n\
 Fit:\n\
       --init=METHOD      initial means: 'kmeans++' (k-means++ seeding),\n\
