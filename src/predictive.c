@@ -75,6 +75,16 @@ vbgmm_predictive_alloc (const vbgmm_model *model, vbgmm_error *err)
 {
   size_t k = model->k, d = model->d;
   gsl_set_error_handler_off ();
+  /* A Student-t per component serves full and tied (whose W and nu
+     every component holds); diag and spherical would be products of
+     one-dimensional ones, not written yet.  */
+  if (vbgmm_covariance_shape (model->covariance) != VBGMM_W_MATRIX)
+    {
+      vbgmm_fail (err, VBGMM_EDATA, "the predictive density of "
+                  "--covariance=%s is not implemented",
+                  vbgmm_covariance_name (model->covariance));
+      return NULL;
+    }
   vbgmm_predictive *p = calloc (1, sizeof *p);
   gsl_matrix *L = gsl_matrix_alloc (d, d);
   if (!p || !L)
