@@ -195,11 +195,19 @@ vbgmm_predictive_ln_density (const vbgmm_predictive *pred, const double *x,
   return VBGMM_SUCCESS;
 }
 
-/* A draw from St(m, L, v): m + y / sqrt(u / v) with y ~ N(0, L^-1)
-   and u ~ chi^2(v) (B.64 as a scale mixture of Gaussians).  */
 int
 vbgmm_predictive_sample (const vbgmm_predictive *pred, unsigned long seed,
                          size_t n, double *x, vbgmm_error *err)
+{
+  return vbgmm_predictive_sample_labels (pred, seed, n, x, NULL, err);
+}
+
+/* A draw from St(m, L, v): m + y / sqrt(u / v) with y ~ N(0, L^-1)
+   and u ~ chi^2(v) (B.64 as a scale mixture of Gaussians).  */
+int
+vbgmm_predictive_sample_labels (const vbgmm_predictive *pred,
+                                unsigned long seed, size_t n, double *x,
+                                size_t *labels, vbgmm_error *err)
 {
   size_t k = pred->k, d = pred->d;
   gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
@@ -216,6 +224,8 @@ vbgmm_predictive_sample (const vbgmm_predictive *pred, unsigned long seed,
   for (size_t r = 0; r < n; r++)
     {
       size_t c = gsl_ran_discrete (rng, pick);
+      if (labels)
+        labels[r] = c;
       const double *C = pred->C + c * d * d, *m = pred->m + c * d;
       for (size_t i = 0; i < d; i++)
         z[i] = gsl_ran_gaussian (rng, 1);

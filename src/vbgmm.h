@@ -327,6 +327,11 @@ int vbgmm_predictive_ln_density (const vbgmm_predictive *pred,
 int vbgmm_predictive_sample (const vbgmm_predictive *pred,
                              unsigned long seed, size_t n, double *x,
                              vbgmm_error *err);
+/* The same draws, and in LABELS (N of them; may be NULL) the component
+   each point was drawn from.  */
+int vbgmm_predictive_sample_labels (const vbgmm_predictive *pred,
+                                    unsigned long seed, size_t n, double *x,
+                                    size_t *labels, vbgmm_error *err);
 
 /* The model file, model.json (JSON through jansson): the form of the
    model, the prior, every component's posterior, the columns and the

@@ -274,6 +274,62 @@ test_sample (void)
   vbgmm_model_free (m);
 }
 
+/* The draws with their components: the same points as without; each
+   component drawn as often as its weight, and its points centred on
+   its mean, within 4 standard errors.  */
+static void
+test_sample_labels (void)
+{
+  const size_t k = 3, d = 2, n = 100000;
+  vbgmm_model *m = make_model (k, d, 12);
+  vbgmm_predictive *p = vbgmm_predictive_alloc (m, NULL);
+  double *x = malloc (n * d * sizeof (double));
+  double *y = malloc (n * d * sizeof (double));
+  size_t *label = malloc (n * sizeof (size_t));
+  vbgmm_predictive_sample (p, 7, n, x, NULL);
+  vbgmm_predictive_sample_labels (p, 7, n, y, label, NULL);
+  gsl_test (memcmp (x, y, n * d * sizeof (double)) != 0,
+            "sample_labels: the same points as sample");
+  double sa = 0;
+  for (size_t c = 0; c < k; c++)
+    sa += m->alpha[c];
+  size_t bad = 0;
+  for (size_t r = 0; r < n; r++)
+    bad += label[r] >= k;
+  gsl_test (bad != 0, "sample_labels: %zu labels out of range", bad);
+  for (size_t c = 0; c < k; c++)
+    {
+      double w = m->alpha[c] / sa, count = 0, mean[2] = { 0 }, sq[2] = { 0 };
+      for (size_t r = 0; r < n; r++)
+        if (label[r] == c)
+          {
+            count++;
+            for (size_t i = 0; i < d; i++)
+              {
+                mean[i] += y[r * d + i];
+                sq[i] += y[r * d + i] * y[r * d + i];
+              }
+          }
+      double se = sqrt (w * (1 - w) / n);
+      gsl_test (fabs (count / n - w) > 4 * se,
+                "sample_labels: component %zu drawn %g of the time, "
+                "weight %g (4 s.e. = %g)", c, count / n, w, 4 * se);
+      for (size_t i = 0; i < d; i++)
+        {
+          double mu = mean[i] / count;
+          double s = sqrt ((sq[i] / count - mu * mu) / count);
+          gsl_test (fabs (mu - m->m[c * d + i]) > 4 * s,
+                    "sample_labels: component %zu: mean %zu %g against %g "
+                    "(4 s.e. = %g)", c, i, mu, m->m[c * d + i], 4 * s);
+        }
+    }
+  free (x);
+  free (y);
+  free (label);
+  vbgmm_predictive_free (p);
+  vbgmm_model_free (m);
+}
+
 int
 main (void)
 {
@@ -285,5 +341,6 @@ main (void)
   test_integral_1d ();
   test_integral_2d ();
   test_sample ();
+  test_sample_labels ();
   exit (gsl_test_summary ());
 }
