@@ -216,6 +216,19 @@ responsibilities = _declare("vbgmm_responsibilities", ctypes.c_int,
                             P(Model), P(Data), ctypes.c_int, SINK,
                             ctypes.c_void_p, P(Error))
 
+# The posterior predictive distribution (a mixture of Student-t), an
+# opaque object of the library's.
+predictive_alloc = _declare("vbgmm_predictive_alloc", ctypes.c_void_p,
+                            P(Model), P(Error))
+predictive_free = _declare("vbgmm_predictive_free", None, ctypes.c_void_p)
+predictive_ln_density = _declare("vbgmm_predictive_ln_density", ctypes.c_int,
+                                 ctypes.c_void_p, c_double_p, ctypes.c_size_t,
+                                 ctypes.c_int, c_double_p, P(Error))
+predictive_sample_labels = _declare(
+    "vbgmm_predictive_sample_labels", ctypes.c_int, ctypes.c_void_p,
+    ctypes.c_ulong, ctypes.c_size_t, c_double_p, P(ctypes.c_size_t),
+    P(Error))
+
 
 # model.json through the library, to and from memory (C stdio streams
 # over Python bytes: POSIX fmemopen and open_memstream).

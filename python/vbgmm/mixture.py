@@ -118,6 +118,25 @@ class _Model:
         _lib.model_free(self.p)
 
 
+class _Predictive:
+    """The posterior predictive distribution of the library's for the
+    model of a fitted estimator, for a with statement."""
+
+    def __init__(self, state):
+        self.json = state["json"]
+
+    def __enter__(self):
+        err = _lib.Error()
+        with _Model({"json": self.json}) as mp:
+            self.p = _lib.predictive_alloc(mp, ctypes.byref(err))
+        if not self.p:
+            _lib.raise_error(err)
+        return self.p
+
+    def __exit__(self, *exc):
+        _lib.predictive_free(self.p)
+
+
 def _model_state(mp):
     """Copies of the arrays of the C model MP, as a dict."""
     m = mp.contents
@@ -580,24 +599,68 @@ default='dirichlet_distribution'
         """The most likely component of every point of X."""
         return self.predict_proba(X).argmax(axis=1)
 
+    def _predictive(self):
+        """The library's posterior predictive distribution of the fitted
+        model, for a with statement."""
+        return _Predictive(self._state)
+
     def score_samples(self, X):
-        """ln p(x | data) of every point: the Student-t predictive
-        density.  Not available in this version of vbgmm."""
+        """ln p(x | training data) of every point of X: the log of the
+        posterior predictive density (PRML 10.81), a mixture of
+        Student-t distributions St(x | m_k, L_k, nu_k + 1 - D) with the
+        weights ``weights_`` (``vbgmm-predict``'s density.csv).
+
+        scikit-learn's ``score_samples`` is the density of a mixture of
+        Gaussians at the posterior's point estimates (``means_``,
+        ``covariances_``); vbgmm's integrates over the posterior of the
+        means and precisions, so its tails are heavier, markedly so
+        for components that hold few points."""
         self._check_fitted()
-        raise NotImplementedError("score_samples: the predictive density is "
-                                  "not available in this version of vbgmm")
+        X = self._validate(X, reset=False)
+        n = X.shape[0]
+        out = np.empty(n)
+        err = _lib.Error()
+        with self._predictive() as pred:
+            if _lib.predictive_ln_density(pred, _ptr(X), n, self._threads(),
+                                          _ptr(out), ctypes.byref(err)):
+                _lib.raise_error(err)
+        return out
 
     def score(self, X, y=None):
-        """Mean of score_samples(X)."""
+        """The mean of ``score_samples(X)``: the average log predictive
+        density of the points of X."""
         return float(np.mean(self.score_samples(X)))
 
     def sample(self, n_samples=1):
-        """Draw points from the fitted mixture.  Not available in this
-        version of vbgmm."""
+        """Draw ``n_samples`` points from the posterior predictive
+        distribution (the mixture of Student-t of ``score_samples``).
+
+        Returns ``(X, y)``: the points, shape (n_samples, n_features),
+        and the component each was drawn from, shape (n_samples,).
+        The draws come from ``random_state`` (an int: the seed of
+        ``vbgmm-sample -s``, which then draws the same points); unlike
+        scikit-learn's, they are in the order drawn, not grouped by
+        component, and follow the Student-t predictive rather than
+        Gaussians at the point estimates."""
         self._check_fitted()
-        raise NotImplementedError("sample: drawing from the fitted mixture "
-                                  "is not available in this version of "
-                                  "vbgmm")
+        if not isinstance(n_samples, numbers.Integral) or \
+                isinstance(n_samples, bool) or n_samples < 1:
+            raise ValueError("Invalid value for 'n_samples': %r . The "
+                             "sampling requires at least one sample."
+                             % (n_samples,))
+        n = int(n_samples)
+        d = self._state["m"].shape[1]
+        X = np.empty((n, d))
+        labels = np.empty(n, dtype=np.uintp)
+        err = _lib.Error()
+        seed = self._seed()
+        with self._predictive() as pred:
+            if _lib.predictive_sample_labels(
+                    pred, seed, n, _ptr(X),
+                    labels.ctypes.data_as(ctypes.POINTER(ctypes.c_size_t)),
+                    ctypes.byref(err)):
+                _lib.raise_error(err)
+        return X, labels.astype(np.intp)
 
     def save(self, path):
         """Write the fitted model to PATH as model.json, the file of

@@ -22,7 +22,23 @@ def read_csv(path):
 
 def run_vbgmm(*args):
     """Run the command line program; returns (status, stdout, stderr)."""
-    p = subprocess.run([VBGMM] + [str(a) for a in args], capture_output=True,
+    return run_program(VBGMM, *args)
+
+
+def cli_fit(out, *args):
+    """Fit on the command line (one thread, quiet) with ARGS, the last
+    the data file, into the folder OUT; returns OUT."""
+    status, _, err = run_vbgmm("-q", "-j1", "-o", out, *args)
+    assert status == 0, err
+    return out
+
+
+def run_program(prog, *args):
+    """Run PROG (a path, or the name of a program of the build tree);
+    returns (status, stdout, stderr)."""
+    if os.sep not in prog:
+        prog = os.path.join(TOP_BUILDDIR, prog)
+    p = subprocess.run([prog] + [str(a) for a in args], capture_output=True,
                        text=True)
     return p.returncode, p.stdout, p.stderr
 

@@ -12,18 +12,15 @@ import os
 import numpy as np
 import pytest
 
-from conftest import TESTS, read_csv, read_params, run_vbgmm
+from conftest import TESTS, cli_fit, read_csv, read_params
 
 import vbgmm
 
 X_CSV = os.path.join(TESTS, "tv2-5d", "x.csv")
 
 
-def cli_fit(tmp_path, *args):
-    out = tmp_path / "out"
-    status, _, err = run_vbgmm("-q", "-j1", "-o", out, *args, X_CSV)
-    assert status == 0, err
-    return out
+def fit(tmp_path, *args):
+    return cli_fit(tmp_path / "out", *args, X_CSV)
 
 
 def assert_params(g, out):
@@ -38,7 +35,7 @@ def assert_params(g, out):
 
 
 def test_command_line_model_in_python(tmp_path):
-    out = cli_fit(tmp_path, "-k", 5, "--seed=4", "--max-iter=30")
+    out = fit(tmp_path, "-k", 5, "--seed=4", "--max-iter=30")
     g = vbgmm.load(os.path.join(out, "model.json"))
     assert_params(g, out)
     X = read_csv(X_CSV)
@@ -60,7 +57,7 @@ def test_python_model_starts_the_command_line(tmp_path):
               weight_concentration_prior=0.001, n_jobs=1)
     g = vbgmm.BayesianGaussianMixture(**kw).fit(X)
     g.save(tmp_path / "py.json")
-    out = cli_fit(tmp_path, "-k", 4, "--init-model=%s" % (tmp_path / "py.json"),
+    out = fit(tmp_path, "-k", 4, "--init-model=%s" % (tmp_path / "py.json"),
                   "--max-iter=6", "--tol=0")
     g.set_params(warm_start=True, max_iter=6, tol=0).fit(X)
     assert g.n_iter_ == 6
