@@ -696,6 +696,33 @@ plot_legend (const plot_cluster_args *a)
   plschr (0., 1.);
 }
 
+/* Diameter in millimetres of a dot of symbol size 1: that of the
+   filled-circle glyph (plpoin code 17) at PLplot's default symbol
+   height.  */
+#define PLOT_DOT_MM 1.9
+
+/* Filled circles of symbol size SIZE at (X[i], Y[i]), world coordinates
+   of the current viewport.  plpoin draws every point as a font glyph,
+   which the cairo drivers lay out through Pango one at a time, and a
+   polygon from plfill is filled and then stroked; an arc is drawn by
+   cairo directly, at a fraction of the cost of either, and thousands
+   of points are drawn for every picture.  */
+static void
+plot_dots (size_t n, const PLFLT *x, const PLFLT *y, PLFLT size)
+{
+  PLFLT sx0, sx1, sy0, sy1, vx0, vx1, vy0, vy1, wx0, wx1, wy0, wy1, rx, ry;
+  size_t i;
+
+  plgspa (&sx0, &sx1, &sy0, &sy1);
+  plgvpd (&vx0, &vx1, &vy0, &vy1);
+  plgvpw (&wx0, &wx1, &wy0, &wy1);
+  /* The radius in world units along each axis.  */
+  rx = 0.5 * PLOT_DOT_MM * size * (wx1 - wx0) / ((vx1 - vx0) * (sx1 - sx0));
+  ry = 0.5 * PLOT_DOT_MM * size * (wy1 - wy0) / ((vy1 - vy0) * (sy1 - sy0));
+  for (i = 0; i < n; i++)
+    plarc (x[i], y[i], rx, ry, 0., 360., 0., 1);
+}
+
 /* Points of the 2-D picture or one cell of the matrix: dimension
    number QX across, QY up.  */
 static void
@@ -717,7 +744,7 @@ plot_points_2d (plot_cluster_args *a, size_t qx, size_t qy, PLFLT size)
           a->by[j] = plot_x (a, row, qy);
         }
       plcol0 (plot_group_colour (a, grp));
-      plpoin ((PLINT) c, a->bx, a->by, SYM_DOT);
+      plot_dots (c, a->bx, a->by, size);
     }
 }
 
