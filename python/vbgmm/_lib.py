@@ -76,7 +76,10 @@ class Prior(ctypes.Structure):
                 ("beta0", ctypes.c_double),
                 ("nu0", ctypes.c_double),
                 ("m0", c_double_p),
-                ("W0", c_double_p)]
+                ("W0", c_double_p),
+                ("covariance", ctypes.c_void_p),
+                ("weights", ctypes.c_void_p),
+                ("gamma0", ctypes.c_double)]
 
 
 PROGRESS = ctypes.CFUNCTYPE(None, ctypes.c_size_t, ctypes.c_double,
@@ -131,7 +134,10 @@ class Model(ctypes.Structure):
                 ("n_init", ctypes.c_size_t),
                 ("accelerate", ctypes.c_int),
                 ("tol", ctypes.c_double),
-                ("max_iter", ctypes.c_size_t)]
+                ("max_iter", ctypes.c_size_t),
+                ("covariance", ctypes.c_void_p),
+                ("weights", ctypes.c_void_p),
+                ("b", c_double_p)]
 
 
 # The arrays of a model and their shapes, in terms of k, d and the
@@ -143,6 +149,7 @@ MODEL_ARRAYS = {
     "W": lambda k, d, t: (k, d, d),
     "nu": lambda k, d, t: (k,),
     "N": lambda k, d, t: (k,),
+    "b": lambda k, d, t: (k,),
     "shift": lambda k, d, t: (d,),
     "bound": lambda k, d, t: (max(t, 1),),
 }
@@ -229,6 +236,15 @@ predictive_sample_labels = _declare(
     ctypes.c_ulong, ctypes.c_size_t, c_double_p, P(ctypes.c_size_t),
     P(Error))
 
+
+covariance_lookup = _declare("vbgmm_covariance_lookup", ctypes.c_void_p,
+                             ctypes.c_char_p)
+weights_lookup = _declare("vbgmm_weights_lookup", ctypes.c_void_p,
+                          ctypes.c_char_p)
+covariance_name = _declare("vbgmm_covariance_name", ctypes.c_char_p,
+                           ctypes.c_void_p)
+weights_name = _declare("vbgmm_weights_name", ctypes.c_char_p,
+                        ctypes.c_void_p)
 
 # model.json through the library, to and from memory (C stdio streams
 # over Python bytes: POSIX fmemopen and open_memstream).

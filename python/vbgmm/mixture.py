@@ -28,8 +28,15 @@ _INIT = {"kmeans": _lib.INIT_KMEANS,
          "random": _lib.INIT_RESP}
 
 
+# scikit-learn's names of the forms and the weight priors, and libvbgmm's.
+_COVARIANCE = {"full": b"full", "tied": b"tied", "diag": b"diag",
+               "spherical": b"spherical"}
+_WEIGHTS = {"dirichlet_process": b"dp",
+            "dirichlet_distribution": b"dirichlet"}
+
 # The parameters behind the prior's symbols in libvbgmm's messages.
 _PRIOR_NAMES = {"alpha0": "weight_concentration_prior",
+                "gamma0": "weight_concentration_prior",
                 "beta0": "mean_precision_prior",
                 "nu0": "degrees_of_freedom_prior",
                 "m0": "mean_prior", "W0": "covariance_prior"}
@@ -150,6 +157,10 @@ def _model_state(mp):
     state["converged"] = m.converged
     state["decreases"] = m.decreases
     state["seed"] = m.seed
+    form = _lib.covariance_name(m.covariance).decode()
+    weights = _lib.weights_name(m.weights).decode()
+    state["covariance"] = form
+    state["weights"] = {v.decode(): n for n, v in _WEIGHTS.items()}[weights]
     state["json"] = _lib.model_to_json(mp)
     return state
 
@@ -174,9 +185,16 @@ class BayesianGaussianMixture(DensityMixin, BaseEstimator):
     n_components : int, default=1
         Number of components, an upper bound: the ones the data do not
         need empty out.
-    covariance_type : {'full'}, default='full'
-        The form of each component's precision.  scikit-learn's 'tied',
-        'diag' and 'spherical' raise NotImplementedError in this version.
+    covariance_type : {'full', 'tied', 'diag', 'spherical'}, default='full'
+        The form of each component's precision (``vbgmm --covariance``):
+        its own full matrix, one full matrix shared by all, a diagonal,
+        or a multiple of the identity.  Where scikit-learn approximates,
+        vbgmm's bound and updates are exact, so its numbers differ
+        there: 'spherical' has one Gamma precision for the D
+        coordinates, whose degrees of freedom grow by D N_k (not N_k);
+        'tied' shares one Wishart, whose degrees of freedom grow by N
+        (not N / K); 'diag' and 'spherical' take E[ln lambda] of a
+        Gamma, not of a Wishart.  'full' is scikit-learn's model.
     tol : float, default=1e-10
         Unlike scikit-learn's (absolute), vbgmm's tolerance is relative:
         the fit stops when the bound grows by less than ``tol * |L|``
@@ -199,24 +217,32 @@ default='kmeans'
         k-means++ seeding or as ``n_components`` distinct data points,
         and start from vbgmm's start state: every component holds N/K
         points, W_k = W0, m_k the initial means.
-    weight_concentration_prior_type : {'dirichlet_distribution'}, \
-default='dirichlet_distribution'
-        The prior of the weights: a symmetric Dirichlet distribution
-        (unlike scikit-learn's default; its 'dirichlet_process' raises
-        NotImplementedError in this version).
+    weight_concentration_prior_type : {'dirichlet_process', \
+'dirichlet_distribution'}, default='dirichlet_process'
+        The prior of the weights: truncated stick-breaking
+        (``--weights=dp``), or a symmetric Dirichlet distribution
+        (``--weights=dirichlet``, the command line's default).  vbgmm's
+        stick-breaking truncates the last stick (v_K = 1), where
+        scikit-learn gives it a Beta factor too: the two differ a
+        little in the last component.
     weight_concentration_prior : float or None, default=None
-        alpha0 of the Dirichlet, > 0; None: ``1 / n_components``.
+        gamma0 of the stick-breaking or alpha0 of the Dirichlet, > 0;
+        None: ``1 / n_components``.
     mean_precision_prior : float or None, default=None
         beta0, > 0; None: 1.
     mean_prior : array of shape (n_features,) or None, default=None
         m0; None: the mean of X.
     degrees_of_freedom_prior : float or None, default=None
-        nu0 of the Wishart, > n_features - 1; None: n_features.
-    covariance_prior : array of shape (n_features, n_features) or None
-        The inverse of the Wishart scale W0, positive definite; None:
-        the sample covariance of X (N - 1 denominator), as scikit-learn
-        and ``vbgmm --W0=cov``.  When that is singular a ridge is added
-        to its diagonal, with a warning.
+        nu0, > n_features - 1 ('full', 'tied') or > 0; None: n_features,
+        as scikit-learn (the command line's default is 1 for 'diag' and
+        'spherical').
+    covariance_prior : float or array or None, default=None
+        The inverse of the scale W0, positive definite: of shape
+        (n_features, n_features) for 'full' and 'tied', (n_features,)
+        for 'diag', a number for 'spherical'.  None: the sample
+        covariance of X (N - 1 denominator), its diagonal, or its mean
+        variance, as scikit-learn and ``vbgmm --W0=cov``.  When that is
+        singular a ridge is added to its diagonal, with a warning.
     random_state : int, RandomState instance or None, default=None
         Seed of the initialisation; an int is the command line's
         ``--seed``, so the same int and data give the command line's fit.
@@ -244,14 +270,29 @@ default='dirichlet_distribution'
 
     Attributes
     ----------
-    weights_ : E[pi_k]
-    means_ : m_k
-    covariances_ : (nu_k W_k)^-1, as scikit-learn's
-    precisions_ : nu_k W_k, the expected precision
-    precisions_cholesky_ : as scikit-learn's (``precisions_ = U U'``)
-    weight_concentration_ : alpha (Dirichlet)
-    mean_precision_ : beta_k
-    degrees_of_freedom_ : nu_k
+    Shaped as scikit-learn's for each covariance_type (K components,
+    D features): the precisions and covariances are (K, D, D) for
+    'full', (D, D) for 'tied', (K, D) for 'diag', (K,) for 'spherical'.
+
+    weights_ : array (K,)
+        E[pi_k]: alpha_k / sum alpha (Dirichlet); for the stick-breaking
+        E[v_k] prod_{j<k} E[1 - v_j], with v_K = 1, so they sum to 1.
+    means_ : array (K, D)
+        m_k.
+    covariances_ : the inverse of ``precisions_``
+    precisions_ : nu_k W_k, the expected precision (diag: its diagonal,
+        spherical: the one number of each component)
+    precisions_cholesky_ : as scikit-learn's: U with ``precisions_ =
+        U U'`` (upper triangular; diag and spherical: the square root)
+    weight_concentration_ : array (K,) or tuple of two arrays (K,)
+        alpha (Dirichlet), or the pair (a, b) of the Beta factors
+        q(v_k) = Beta(a_k, b_k) of the sticks (stick-breaking).  The
+        last stick is truncated, v_K = 1: a_K = 1, b_K = 0.
+    mean_precision_ : array (K,)
+        beta_k.
+    degrees_of_freedom_ : array (K,), or a float for 'tied'
+        nu_k (tied: the one nu, which grows by N, not by N / K as
+        scikit-learn's; spherical: nu0 + D N_k, not nu0 + N_k).
     converged_, n_iter_ : whether the tolerance was met; iterations run
     lower_bound_ : the bound after the last iteration.  It is the full
         variational lower bound of PRML 10.70-10.77 with every constant
@@ -259,16 +300,16 @@ default='dirichlet_distribution'
         terms that do not change during a fit.
     lower_bounds_ : vbgmm's own: the bound after every iteration (a model
         read by ``vbgmm.load`` holds only the last one; NaN before it).
+    n_features_in_ : number of features seen in fit.
 
     ``save(path)`` writes the fitted model as model.json, the file the
     command line writes and reads; ``vbgmm.load(path)`` reads one.
     Pickling keeps the model.json text.
-    n_features_in_ : number of features seen in fit.
     """
 
     def __init__(self, *, n_components=1, covariance_type="full", tol=1e-10,
                  max_iter=100, n_init=1, init_params="kmeans",
-                 weight_concentration_prior_type="dirichlet_distribution",
+                 weight_concentration_prior_type="dirichlet_process",
                  weight_concentration_prior=None, mean_precision_prior=None,
                  mean_prior=None, degrees_of_freedom_prior=None,
                  covariance_prior=None, random_state=None, warm_start=False,
@@ -326,21 +367,15 @@ default='dirichlet_distribution'
         if not isinstance(k, numbers.Integral) or k < 1:
             raise ValueError("n_components must be an integer >= 1, got %r"
                              % (k,))
-        if self.covariance_type in ("tied", "diag", "spherical"):
-            raise NotImplementedError(
-                "covariance_type=%r: this version of vbgmm fits full "
-                "covariances only" % (self.covariance_type,))
-        if self.covariance_type != "full":
-            raise ValueError("covariance_type must be 'full', got %r"
-                             % (self.covariance_type,))
-        if self.weight_concentration_prior_type == "dirichlet_process":
-            raise NotImplementedError(
-                "weight_concentration_prior_type='dirichlet_process': this "
-                "version of vbgmm has the Dirichlet distribution only")
-        if self.weight_concentration_prior_type != "dirichlet_distribution":
-            raise ValueError("weight_concentration_prior_type must be "
-                             "'dirichlet_distribution', got %r"
-                             % (self.weight_concentration_prior_type,))
+        if self.covariance_type not in _COVARIANCE:
+            raise ValueError("covariance_type must be one of %s, got %r"
+                             % (", ".join(map(repr, _COVARIANCE)),
+                                self.covariance_type))
+        if self.weight_concentration_prior_type not in _WEIGHTS:
+            raise ValueError("weight_concentration_prior_type must be one "
+                             "of %s, got %r"
+                             % (", ".join(map(repr, _WEIGHTS)),
+                                self.weight_concentration_prior_type))
         if not isinstance(self.max_iter, numbers.Integral) or self.max_iter < 1:
             raise ValueError("max_iter must be an integer >= 1, got %r"
                              % (self.max_iter,))
@@ -373,9 +408,17 @@ default='dirichlet_distribution'
             raise MemoryError("out of memory")
         try:
             p = prior.contents
+            form = self.covariance_type
+            p.covariance = _lib.covariance_lookup(_COVARIANCE[form])
+            p.weights = _lib.weights_lookup(
+                _WEIGHTS[self.weight_concentration_prior_type])
             wcp = self.weight_concentration_prior
-            p.alpha0 = 1.0 / k if wcp is None else _real(
+            wcp = 1.0 / k if wcp is None else _real(
                 wcp, "weight_concentration_prior")
+            if self.weight_concentration_prior_type == "dirichlet_process":
+                p.gamma0 = wcp
+            else:
+                p.alpha0 = wcp
             mpp = self.mean_precision_prior
             p.beta0 = 1.0 if mpp is None else _real(mpp,
                                                     "mean_precision_prior")
@@ -398,7 +441,11 @@ default='dirichlet_distribution'
             ctypes.memmove(p.m0, _ptr(m0), d * 8)
             ridge = ctypes.c_double(0)
             if not need_cov:
-                cov = _matrix(self.covariance_prior, d, "covariance_prior")
+                cov = _covariance_prior(self.covariance_prior, form, d)
+            elif form == "diag":
+                cov = np.diag(np.diag(cov))
+            elif form == "spherical":
+                cov = np.eye(d) * (np.trace(cov) / d)
             failed = _lib.prior_set_W0_inverse(prior, _ptr(cov),
                                                ctypes.byref(ridge),
                                                ctypes.byref(err))
@@ -538,18 +585,41 @@ default='dirichlet_distribution'
         t = state["iterations"]
         nu = state["nu"]
         W = state["W"]
+        form = state["covariance"]
         self.weights_ = weights
         self.means_ = state["m"].copy()
-        self.weight_concentration_ = state["alpha"].copy()
+        if state["weights"] == "dirichlet_process":
+            # The last stick is truncated, v_K = 1: the point mass that
+            # Beta(1, 0) stands for (as a model read from a file holds).
+            a, b = state["alpha"].copy(), state["b"].copy()
+            a[-1], b[-1] = 1.0, 0.0
+            self.weight_concentration_ = (a, b)
+        else:
+            self.weight_concentration_ = state["alpha"].copy()
         self.mean_precision_ = state["beta"].copy()
-        self.degrees_of_freedom_ = nu.copy()
-        self.precisions_ = W * nu[:, None, None]
-        self.covariances_ = np.linalg.inv(self.precisions_)
-        # as scikit-learn: the inverse of the Cholesky factor of the
-        # covariance, transposed (upper triangular, precision = U U')
-        chol = np.linalg.cholesky(self.covariances_)
-        self.precisions_cholesky_ = np.transpose(np.linalg.inv(chol),
-                                                 (0, 2, 1))
+        # The library keeps every form's E[Lambda_k] = nu_k W_k as a
+        # D x D matrix; scikit-learn's attributes are shaped by form.
+        P = W * nu[:, None, None]
+        if form in ("full", "tied"):
+            if form == "tied":
+                P = P[0]
+                self.degrees_of_freedom_ = float(nu[0])
+            else:
+                self.degrees_of_freedom_ = nu.copy()
+            self.precisions_ = P
+            self.covariances_ = np.linalg.inv(P)
+            # as scikit-learn: the inverse of the Cholesky factor of the
+            # covariance, transposed (upper triangular, precision = U U')
+            chol = np.linalg.cholesky(self.covariances_)
+            self.precisions_cholesky_ = np.swapaxes(np.linalg.inv(chol),
+                                                    -1, -2)
+        else:
+            self.degrees_of_freedom_ = nu.copy()
+            diag = np.diagonal(P, axis1=1, axis2=2)
+            self.precisions_ = (diag.copy() if form == "diag"
+                                else diag[:, 0].copy())
+            self.covariances_ = 1 / self.precisions_
+            self.precisions_cholesky_ = np.sqrt(self.precisions_)
         self.converged_ = bool(state["converged"])
         self.n_iter_ = int(t)
         self.lower_bounds_ = state["bound"][:t].copy()
@@ -693,18 +763,25 @@ def load(path):
         state = _model_state(mp)
         weights = np.array([_lib.model_weight(mp, c) for c in range(k)])
         init = {v: name for name, v in _INIT.items()}.get(m.init, "kmeans")
-        params = dict(n_components=k, tol=m.tol, max_iter=m.max_iter,
+        params = dict(n_components=k, covariance_type=state["covariance"],
+                      weight_concentration_prior_type=state["weights"],
+                      tol=m.tol, max_iter=m.max_iter,
                       n_init=m.n_init, accelerate=bool(m.accelerate),
                       init_params=init, random_state=m.seed)
         if m.prior:
             p = m.prior.contents
-            W0 = np.ctypeslib.as_array(p.W0, shape=(d, d)).copy()
+            cov = np.linalg.inv(np.ctypeslib.as_array(p.W0, shape=(d, d)))
+            cov = {"diag": lambda: np.diag(cov).copy(),
+                   "spherical": lambda: float(cov[0, 0])}.get(
+                       state["covariance"], lambda: cov)()
             params.update(
-                weight_concentration_prior=p.alpha0,
+                weight_concentration_prior=(
+                    p.gamma0 if state["weights"] == "dirichlet_process"
+                    else p.alpha0),
                 mean_precision_prior=p.beta0,
                 degrees_of_freedom_prior=p.nu0,
                 mean_prior=np.ctypeslib.as_array(p.m0, shape=(d,)).copy(),
-                covariance_prior=np.linalg.inv(W0))
+                covariance_prior=cov)
     finally:
         _lib.model_free(mp)
     g = BayesianGaussianMixture(**params)
@@ -717,6 +794,16 @@ def _real(v, name):
     if not isinstance(v, numbers.Real) or isinstance(v, bool):
         raise ValueError("%s must be a number, got %r" % (name, v))
     return float(v)
+
+
+def _covariance_prior(v, form, d):
+    """The covariance_prior of FORM as a D x D matrix."""
+    name = "covariance_prior"
+    if form == "spherical":
+        return np.eye(d) * _real(v, name)
+    if form == "diag":
+        return np.diag(_vector(v, d, name))
+    return _matrix(v, d, name)
 
 
 def _labels(v, n):

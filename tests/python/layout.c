@@ -40,6 +40,9 @@ main (void)
   FIELD (vbgmm_prior, nu0);
   FIELD (vbgmm_prior, m0);
   FIELD (vbgmm_prior, W0);
+  FIELD (vbgmm_prior, covariance);
+  FIELD (vbgmm_prior, weights);
+  FIELD (vbgmm_prior, gamma0);
   SIZE (vbgmm_options);
   FIELD (vbgmm_options, k);
   FIELD (vbgmm_options, init);
@@ -84,5 +87,8 @@ main (void)
   FIELD (vbgmm_model, accelerate);
   FIELD (vbgmm_model, tol);
   FIELD (vbgmm_model, max_iter);
+  FIELD (vbgmm_model, covariance);
+  FIELD (vbgmm_model, weights);
+  FIELD (vbgmm_model, b);
   return 0;
 }

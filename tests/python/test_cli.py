@@ -14,26 +14,49 @@ from conftest import TESTS, read_csv, read_params, run_vbgmm
 import vbgmm
 
 X_CSV = os.path.join(TESTS, "tv2-5d", "x.csv")
+DIR = {"weight_concentration_prior_type": "dirichlet_distribution"}
 
 
 @pytest.mark.parametrize("cli, kw", [
     (["-k", 6, "--seed=3", "--max-iter=40", "--accelerate=no"],
      dict(n_components=6, random_state=3, max_iter=40,
-          init_params="k-means++", weight_concentration_prior=0.001)),
+          init_params="k-means++", weight_concentration_prior=0.001, **DIR)),
     (["-k", 5, "--init=random", "--seed=11", "--alpha0=0.5", "--beta0=2",
       "--nu0=7", "--m0=zero", "--W0=0.25", "--tol=1e-6", "--max-iter=300",
       "--accelerate=no"],
      dict(n_components=5, init_params="random_from_data", random_state=11,
-          weight_concentration_prior=0.5, mean_precision_prior=2,
+          weight_concentration_prior=0.5, mean_precision_prior=2, **DIR,
           degrees_of_freedom_prior=7, mean_prior=np.zeros(5),
           covariance_prior=4 * np.eye(5), tol=1e-6, max_iter=300)),
     (["-k", 4, "--init=kmeans", "--n-init=3", "--seed=2", "--accelerate=yes",
       "--max-iter=60"],
      dict(n_components=4, init_params="kmeans", n_init=3, random_state=2,
-          accelerate=True, max_iter=60, weight_concentration_prior=0.001)),
+          accelerate=True, max_iter=60, weight_concentration_prior=0.001, **DIR)),
     (["-k", 3, "--init-labels=LABELS", "--max-iter=20", "--accelerate=no"],
      dict(n_components=3, labels_init="LABELS", max_iter=20,
-          weight_concentration_prior=0.001)),
+          weight_concentration_prior=0.001, **DIR)),
+    (["-k", 5, "--covariance=diag", "--weights=dp", "--gamma0=0.5",
+      "--nu0=5", "--seed=1", "--max-iter=30", "--accelerate=no"],
+     dict(n_components=5, covariance_type="diag", random_state=1,
+          init_params="k-means++",
+          weight_concentration_prior_type="dirichlet_process",
+          weight_concentration_prior=0.5, degrees_of_freedom_prior=5,
+          max_iter=30)),
+    (["-k", 4, "--covariance=spherical", "--nu0=5", "--max-iter=30",
+      "--accelerate=no"],
+     dict(n_components=4, covariance_type="spherical", max_iter=30,
+          init_params="k-means++",
+          degrees_of_freedom_prior=5, weight_concentration_prior=0.001,
+          random_state=0, **DIR)),
+    (["-k", 5, "--weights=dp", "--gamma0=0.2", "--seed=4", "--max-iter=25",
+      "--accelerate=no"],
+     dict(n_components=5, random_state=4, max_iter=25,
+          init_params="k-means++", weight_concentration_prior=0.2)),
+    (["-k", 4, "--covariance=tied", "--weights=dp", "--max-iter=30",
+      "--accelerate=no"],
+     dict(n_components=4, covariance_type="tied", max_iter=30,
+          init_params="k-means++",
+          weight_concentration_prior=1, random_state=0)),
 ])
 def test_same_fit_as_command_line(tmp_path, cli, kw):
     X = read_csv(X_CSV)
@@ -50,12 +73,31 @@ def test_same_fit_as_command_line(tmp_path, cli, kw):
     p = read_params(os.path.join(tmp_path, "params.dat"))
     g = vbgmm.BayesianGaussianMixture(n_jobs=1, **kw).fit(X)
     k, d = g.means_.shape
-    assert (g.weight_concentration_ == p["alpha"].ravel()).all()
+    if g.weight_concentration_prior_type == "dirichlet_process":
+        a, b = g.weight_concentration_
+        # params.dat has the K - 1 sticks; the last is v_K = 1
+        assert (a[:-1] == p["a"].ravel()).all() and a[-1] == 1
+        assert (b[:-1] == p["b"].ravel()).all() and b[-1] == 0
+    else:
+        assert (g.weight_concentration_ == p["alpha"].ravel()).all()
     assert (g.mean_precision_ == p["beta"].ravel()).all()
-    assert (g.degrees_of_freedom_ == p["nu"].ravel()).all()
+    nu = p["nu"].ravel()
     assert (g.means_ == p["m"]).all()
-    W = p["W"].reshape(k, d, d)
-    assert (g.precisions_ == W * p["nu"].reshape(k, 1, 1)).all()
+    form = g.covariance_type
+    if form == "tied":
+        assert g.degrees_of_freedom_ == nu[0] and (nu == nu[0]).all()
+        W = p["W"].reshape(k, d, d)
+        assert (g.precisions_ == W[0] * nu[0]).all()
+    else:
+        assert (g.degrees_of_freedom_ == nu).all()
+        if form == "full":
+            W = p["W"].reshape(k, d, d)
+            assert (g.precisions_ == W * nu.reshape(k, 1, 1)).all()
+        elif form == "diag":
+            W = p["W"].reshape(k, d)
+            assert (g.precisions_ == W * nu.reshape(k, 1)).all()
+        else:
+            assert (g.precisions_ == p["W"].ravel() * nu).all()
     assert (g.weights_ == p["weight"].ravel()).all()
     bounds = np.loadtxt(os.path.join(tmp_path, "vblikelihood.txt"),
                         skiprows=1, ndmin=2)

@@ -54,7 +54,8 @@ def test_command_line_model_in_python(tmp_path):
 def test_python_model_starts_the_command_line(tmp_path):
     X = read_csv(X_CSV)
     kw = dict(n_components=4, random_state=1, max_iter=15,
-              weight_concentration_prior=0.001, n_jobs=1)
+              weight_concentration_prior=0.001, n_jobs=1,
+              weight_concentration_prior_type="dirichlet_distribution")
     g = vbgmm.BayesianGaussianMixture(**kw).fit(X)
     g.save(tmp_path / "py.json")
     out = fit(tmp_path, "-k", 4, "--init-model=%s" % (tmp_path / "py.json"),
@@ -64,16 +65,21 @@ def test_python_model_starts_the_command_line(tmp_path):
     assert_params(g, out)
 
 
-def test_python_model_round_trip(tmp_path):
+@pytest.mark.parametrize("form", ["full", "tied", "diag", "spherical"])
+def test_python_model_round_trip(tmp_path, form):
     X = read_csv(X_CSV)
     g = vbgmm.BayesianGaussianMixture(n_components=3, random_state=0,
+                                      covariance_type=form,
                                       max_iter=20).fit(X)
     g.save(tmp_path / "m.json")
     h = vbgmm.load(tmp_path / "m.json")
+    assert h.covariance_type == form
+    assert h.weight_concentration_prior_type == "dirichlet_process"
     for name in ("weights_", "means_", "precisions_", "covariances_",
-                 "weight_concentration_", "mean_precision_",
-                 "degrees_of_freedom_"):
-        assert (getattr(h, name) == getattr(g, name)).all(), name
+                 "mean_precision_", "degrees_of_freedom_"):
+        assert np.all(getattr(h, name) == getattr(g, name)), name
+    for a, b in zip(h.weight_concentration_, g.weight_concentration_):
+        assert (a == b).all()
     assert (h.predict_proba(X) == g.predict_proba(X)).all()
     assert h.lower_bound_ == g.lower_bound_
 

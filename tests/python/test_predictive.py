@@ -32,26 +32,42 @@ def small():
                                          random_state=0).fit(X)
 
 
+def ln_student_t(u, L, v):
+    """ln St(u | 0, L, v) (PRML B.68) of the vector U."""
+    d = len(u)
+    return (math.lgamma((v + d) / 2) - math.lgamma(v / 2)
+            + 0.5 * np.linalg.slogdet(L)[1] - d / 2 * math.log(v * math.pi)
+            - (v + d) / 2 * math.log1p(u @ L @ u / v))
+
+
 def student_t_mixture(g, Y):
-    """ln p(y) of PRML 10.81-10.82, from the fitted attributes of the
-    full form: sum_k w_k St(y | m_k, L_k, v_k), v_k = nu_k + 1 - D,
-    L_k = v_k beta_k / (1 + beta_k) W_k, W_k = precisions_k / nu_k."""
+    """ln p(y) of every row of Y, from the fitted attributes (shaped as
+    scikit-learn's): sum_k w_k t_k(y), t_k a Student-t of v_k degrees of
+    freedom and precision L_k = v_k beta_k / (1 + beta_k) W_k, W_k the
+    expected precision over nu_k (PRML 10.81-10.82).  full and tied: one
+    t with v_k = nu_k + 1 - D; spherical: one t with v_k = nu_k (one
+    Gamma for the D coordinates); diag: the product of D one-dimensional
+    t's with v_k = nu_k."""
     k, d = g.means_.shape
+    form = g.covariance_type
     out = []
     for y in Y:
         terms = []
         for c in range(k):
-            nu = g.degrees_of_freedom_[c]
-            v = nu + 1 - d
-            L = v * g.mean_precision_[c] / (1 + g.mean_precision_[c]) * \
-                g.precisions_[c] / nu
+            nu = np.broadcast_to(g.degrees_of_freedom_, (k,))[c]
+            s = g.mean_precision_[c] / (1 + g.mean_precision_[c])
             u = y - g.means_[c]
-            q = u @ L @ u
-            terms.append(math.log(g.weights_[c])
-                         + math.lgamma((v + d) / 2) - math.lgamma(v / 2)
-                         + 0.5 * np.linalg.slogdet(L)[1]
-                         - d / 2 * math.log(v * math.pi)
-                         - (v + d) / 2 * math.log1p(q / v))
+            if form in ("full", "tied"):
+                P = g.precisions_[c] if form == "full" else g.precisions_
+                v = nu + 1 - d
+                t = ln_student_t(u, v * s * P / nu, v)
+            elif form == "spherical":
+                t = ln_student_t(u, s * g.precisions_[c] * np.eye(d), nu)
+            else:
+                t = sum(ln_student_t(u[i:i + 1],
+                                     s * g.precisions_[c, i] * np.eye(1), nu)
+                        for i in range(d))
+            terms.append(math.log(g.weights_[c]) + t)
         top = max(terms)
         out.append(top + math.log(sum(math.exp(t - top) for t in terms)))
     return np.array(out)
@@ -62,8 +78,39 @@ def new_points():
     return X[rs.choice(len(X), 40)] + rs.normal(scale=2.0, size=(40, 5))
 
 
-def test_score_samples_is_vbgmm_predict_density(tmp_path):
-    out = fit(tmp_path, "-k", 5, "--seed=2", "--max-iter=40")
+# The forms of the model, with the command line's options for each.
+FORMS = [("full", "dirichlet"), ("tied", "dirichlet"), ("diag", "dp"),
+         ("spherical", "dirichlet"), ("full", "dp")]
+FORM_IDS = ["%s-%s" % f for f in FORMS]
+
+
+def options(form, weights):
+    return ["--covariance=" + form, "--weights=" + weights]
+
+
+def python_options(form, weights):
+    return dict(covariance_type=form, weight_concentration_prior_type={
+        "dp": "dirichlet_process",
+        "dirichlet": "dirichlet_distribution"}[weights])
+
+
+def has_predictive(form):
+    """Skip when the library has no predictive for FORM."""
+    g = vbgmm.BayesianGaussianMixture(covariance_type=form, max_iter=1,
+                                      tol=0).fit(X[:20])
+    try:
+        g.score_samples(X[:1])
+    except ValueError as e:
+        if "not implemented" in str(e):
+            pytest.skip("libvbgmm has no predictive of %s: %s" % (form, e))
+        raise
+
+
+@pytest.mark.parametrize("form, weights", FORMS, ids=FORM_IDS)
+def test_score_samples_is_vbgmm_predict_density(tmp_path, form, weights):
+    has_predictive(form)
+    out = fit(tmp_path, "-k", 5, "--seed=2", "--max-iter=40",
+              *options(form, weights))
     model = os.path.join(out, "model.json")
     Y = new_points()
     np.savetxt(tmp_path / "y.csv", Y, delimiter=",", fmt="%.17g")
@@ -84,17 +131,22 @@ def test_score_samples_is_vbgmm_predict_density(tmp_path):
     assert (g.score_samples(Y) == want).all()
 
 
-def test_score_samples_is_the_student_t_mixture():
+@pytest.mark.parametrize("form, weights", FORMS, ids=FORM_IDS)
+def test_score_samples_is_the_student_t_mixture(form, weights):
+    has_predictive(form)
     g = vbgmm.BayesianGaussianMixture(
         n_components=4, random_state=0, max_iter=50,
-        weight_concentration_prior_type="dirichlet_distribution").fit(X)
+        **python_options(form, weights)).fit(X)
     Y = new_points()
     want = student_t_mixture(g, Y)
     np.testing.assert_allclose(g.score_samples(Y), want, rtol=1e-12)
 
 
-def test_sample_is_vbgmm_sample(tmp_path):
-    out = fit(tmp_path, "-k", 4, "--seed=1", "--max-iter=30")
+@pytest.mark.parametrize("form, weights", FORMS, ids=FORM_IDS)
+def test_sample_is_vbgmm_sample(tmp_path, form, weights):
+    has_predictive(form)
+    out = fit(tmp_path, "-k", 4, "--seed=1", "--max-iter=30",
+              *options(form, weights))
     model = os.path.join(out, "model.json")
     status, stdout, err = run_program("vbgmm-sample", "-n", 500, "-s", 17,
                                       "-o", tmp_path / "s.csv", model)

@@ -22,6 +22,7 @@ TOL = 1e-9
 def kwargs_of(cmdline, d):
     """The estimator's parameters for the command line's options."""
     kw = {"weight_concentration_prior_type": "dirichlet_distribution"}
+    form = "full"
     words = cmdline.split()
     for i, w in enumerate(words):
         if w == "-k":
@@ -29,8 +30,14 @@ def kwargs_of(cmdline, d):
         if not w.startswith("--") or "=" not in w:
             continue
         opt, val = w[2:].split("=", 1)
-        if opt == "alpha0":
+        if opt in ("alpha0", "gamma0"):
             kw["weight_concentration_prior"] = float(val)
+        elif opt == "covariance":
+            kw["covariance_type"] = form = val
+        elif opt == "weights":
+            kw["weight_concentration_prior_type"] = {
+                "dp": "dirichlet_process",
+                "dirichlet": "dirichlet_distribution"}[val]
         elif opt == "beta0":
             kw["mean_precision_prior"] = float(val)
         elif opt == "nu0":
@@ -40,8 +47,10 @@ def kwargs_of(cmdline, d):
         elif opt == "W0":
             # the command line's --W0=S is W0 = S I: its inverse is the
             # covariance prior
-            kw["covariance_prior"] = (None if val == "cov"
-                                      else np.eye(d) / float(val))
+            kw["covariance_prior"] = (
+                None if val == "cov" else
+                {"diag": np.ones(d), "spherical": 1.0}.get(
+                    form, np.eye(d)) / float(val))
     return kw
 
 
@@ -61,17 +70,17 @@ def load(tv):
             bounds[int(w[1])] = float(w[2])
         else:
             t = int(w[1])
+            rec = recs.setdefault(t, {})
             if w[2] == "z":
-                recs.setdefault(t, {})[("z", int(w[3]))] = \
-                    np.array(w[4:], float)
+                rec[("z", int(w[3]))] = np.array(w[4:], float)
+            elif w[2] != "k":
+                # tied: "T t W ..." and "T t nu v", shared by all
+                rec[(w[2], None)] = np.array(w[3:], float)
+            elif w[4] in ("m", "W"):
+                rec[(w[4], int(w[3]))] = np.array(w[5:], float)
             else:
-                c = int(w[3])
-                if w[4] == "alpha":
-                    for j in (4, 6, 8):
-                        recs.setdefault(t, {})[(w[j], c)] = float(w[j + 1])
-                else:
-                    recs.setdefault(t, {})[(w[4], c)] = \
-                        np.array(w[5:], float)
+                for j in range(4, len(w), 2):
+                    rec[(w[j], int(w[3]))] = float(w[j + 1])
     return cmd, d, bounds, recs
 
 
@@ -82,12 +91,27 @@ def close(got, want):
         (got.tolist(), want.tolist())
 
 
+def the_W(g):
+    """W of every component, as expected.txt has it: D x D (full), its
+    diagonal (diag), one number (spherical); tied: the one W."""
+    nu = g.degrees_of_freedom_
+    if g.covariance_type == "tied":
+        return (g.precisions_ / nu).ravel()
+    if g.covariance_type == "full":
+        return (g.precisions_ / nu[:, None, None]).reshape(len(nu), -1)
+    if g.covariance_type == "diag":
+        return g.precisions_ / nu[:, None]
+    return (g.precisions_ / nu)[:, None]
+
+
 def test_close_notices_1e_8():
     assert not close(1 + 1e-8, 1.0)[0]
     assert close(1 + 1e-10, 1.0)[0]
 
 
-@pytest.mark.parametrize("tv", ["tv1-2d", "tv2-5d"])
+@pytest.mark.parametrize("tv", sorted(
+    t for t in os.listdir(TESTS)
+    if os.path.exists(os.path.join(TESTS, t, "expected.txt"))))
 def test_reference_vectors(tv):
     cmd, d, bounds, recs = load(tv)
     X = read_csv(os.path.join(TESTS, tv, "x.csv"))
@@ -98,14 +122,18 @@ def test_reference_vectors(tv):
         g = vbgmm.BayesianGaussianMixture(means_init=init, tol=0,
                                           max_iter=t, **kw).fit(X)
         assert g.n_iter_ == t
-        W = g.precisions_ / g.degrees_of_freedom_[:, None, None]
+        W = the_W(g)
         r = g.predict_proba(X)
+        wc = g.weight_concentration_
         for (what, c), want in rec.items():
-            got = {"alpha": lambda: g.weight_concentration_[c],
+            got = {"alpha": lambda: wc[c],
+                   "a": lambda: wc[0][c],
+                   "b": lambda: wc[1][c],
                    "beta": lambda: g.mean_precision_[c],
-                   "nu": lambda: g.degrees_of_freedom_[c],
+                   "nu": lambda: (g.degrees_of_freedom_ if c is None
+                                  else g.degrees_of_freedom_[c]),
                    "m": lambda: g.means_[c],
-                   "W": lambda: W[c].ravel(),
+                   "W": lambda: W if c is None else W[c],
                    "z": lambda: r[c]}[what]()
             ok, detail = close(got, want)
             assert ok, (tv, t, what, c, detail)
