@@ -36,22 +36,45 @@
 # include <omp.h>
 #endif
 
-#ifdef _OPENMP
-# include <omp.h>
-#endif
-
-/* p(x | X) = sum_k E[pi_k] St(x | m_k, L_k, nu_k + 1 - D)   (10.81)
-   L_k = (nu_k + 1 - D) beta_k / (1 + beta_k) W_k              (10.82)
+/* p(x | X) = sum_k E[pi_k] St(x | m_k, L_k, v_k)                (10.81)
    ln St(x | m, L, v) = ln Gamma((v + D)/2) - ln Gamma(v/2)
                         + ln|L|/2 - (D/2) ln(v pi)
-                        - (v + D)/2 ln(1 + (x - m)' L (x - m) / v)  (B.68)  */
+                        - (v + D)/2 ln(1 + (x - m)' L (x - m) / v)  (B.68)
+
+   full, tied: v_k = nu_k + 1 - D, L_k = v_k beta_k / (1 + beta_k) W_k
+   (10.82; tied with the shared W and nu).
+
+   diag: q(mu_kd, lambda_kd) = N(mu_kd | m_kd, 1/(beta_k lambda_kd))
+   Gamma(lambda_kd | a = nu_k/2, rate b_kd = 1/(2 w_kd)), independent over
+   d.  Given lambda_kd, x_d - m_kd ~ N(0, (1 + beta_k)/(beta_k lambda_kd));
+   a Gaussian of precision tau lambda mixed over lambda ~ Gamma(a, b) is
+   St(0, tau a/b, 2a) (B.64 with the precision scaled), so
+     p(x | X) = sum_k E[pi_k] prod_d St(x_d | m_kd, l_kd, nu_k),
+     l_kd = nu_k w_kd beta_k / (1 + beta_k),
+   a product of one-dimensional Student-t's: with D = 1 it is the full
+   form's (v = nu + 1 - 1).  Its ln is the sum over d of B.68 with D = 1,
+   so the terms free of x add up to D (ln Gamma((nu + 1)/2) - ln Gamma(nu/2))
+   + sum_d ln l_kd / 2 - (D/2) ln(nu pi), and the rest is
+   -(nu + 1)/2 sum_d ln(1 + l_kd (x_d - m_kd)^2 / nu).
+
+   spherical: one lambda_k ~ Gamma(nu_k/2, rate 1/(2 w_k)) for all D
+   dimensions, x - m_k ~ N(0, I (1 + beta_k)/(beta_k lambda_k)) given it,
+   so the mixture over lambda_k is one D-dimensional Student-t with the
+   Gamma's 2a = nu_k degrees of freedom (not nu_k + 1 - D: the shape
+   nu_k/2 already counts every dimension, nu_k = nu0 + D N_k) and the
+   isotropic L_k = nu_k w_k beta_k / (1 + beta_k) I.
+
+   Every form is then L_k = v_k beta_k / (1 + beta_k) W_k with W_k the
+   model's D x D matrix (diagonal for diag, w_k I for spherical), and
+   v_k = nu_k + 1 - D (full, tied) or nu_k (diag, spherical).  */
 struct vbgmm_predictive
 {
   size_t k, d;
+  int independent; /* 1: a product of one-dimensional t's (diag) */
   double *weight; /* k: E[pi_k] = alpha_k / sum alpha */
   double *c;      /* k: ln E[pi_k] and every term of ln St free of x */
-  double *e;      /* k: (v + D)/2 */
-  double *v;      /* k: the degrees of freedom nu_k + 1 - D */
+  double *e;      /* k: (v + D)/2, or (v + 1)/2 when independent */
+  double *v;      /* k: the degrees of freedom */
   double *m;      /* k * d */
   double *C;      /* k * d * d: L_k = C C', C lower triangular, by rows */
 };
@@ -75,22 +98,14 @@ vbgmm_predictive_alloc (const vbgmm_model *model, vbgmm_error *err)
 {
   size_t k = model->k, d = model->d;
   gsl_set_error_handler_off ();
-  /* A Student-t per component serves full and tied (whose W and nu
-     every component holds); diag and spherical would be products of
-     one-dimensional ones, not written yet.  */
-  if (vbgmm_covariance_shape (model->covariance) != VBGMM_W_MATRIX)
-    {
-      vbgmm_fail (err, VBGMM_EDATA, "the predictive density of "
-                  "--covariance=%s is not implemented",
-                  vbgmm_covariance_name (model->covariance));
-      return NULL;
-    }
+  int shape = vbgmm_covariance_shape (model->covariance);
   vbgmm_predictive *p = calloc (1, sizeof *p);
   gsl_matrix *L = gsl_matrix_alloc (d, d);
   if (!p || !L)
     goto nomem;
   p->k = k;
   p->d = d;
+  p->independent = shape == VBGMM_W_DIAGONAL;
   p->weight = malloc (k * sizeof (double));
   p->c = malloc (k * sizeof (double));
   p->e = malloc (k * sizeof (double));
@@ -103,7 +118,10 @@ vbgmm_predictive_alloc (const vbgmm_model *model, vbgmm_error *err)
 
   for (size_t c = 0; c < k; c++)
     {
-      double v = model->nu[c] + 1.0 - d;
+      double v = shape == VBGMM_W_MATRIX ? model->nu[c] + 1.0 - d
+                 : model->nu[c];
+      /* The dimensions of one t: D, or 1 for each of D independent.  */
+      double dt = p->independent ? 1 : (double) d;
       double s = v * model->beta[c] / (1 + model->beta[c]);
       memcpy (L->data, model->W + c * d * d, d * d * sizeof (double));
       if (!(v > 0) || !(s > 0) || gsl_linalg_cholesky_decomp1 (L))
@@ -121,7 +139,7 @@ vbgmm_predictive_alloc (const vbgmm_model *model, vbgmm_error *err)
           ln_det += 2 * log (p->C[(c * d + i) * d + i]);
         }
       gsl_sf_result a, b;
-      if (gsl_sf_lngamma_e ((v + d) / 2, &a) || gsl_sf_lngamma_e (v / 2, &b))
+      if (gsl_sf_lngamma_e ((v + dt) / 2, &a) || gsl_sf_lngamma_e (v / 2, &b))
         {
           vbgmm_fail (err, VBGMM_ENUM, "component %zu: cannot evaluate "
                       "ln Gamma", c);
@@ -129,8 +147,9 @@ vbgmm_predictive_alloc (const vbgmm_model *model, vbgmm_error *err)
         }
       p->weight[c] = vbgmm_model_weight (model, c);
       p->v[c] = v;
-      p->e[c] = (v + d) / 2;
-      p->c[c] = log (p->weight[c]) + a.val - b.val + 0.5 * ln_det
+      p->e[c] = (v + dt) / 2;
+      double r = d / dt; /* how many t's: D for diag, else 1 */
+      p->c[c] = log (p->weight[c]) + r * a.val - r * b.val + 0.5 * ln_det
                 - 0.5 * d * log (v * M_PI);
     }
   gsl_matrix_free (L);
@@ -153,16 +172,30 @@ ln_density_one (const vbgmm_predictive *p, const double *x, double *t)
   for (size_t c = 0; c < k; c++)
     {
       const double *m = p->m + c * d, *C = p->C + c * d * d;
-      /* (x - m)' C C' (x - m) = |C' (x - m)|^2.  */
-      double q = 0;
-      for (size_t j = 0; j < d; j++)
+      if (p->independent)
         {
-          double u = 0;
-          for (size_t i = j; i < d; i++)
-            u += C[i * d + j] * (x[i] - m[i]);
-          q += u * u;
+          /* C is diagonal: sum_d ln(1 + l_d (x_d - m_d)^2 / v).  */
+          double s = 0;
+          for (size_t j = 0; j < d; j++)
+            {
+              double u = C[j * d + j] * (x[j] - m[j]);
+              s += log1p (u * u / p->v[c]);
+            }
+          t[c] = p->c[c] - p->e[c] * s;
         }
-      t[c] = p->c[c] - p->e[c] * log1p (q / p->v[c]);
+      else
+        {
+          /* (x - m)' C C' (x - m) = |C' (x - m)|^2.  */
+          double q = 0;
+          for (size_t j = 0; j < d; j++)
+            {
+              double u = 0;
+              for (size_t i = j; i < d; i++)
+                u += C[i * d + j] * (x[i] - m[i]);
+              q += u * u;
+            }
+          t[c] = p->c[c] - p->e[c] * log1p (q / p->v[c]);
+        }
       if (t[c] > mx)
         mx = t[c];
     }
@@ -203,7 +236,9 @@ vbgmm_predictive_sample (const vbgmm_predictive *pred, unsigned long seed,
 }
 
 /* A draw from St(m, L, v): m + y / sqrt(u / v) with y ~ N(0, L^-1)
-   and u ~ chi^2(v) (B.64 as a scale mixture of Gaussians).  */
+   and u ~ chi^2(v) (B.64 as a scale mixture of Gaussians); for diag
+   each dimension is its own one-dimensional t, with its own u.  Per
+   point: the component, D Gaussians, then one u (D for diag).  */
 int
 vbgmm_predictive_sample_labels (const vbgmm_predictive *pred,
                                 unsigned long seed, size_t n, double *x,
@@ -230,6 +265,19 @@ vbgmm_predictive_sample_labels (const vbgmm_predictive *pred,
       for (size_t i = 0; i < d; i++)
         z[i] = gsl_ran_gaussian (rng, 1);
       double scale = 1 / sqrt (gsl_ran_chisq (rng, pred->v[c]) / pred->v[c]);
+      if (pred->independent)
+        {
+          /* C is diagonal: y_i = z_i / C_ii, each with its own u.  */
+          double *y = x + r * d;
+          for (size_t i = 0; i < d; i++)
+            {
+              if (i)
+                scale = 1 / sqrt (gsl_ran_chisq (rng, pred->v[c])
+                                  / pred->v[c]);
+              y[i] = m[i] + scale * (z[i] / C[i * d + i]);
+            }
+          continue;
+        }
       /* y = C'^-1 z, by back substitution: cov y = (C C')^-1 = L^-1.  */
       double *y = x + r * d;
       for (size_t i = d; i-- > 0;)

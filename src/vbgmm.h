@@ -311,9 +311,11 @@ int vbgmm_write_predictions (FILE *z, FILE *labels, FILE *density,
                              vbgmm_error *err);
 
 /* The posterior predictive distribution (PRML 10.78-10.82): the
-   mixture of Student-t distributions St(x | m_k, L_k, nu_k + 1 - D),
-   L_k = (nu_k + 1 - D) beta_k / (1 + beta_k) W_k, weights
-   alpha_k / sum alpha.  */
+   mixture of Student-t distributions St(x | m_k, L_k, v_k),
+   L_k = v_k beta_k / (1 + beta_k) W_k, weights E[pi_k]; v_k = nu_k + 1 - D
+   for full and tied, nu_k for spherical; for diag each component is a
+   product of D one-dimensional St(x_d | m_kd, (L_k)_dd, nu_k).  Every
+   form of the model has one.  */
 typedef struct vbgmm_predictive vbgmm_predictive;
 vbgmm_predictive *vbgmm_predictive_alloc (const vbgmm_model *model,
                                           vbgmm_error *err);

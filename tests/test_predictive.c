@@ -26,12 +26,16 @@
 
 #include "vbgmm.h"
 
-/* A model of K components in D <= 3 with the given nu (all equal):
-   means spread out, W different per component, beta and alpha set.  */
+/* A model of K components in D <= 3 of the form FORM ("full", "diag",
+   "spherical", "tied") with nu from NU: means spread out, W different
+   per component (its diagonal for diag, its mean diagonal times I for
+   spherical; tied takes component 0's W and nu for all), beta and
+   alpha set.  */
 static vbgmm_model *
-make_model (size_t k, size_t d, double nu)
+make_model (const char *form, size_t k, size_t d, double nu)
 {
   vbgmm_model *m = vbgmm_model_alloc (k, d, 1);
+  m->covariance = vbgmm_covariance_lookup (form);
   for (size_t c = 0; c < k; c++)
     {
       m->alpha[c] = 1.5 + 2.0 * c;
@@ -53,8 +57,40 @@ make_model (size_t k, size_t d, double nu)
               s += A[i * 3 + l] * A[j * 3 + l];
             m->W[(c * d + i) * d + j] = s / m->nu[c];
           }
+      double tr = 0;
+      for (size_t i = 0; i < d; i++)
+        tr += m->W[(c * d + i) * d + i] / d;
+      for (size_t i = 0; i < d; i++)
+        for (size_t j = 0; j < d; j++)
+          if (strcmp (form, "diag") == 0 && i != j)
+            m->W[(c * d + i) * d + j] = 0;
+          else if (strcmp (form, "spherical") == 0)
+            m->W[(c * d + i) * d + j] = i == j ? tr : 0;
+          else if (strcmp (form, "tied") == 0)
+            m->W[(c * d + i) * d + j] = m->W[i * d + j];
+      if (strcmp (form, "tied") == 0)
+        m->nu[c] = m->nu[0];
     }
   return m;
+}
+
+/* 1 when the model's components are products of one-dimensional
+   Student-t's (diag).  */
+static int
+is_diag (const vbgmm_model *m)
+{
+  return strcmp (vbgmm_covariance_name (m->covariance), "diag") == 0;
+}
+
+/* The degrees of freedom of a component's Student-t: the Wishart's
+   nu + 1 - D (PRML 10.82), or the Gamma's 2 (nu/2) = nu when the
+   precision is one number (spherical) or D independent ones (diag).  */
+static double
+dof (const vbgmm_model *m, size_t c)
+{
+  const char *form = vbgmm_covariance_name (m->covariance);
+  return strcmp (form, "full") == 0 || strcmp (form, "tied") == 0
+         ? m->nu[c] + 1 - (double) m->d : m->nu[c];
 }
 
 /* Determinant of a d x d matrix (d <= 3) by cofactors: independent of
@@ -71,7 +107,8 @@ det (const double *a, size_t d)
 }
 
 /* ln p(x) written from PRML 10.81-10.82 and B.68 with lgamma: the
-   independent evaluation the library must agree with.  */
+   independent evaluation the library must agree with.  diag: the sum
+   over d of D = 1 Student-t's, each with its own scale l_d.  */
 static double
 reference_ln_p (const vbgmm_model *m, const double *x)
 {
@@ -81,17 +118,28 @@ reference_ln_p (const vbgmm_model *m, const double *x)
     sum_alpha += m->alpha[c];
   for (size_t c = 0; c < k; c++)
     {
-      double v = m->nu[c] + 1 - (double) d;
+      double v = dof (m, c);
       double s = v * m->beta[c] / (1 + m->beta[c]);
       double L[9], q = 0;
       for (size_t i = 0; i < d * d; i++)
         L[i] = s * m->W[c * d * d + i];
-      for (size_t i = 0; i < d; i++)
-        for (size_t j = 0; j < d; j++)
-          q += (x[i] - m->m[c * d + i]) * L[i * d + j] * (x[j] - m->m[c * d + j]);
-      t[c] = log (m->alpha[c] / sum_alpha) + lgamma ((v + d) / 2)
-             - lgamma (v / 2) + 0.5 * log (det (L, d))
-             - 0.5 * d * log (v * M_PI) - (v + d) / 2 * log (1 + q / v);
+      t[c] = log (m->alpha[c] / sum_alpha);
+      if (is_diag (m))
+        for (size_t i = 0; i < d; i++)
+          {
+            double l = L[i * d + i], u = x[i] - m->m[c * d + i];
+            t[c] += lgamma ((v + 1) / 2) - lgamma (v / 2) + 0.5 * log (l)
+                    - 0.5 * log (v * M_PI) - (v + 1) / 2 * log (1 + l * u * u / v);
+          }
+      else
+        {
+          for (size_t i = 0; i < d; i++)
+            for (size_t j = 0; j < d; j++)
+              q += (x[i] - m->m[c * d + i]) * L[i * d + j]
+                   * (x[j] - m->m[c * d + j]);
+          t[c] += lgamma ((v + d) / 2) - lgamma (v / 2) + 0.5 * log (det (L, d))
+                  - 0.5 * d * log (v * M_PI) - (v + d) / 2 * log (1 + q / v);
+        }
       if (t[c] > mx)
         mx = t[c];
     }
@@ -102,12 +150,12 @@ reference_ln_p (const vbgmm_model *m, const double *x)
 }
 
 static void
-test_reference (size_t d, double nu)
+test_reference (const char *form, size_t d, double nu)
 {
-  vbgmm_model *m = make_model (3, d, nu);
+  vbgmm_model *m = make_model (form, 3, d, nu);
   vbgmm_error err = { 0 };
   vbgmm_predictive *p = vbgmm_predictive_alloc (m, &err);
-  gsl_test (!p, "D = %zu: predictive: %s", d, p ? "" : err.message);
+  gsl_test (!p, "%s D = %zu: predictive: %s", form, d, p ? "" : err.message);
   if (p)
     {
       double x[3 * 50], got[50];
@@ -118,8 +166,9 @@ test_reference (size_t d, double nu)
       for (size_t i = 0; i < 50; i++)
         {
           double want = reference_ln_p (m, x + i * d);
-          gsl_test_rel (got[i], want, 1e-12, "D = %zu nu = %g: ln p of point "
-                        "%zu against lgamma and the determinant", d, nu, i);
+          gsl_test_rel (got[i], want, 1e-12, "%s D = %zu nu = %g: ln p of "
+                        "point %zu against lgamma and the determinant", form,
+                        d, nu, i);
         }
     }
   vbgmm_predictive_free (p);
@@ -130,9 +179,9 @@ test_reference (size_t d, double nu)
    least (tails ~ x^-4) over a wide grid, D = 2 over a square.  Both by
    the trapezoid rule, exact to far below 1e-6 for a grid this fine.  */
 static void
-test_integral_1d (void)
+test_integral_1d (const char *form)
 {
-  vbgmm_model *m = make_model (3, 1, 3);
+  vbgmm_model *m = make_model (form, 3, 1, 3);
   vbgmm_predictive *p = vbgmm_predictive_alloc (m, NULL);
   /* Fine in the middle, coarser outside, where the density is smooth
      and small: three uniform grids.  */
@@ -160,7 +209,8 @@ test_integral_1d (void)
       total += s * h;
     }
   /* The tails beyond 1e5: each component's mass there is below 1e-14.  */
-  gsl_test_abs (total, 1, 1e-6, "D = 1: the density integrates to 1");
+  gsl_test_abs (total, 1, 1e-6, "%s D = 1: the density integrates to 1",
+                form);
   free (x);
   free (f);
   vbgmm_predictive_free (p);
@@ -168,9 +218,9 @@ test_integral_1d (void)
 }
 
 static void
-test_integral_2d (void)
+test_integral_2d (const char *form)
 {
-  vbgmm_model *m = make_model (3, 2, 14);
+  vbgmm_model *m = make_model (form, 3, 2, 14);
   vbgmm_predictive *p = vbgmm_predictive_alloc (m, NULL);
   const double lo = -60, hi = 66, h = 0.1;
   size_t n = (size_t) llround ((hi - lo) / h) + 1;
@@ -190,7 +240,8 @@ test_integral_2d (void)
       total += (r == 0 || r == n - 1 ? 0.5 : 1) * s;
     }
   total *= h * h;
-  gsl_test_abs (total, 1, 1e-6, "D = 2: the density integrates to 1");
+  gsl_test_abs (total, 1, 1e-6, "%s D = 2: the density integrates to 1",
+                form);
   free (x);
   free (f);
   vbgmm_predictive_free (p);
@@ -202,27 +253,27 @@ test_integral_2d (void)
    (B.69, B.70), within 4 standard errors (each from the draws' own
    spread); the same seed gives the same draws, another seed others.  */
 static void
-test_sample (void)
+test_sample (const char *form)
 {
   const size_t k = 3, d = 2, n = 100000;
-  vbgmm_model *m = make_model (k, d, 12);
+  vbgmm_model *m = make_model (form, k, d, 12);
   vbgmm_predictive *p = vbgmm_predictive_alloc (m, NULL);
   double *x = malloc (n * d * sizeof (double));
   double *y = malloc (n * d * sizeof (double));
   vbgmm_predictive_sample (p, 42, n, x, NULL);
   vbgmm_predictive_sample (p, 42, n, y, NULL);
   gsl_test (memcmp (x, y, n * d * sizeof (double)) != 0,
-            "sample: the same seed gives the same points");
+            "%s sample: the same seed gives the same points", form);
   vbgmm_predictive_sample (p, 43, n, y, NULL);
   gsl_test (memcmp (x, y, n * d * sizeof (double)) == 0,
-            "sample: another seed gives other points");
+            "%s sample: another seed gives other points", form);
 
   double sa = 0, mu[2] = { 0 }, second[4] = { 0 };
   for (size_t c = 0; c < k; c++)
     sa += m->alpha[c];
   for (size_t c = 0; c < k; c++)
     {
-      double w = m->alpha[c] / sa, v = m->nu[c] + 1 - (double) d;
+      double w = m->alpha[c] / sa, v = dof (m, c);
       double s = v * m->beta[c] / (1 + m->beta[c]);
       const double *W = m->W + c * d * d, *mc = m->m + c * d;
       /* (s W)^-1 of a 2 x 2 matrix, by hand.  */
@@ -247,8 +298,8 @@ test_sample (void)
         var[i] += (x[r * d + i] - mean[i]) * (x[r * d + i] - mean[i]) / (n - 1);
       double se = sqrt (var[i] / n);
       gsl_test (fabs (mean[i] - mu[i]) > 4 * se,
-                "sample: mean %zu: %g against %g (4 s.e. = %g)", i, mean[i],
-                mu[i], 4 * se);
+                "%s sample: mean %zu: %g against %g (4 s.e. = %g)", form, i,
+                mean[i], mu[i], 4 * se);
     }
   for (size_t i = 0; i < d; i++)
     for (size_t j = 0; j <= i; j++)
@@ -265,8 +316,8 @@ test_sample (void)
           }
         double got = s1 / n, se = sqrt ((s2 / n - got * got) / n);
         gsl_test (fabs (got - want) > 4 * se,
-                  "sample: covariance [%zu][%zu]: %g against %g (4 s.e. = %g)",
-                  i, j, got, want, 4 * se);
+                  "%s sample: covariance [%zu][%zu]: %g against %g "
+                  "(4 s.e. = %g)", form, i, j, got, want, 4 * se);
       }
   free (x);
   free (y);
@@ -278,10 +329,10 @@ test_sample (void)
    component drawn as often as its weight, and its points centred on
    its mean, within 4 standard errors.  */
 static void
-test_sample_labels (void)
+test_sample_labels (const char *form)
 {
   const size_t k = 3, d = 2, n = 100000;
-  vbgmm_model *m = make_model (k, d, 12);
+  vbgmm_model *m = make_model (form, k, d, 12);
   vbgmm_predictive *p = vbgmm_predictive_alloc (m, NULL);
   double *x = malloc (n * d * sizeof (double));
   double *y = malloc (n * d * sizeof (double));
@@ -289,14 +340,15 @@ test_sample_labels (void)
   vbgmm_predictive_sample (p, 7, n, x, NULL);
   vbgmm_predictive_sample_labels (p, 7, n, y, label, NULL);
   gsl_test (memcmp (x, y, n * d * sizeof (double)) != 0,
-            "sample_labels: the same points as sample");
+            "%s sample_labels: the same points as sample", form);
   double sa = 0;
   for (size_t c = 0; c < k; c++)
     sa += m->alpha[c];
   size_t bad = 0;
   for (size_t r = 0; r < n; r++)
     bad += label[r] >= k;
-  gsl_test (bad != 0, "sample_labels: %zu labels out of range", bad);
+  gsl_test (bad != 0, "%s sample_labels: %zu labels out of range", form,
+            bad);
   for (size_t c = 0; c < k; c++)
     {
       double w = m->alpha[c] / sa, count = 0, mean[2] = { 0 }, sq[2] = { 0 };
@@ -312,15 +364,15 @@ test_sample_labels (void)
           }
       double se = sqrt (w * (1 - w) / n);
       gsl_test (fabs (count / n - w) > 4 * se,
-                "sample_labels: component %zu drawn %g of the time, "
-                "weight %g (4 s.e. = %g)", c, count / n, w, 4 * se);
+                "%s sample_labels: component %zu drawn %g of the time, "
+                "weight %g (4 s.e. = %g)", form, c, count / n, w, 4 * se);
       for (size_t i = 0; i < d; i++)
         {
           double mu = mean[i] / count;
           double s = sqrt ((sq[i] / count - mu * mu) / count);
           gsl_test (fabs (mu - m->m[c * d + i]) > 4 * s,
-                    "sample_labels: component %zu: mean %zu %g against %g "
-                    "(4 s.e. = %g)", c, i, mu, m->m[c * d + i], 4 * s);
+                    "%s sample_labels: component %zu: mean %zu %g against %g "
+                    "(4 s.e. = %g)", form, c, i, mu, m->m[c * d + i], 4 * s);
         }
     }
   free (x);
@@ -334,13 +386,17 @@ int
 main (void)
 {
   gsl_set_error_handler_off ();
-  test_reference (1, 3);
-  test_reference (2, 14);
-  test_reference (3, 5);
-  test_reference (3, 400);
-  test_integral_1d ();
-  test_integral_2d ();
-  test_sample ();
-  test_sample_labels ();
+  static const char *const forms[] = { "full", "tied", "diag", "spherical" };
+  for (size_t f = 0; f < 4; f++)
+    {
+      test_reference (forms[f], 1, 3);
+      test_reference (forms[f], 2, 14);
+      test_reference (forms[f], 3, 5);
+      test_reference (forms[f], 3, 400);
+      test_integral_1d (forms[f]);
+      test_integral_2d (forms[f]);
+      test_sample (forms[f]);
+      test_sample_labels (forms[f]);
+    }
   exit (gsl_test_summary ());
 }
