@@ -100,8 +100,7 @@ vbgmm_quad_features (int quad, size_t d)
          : quad == VBGMM_QUAD_DIAG ? d : 0;
 }
 
-/* An empty component keeps this N_k, so that xbar_k stays defined.  */
-#define N_FLOOR (10 * DBL_EPSILON)
+#define N_FLOOR VBGMM_N_FLOOR
 
 double
 vbgmm_cov_quad (size_t d, const double *A, const double *v)

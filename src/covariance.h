@@ -19,6 +19,7 @@
 #ifndef VBGMM_COVARIANCE_H
 #define VBGMM_COVARIANCE_H
 
+#include <float.h>
 #include <stddef.h>
 #include <gsl/gsl_matrix.h>
 
@@ -38,6 +39,10 @@
 enum { VBGMM_QUAD_NONE, VBGMM_QUAD_DIAG, VBGMM_QUAD_FULL };
 /* How many: 0, d, d(d+1)/2.  */
 size_t vbgmm_quad_features (int quad, size_t d);
+
+/* N_k = sum_n r_nk + this, so that xbar_k stays defined: a component
+   whose responsibilities are all 0 has exactly this N_k.  */
+#define VBGMM_N_FLOOR (10 * DBL_EPSILON)
 
 /* What the prior contributes to every component, computed once.  */
 typedef struct vbgmm_cov_prior

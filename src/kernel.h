@@ -37,6 +37,7 @@
 
 #define vec KERNEL_PASTE (vec, W)
 #define estep_tile KERNEL_PASTE (estep_tile, W)
+#define estep_rows KERNEL_PASTE (estep_rows, W)
 #define stats_tile KERNEL_PASTE (stats_tile, W)
 #define transpose KERNEL_PASTE (transpose, W)
 #define to_rows KERNEL_PASTE (to_rows, W)
@@ -251,6 +252,48 @@ to_rows (const double *restrict x, size_t B, size_t d,
     }
 }
 
+/* ln rho_nk for the packed components FROM .. TO - 1 (rows of LR in
+   that order) and the BP points of Y, KE components at a time, and MX
+   the largest so far (set by the first component, FROM = 0).  PF, PN:
+   the next block's lines to fetch, advanced by PN with each row of y
+   in each tile.  */
+KERNEL_TARGET static inline __attribute__ ((always_inline)) void
+estep_rows (const vbgmm_estep *es, const double *restrict y, size_t Bp,
+            size_t from, size_t to, double *restrict lr,
+            double *restrict mx, uintptr_t *pf, size_t pn)
+{
+  const size_t d = es->d, p = es->p;
+  const int quad = es->quad;
+  for (size_t c = from; c < to; c += KE)
+    {
+      const size_t ke = to - c < KE ? to - c : KE;
+      const double *wt = es->wtp + c * p, *c0 = es->cp + c;
+      double *lrc = lr + c * BLOCK;
+      for (size_t b = 0; b < Bp; b += PG * W, *pf += 64 * pn * d)
+        switch (ke)
+          {
+#define ESTEP_CASE(KEV)                                                 \
+          case KEV:                                                     \
+            estep_tile (y + b, d, p, quad, wt, c0, KEV, lrc + b, *pf, pn); \
+            break;
+          ESTEP_CASE (1) ESTEP_CASE (2) ESTEP_CASE (3) ESTEP_CASE (4)
+#undef ESTEP_CASE
+          default:
+            estep_tile (y + b, d, p, quad, wt, c0, 5, lrc + b, *pf, pn);
+          }
+    }
+  for (size_t c = from; c < to; c++)
+    {
+      const double *restrict lrc = lr + c * BLOCK;
+      if (c == 0)
+        SIMD for (size_t b = 0; b < Bp; b++)
+          mx[b] = lrc[b];
+      else
+        SIMD for (size_t b = 0; b < Bp; b++)
+          mx[b] = lrc[b] > mx[b] ? lrc[b] : mx[b];
+    }
+}
+
 KERNEL_TARGET static void
 KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
              workspace *w, double *restrict stats, double *restrict r_out)
@@ -268,49 +311,75 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
   if (Bp > B)
     for (size_t j = 0; j < d; j++)
       memset (y + j * BLOCK + B, 0, (Bp - B) * sizeof (double));
-  /* ln rho_nk (10.46), KE components at a time.  Meanwhile the next
-     block is fetched, PN lines of 64 bytes with each row of y in each
-     tile: all at once, the fetches would wait for each other.  (The
-     addresses are integers: past the end of the data they point
-     nowhere, and a prefetch from nowhere does nothing.)  */
-  const size_t tiles = (k + KE - 1) / KE * (Bp / (PG * W));
+  /* ln rho_nk (10.46), KE components at a time, in the kernel's order
+     of them (see vbgmm_estep): those computed in every block first.
+     Meanwhile the next block is fetched, PN lines of 64 bytes with each
+     row of y in each tile: all at once, the fetches would wait for each
+     other.  (The addresses are integers: past the end of the data they
+     point nowhere, and a prefetch from nowhere does nothing.)  */
+  const size_t na = es->na;
+  const size_t tiles = ((na ? na : k) + KE - 1) / KE * (Bp / (PG * W));
   const size_t lines = (B * d * sizeof (double) + 63) / 64;
   const size_t pn = (lines + tiles * d - 1) / (tiles * d);
   uintptr_t pf = (uintptr_t) (x + B * d);
-  for (size_t c = 0; c < k; c += KE)
+  estep_rows (es, y, Bp, 0, na, lr, mx, &pf, pn);
+  /* NL: how many components are computed in this block, packed.  The
+     emptied ones are passed over while none of their ln rho_nk can
+     come within LN_R_MIN of the largest of the others, at any point of
+     the block; if one can, all are computed.  */
+  size_t nl = na;
+  if (na < k)
     {
-      const size_t ke = k - c < KE ? k - c : KE;
-      const double *wt = es->wt + c * p, *c0 = es->c + c;
-      double *lrc = lr + c * BLOCK;
-      for (size_t b = 0; b < Bp; b += PG * W, pf += 64 * pn * d)
-        switch (ke)
+      int all = na == 0;
+      double least = INFINITY;
+      if (!all)
+        for (size_t b = 0; b < B; b++)
+          least = mx[b] < least ? mx[b] : least;
+      if (!all && quad == VBGMM_QUAD_NONE)
+        for (size_t i = 0; i < d; i++)
           {
-#define ESTEP_CASE(KEV)                                                 \
-          case KEV:                                                     \
-            estep_tile (y + b, d, p, quad, wt, c0, KEV, lrc + b, pf, pn); \
-            break;
-          ESTEP_CASE (1) ESTEP_CASE (2) ESTEP_CASE (3) ESTEP_CASE (4)
-#undef ESTEP_CASE
-          default:
-            estep_tile (y + b, d, p, quad, wt, c0, 5, lrc + b, pf, pn);
+            const double *restrict yi = y + i * BLOCK;
+            double l = yi[0], h = yi[0];
+            for (size_t b = 1; b < B; b++)
+              {
+                l = yi[b] < l ? yi[b] : l;
+                h = yi[b] > h ? yi[b] : h;
+              }
+            w->lo[i] = l;
+            w->hi[i] = h;
           }
+      for (size_t q = na; q < k && !all; q++)
+        {
+          double top = es->top[es->order[q]];
+          if (quad == VBGMM_QUAD_NONE)
+            for (size_t i = 0; i < d; i++)
+              {
+                const double a = es->wtp[q * p + i];
+                top += a * w->lo[i] > a * w->hi[i] ? a * w->lo[i]
+                       : a * w->hi[i];
+              }
+          all = !(top - least < LN_R_MIN - LN_R_MARGIN);
+        }
+      if (all)
+        {
+          estep_rows (es, y, Bp, na, k, lr, mx, &pf, pn);
+          nl = k;
+        }
     }
+  const size_t *restrict pos = es->pos;
 
   /* r_nk = exp(ln rho_nk - logsumexp_j ln rho_nj) (10.49), shifted by
-     the largest term so that nothing overflows and some term is 1.  */
-  SIMD for (size_t b = 0; b < Bp; b++)
-    mx[b] = lr[b];
-  for (size_t c = 1; c < k; c++)
-    {
-      const double *restrict lrc = lr + c * BLOCK;
-      SIMD for (size_t b = 0; b < Bp; b++)
-        mx[b] = lrc[b] > mx[b] ? lrc[b] : mx[b];
-    }
+     the largest term so that nothing overflows and some term is 1.
+     The components are taken by index, so that s sums them in the
+     same order whichever are passed over (they would add 0).  */
   SIMD for (size_t b = 0; b < Bp; b++)
     s[b] = 0;
   for (size_t c = 0; c < k; c++)
     {
-      double *restrict lrc = lr + c * BLOCK, *restrict rc = r + c * BLOCK;
+      if (pos[c] >= nl)
+        continue;
+      double *restrict lrc = lr + pos[c] * BLOCK;
+      double *restrict rc = r + pos[c] * BLOCK;
       /* A responsibility below e^LN_R_MIN is taken as 0: subnormal
          numbers would slow every operation on them a hundredfold.  */
       SIMD for (size_t b = 0; b < Bp; b++)
@@ -335,7 +404,10 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
     s[b] = 1 / s[b];
   for (size_t c = 0; c < k; c++)
     {
-      double *restrict lrc = lr + c * BLOCK, *restrict rc = r + c * BLOCK;
+      if (pos[c] >= nl)
+        continue;
+      double *restrict lrc = lr + pos[c] * BLOCK;
+      double *restrict rc = r + pos[c] * BLOCK;
       double acc = 0;
       SIMD_SUM (acc) for (size_t b = 0; b < B; b++)
         {
@@ -352,8 +424,10 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
     {
       /* The features again, point by point, in the order of
          VBGMM_STATS_ORDER: the statistics of component k are
-         sum_n r_nk phi(y_n).  They are made SUB points at a time, so
-         that they stay in the cache for all the tiles.  */
+         sum_n r_nk phi(y_n), summed into the rows of STATS in the
+         packed order, for the NL components computed.  They are made
+         SUB points at a time, so that they stay in the cache for all
+         the tiles.  */
       const size_t fs = w->fs, fp = VBGMM_FPAD (1 + p);
       const size_t dw = VBGMM_FPAD (d), ys = w->ys;
       double *restrict pt = w->pt, *restrict yp = w->yp;
@@ -412,9 +486,9 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
               }
           for (size_t b = 0; b < sn; b++)
             pt[b * fs + off + d] = 1;
-          for (size_t c = 0; c < k; c += KC)
+          for (size_t c = 0; c < nl; c += KC)
             {
-              const size_t kc = k - c < KC ? k - c : KC;
+              const size_t kc = nl - c < KC ? nl - c : KC;
               const double *rc = r + c * BLOCK + s0;
               for (size_t f = 0; f < fp; f += FV * W)
                 {
@@ -448,7 +522,7 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
   if (r_out)
     for (size_t b = 0; b < B; b++)
       for (size_t c = 0; c < k; c++)
-        r_out[b * k + c] = r[c * BLOCK + b];
+        r_out[b * k + c] = pos[c] < nl ? r[pos[c] * BLOCK + b] : 0.0;
 }
 
 #undef PG
@@ -457,6 +531,7 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
 #undef FV
 #undef vec
 #undef estep_tile
+#undef estep_rows
 #undef stats_tile
 #undef transpose
 #undef to_rows

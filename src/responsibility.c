@@ -95,8 +95,16 @@ vbgmm_estep_alloc (size_t k, size_t d, int quad)
   es->e_ln_pi = calloc (k, sizeof (double));
   es->e_ln_det = calloc (k, sizeof (double));
   es->ln_det_W = calloc (k, sizeof (double));
+  es->order = calloc (k, sizeof (size_t));
+  es->pos = calloc (k, sizeof (size_t));
+  es->cp = calloc (k, sizeof (double));
+  es->wtp = calloc (k * es->p, sizeof (double));
+  es->top = calloc (k, sizeof (double));
+  const char *skip = getenv ("VBGMM_SKIP_EMPTY");
+  es->skip = !(skip && strcmp (skip, "no") == 0);
   if (!es->c || !es->wt || !es->e_ln_pi || !es->e_ln_det
-      || !es->ln_det_W)
+      || !es->ln_det_W || !es->order || !es->pos || !es->cp || !es->wtp
+      || !es->top)
     {
       vbgmm_estep_free (es);
       return NULL;
@@ -114,7 +122,39 @@ vbgmm_estep_free (vbgmm_estep *es)
   free (es->e_ln_pi);
   free (es->e_ln_det);
   free (es->ln_det_W);
+  free (es->order);
+  free (es->pos);
+  free (es->cp);
+  free (es->wtp);
+  free (es->top);
   free (es);
+}
+
+/* The order of the components in the kernel: those that held some
+   responsibility in the last pass, then the emptied ones (N_k the
+   floor), each group by index.  */
+static void
+estep_pack (vbgmm_estep *es, const vbgmm_model *model)
+{
+  const size_t k = es->k, p = es->p;
+  size_t at = 0;
+  for (int emptied = 0; emptied <= 1; emptied++)
+    {
+      if (emptied)
+        es->na = at;
+      for (size_t c = 0; c < k; c++)
+        if ((es->skip && model->N[c] <= VBGMM_N_FLOOR) == emptied)
+          {
+            es->order[at] = c;
+            es->pos[c] = at++;
+          }
+    }
+  for (size_t q = 0; q < k; q++)
+    {
+      size_t c = es->order[q];
+      es->cp[q] = es->c[c];
+      memcpy (es->wtp + q * p, es->wt + c * p, p * sizeof (double));
+    }
 }
 
 int
@@ -178,8 +218,13 @@ vbgmm_estep_prepare (vbgmm_estep *es, const vbgmm_model *model,
       es->c[c] = es->e_ln_pi[c] + 0.5 * es->e_ln_det[c]
                  - 0.5 * d * log (2 * M_PI) - 0.5 * d / model->beta[c]
                  - 0.5 * uAu;
+      /* c + (A u)'y - y'A y / 2 = c + u'A u / 2 - (y - u)'A (y - u) / 2
+         is at most c + u'A u / 2; without the quadratic terms (tied)
+         the kernel adds the bound of (A u)'y over a block.  */
+      es->top[c] = es->c[c] + (es->quad == VBGMM_QUAD_NONE ? 0 : 0.5 * uAu);
     }
   gsl_matrix_free (L);
+  estep_pack (es, model);
   return VBGMM_SUCCESS;
 }
 
@@ -195,6 +240,7 @@ typedef struct workspace
   double *lr;  /* k * BLOCK: ln rho, then ln rho - max */
   double *r;   /* k * BLOCK: responsibilities */
   double *mx, *s; /* BLOCK each */
+  double *lo, *hi; /* dw each: the smallest and largest y_i of the block */
 } workspace;
 
 static void
@@ -210,7 +256,8 @@ workspace_alloc (workspace *w, size_t k, size_t d, size_t p)
   const size_t dw = VBGMM_FPAD (d);
   w->ys = 2 * dw + 8;
   w->fs = VBGMM_FPAD (1 + p) + 8;
-  const size_t total = (dw + 2 * k + 2) * BLOCK + SUB * (w->ys + w->fs);
+  const size_t total = (dw + 2 * k + 2) * BLOCK + SUB * (w->ys + w->fs)
+                       + 2 * dw;
   /* Zeroed: the padding is read, though what it adds is not used.  */
   w->y = aligned_alloc (64, total * sizeof (double));
   if (!w->y)
@@ -222,6 +269,8 @@ workspace_alloc (workspace *w, size_t k, size_t d, size_t p)
   w->s = w->mx + BLOCK;
   w->yp = w->s + BLOCK;
   w->pt = w->yp + SUB * w->ys;
+  w->lo = w->pt + SUB * w->fs;
+  w->hi = w->lo + dw;
   return 0;
 }
 
@@ -259,6 +308,10 @@ stats_order (size_t d, int quad, size_t *map)
 /* ln of the smallest responsibility kept (about 1e-304): far enough
    above the smallest normal number that r y y' stays normal too.  */
 #define LN_R_MIN (-700.0)
+/* An emptied component is passed over in a block where its ln rho_nk
+   stays this far below LN_R_MIN under the largest: room for the
+   rounding of the sum that would have made it.  */
+#define LN_R_MARGIN 1.0
 
 /* One kernel per instruction set, chosen when the library is loaded.  */
 typedef void kernel_fn (const vbgmm_estep *es, const double *restrict x,
@@ -406,9 +459,10 @@ vbgmm_pass (const vbgmm_estep *es, const vbgmm_data *data, int threads,
     }
 
   memset (stats, 0, len * sizeof (double));
-  for (size_t c = 0; c < k; c++)
+  /* The kernel summed the components in the order it packed them.  */
+  for (size_t q = 0; q < k; q++)
     for (size_t i = 0; i < f; i++)
-      stats[c * f + map[i]] = acc[c * fp + i];
+      stats[es->order[q] * f + map[i]] = acc[q * fp + i];
   stats[k * f] = acc[k * fp];
   free (acc);
   free (map);

@@ -41,10 +41,26 @@ typedef struct vbgmm_estep
   double *e_ln_pi;     /* k: E[ln pi_k] (10.66) */
   double *e_ln_det;    /* k: E[ln |Lambda_k|] (10.65) */
   double *ln_det_W;    /* k: ln |W_k| */
+  /* An emptied component (its r_nk were all 0 in the pass q(theta)
+     was made from: N_k is the floor) is passed over in every block of
+     points where its ln rho_nk cannot come within LN_R_MIN of the
+     largest: its r_nk would all be 0 there.  The components are
+     packed, those computed in every block first, then the emptied
+     ones, each group in index order.  */
+  int skip;            /* 0: compute every component (VBGMM_SKIP_EMPTY=no) */
+  size_t na;           /* how many are computed in every block */
+  size_t *order;       /* k: the components, packed */
+  size_t *pos;         /* k: where each is in ORDER */
+  double *cp;          /* k: c, packed */
+  double *wtp;         /* k * p: wt, packed */
+  double *top;         /* k: ln rho_nk <= top_k for every point
+                          (tied: plus wt_k . y, which the kernel bounds
+                          over the points of the block) */
 } vbgmm_estep;
 
 /* For K components in D dimensions of a model whose form takes the
-   quadratic features QUAD.  */
+   quadratic features QUAD.  The environment variable VBGMM_SKIP_EMPTY=no
+   makes every pass compute every component.  */
 vbgmm_estep *vbgmm_estep_alloc (size_t k, size_t d, int quad);
 void vbgmm_estep_free (vbgmm_estep *es);
 /* Fill ES from the parameters of MODEL.  */

@@ -218,6 +218,16 @@ test_one (gsl_rng *rng, const char *kernel, const char *form, size_t d,
   for (size_t i = 0; i < ROWS * d; i++)
     data->x[i] = 100 + 3 * gsl_rng_uniform (rng);
   vbgmm_model *m = random_model (rng, data, k, form);
+  /* Every third component holds points, the others are emptied (N_k
+     the floor): of those, one in two has alpha = 1e-3, whose r_nk are
+     all below the cut, and the pass may leave it out; the others have
+     r_nk far above it and must be computed all the same.  */
+  for (size_t c = 0; c < k; c++)
+    {
+      m->N[c] = c % 3 == 0 ? 5 : VBGMM_N_FLOOR;
+      if (c % 3 == 1)
+        m->alpha[c] = 1e-3;
+    }
   vbgmm_estep *es = vbgmm_estep_alloc (k, d, !strcmp (form, "full") ? VBGMM_QUAD_FULL
                                        : !strcmp (form, "tied") ? VBGMM_QUAD_NONE
                                        : VBGMM_QUAD_DIAG);
@@ -231,6 +241,21 @@ test_one (gsl_rng *rng, const char *kernel, const char *form, size_t d,
             || vbgmm_pass (es, data, 1, st, &err);
   gsl_test (bad, "%s %s D = %zu K = %zu: the pass runs", kernel, form, d, k);
   naive_pass (m, data, es->p, len, ref, mag);
+
+  /* The same pass computing every component: the same bits.  */
+  double *all = malloc (len * sizeof (double));
+  es->skip = 0;
+  int bad_all = vbgmm_estep_prepare (es, m, &err)
+                || vbgmm_pass (es, data, 1, all, &err);
+  gsl_test (bad_all || es->na != k || memcmp (all, st, len * sizeof (double)),
+            "%s %s D = %zu K = %zu: the same statistics computing every "
+            "component", kernel, form, d, k);
+  es->skip = 1;
+  bad = bad || vbgmm_estep_prepare (es, m, &err);
+  gsl_test (bad || es->na != (k + 2) / 3,
+            "%s %s D = %zu K = %zu: the emptied components are put last",
+            kernel, form, d, k);
+  free (all);
   double worst = 0;
   size_t at = 0;
   for (size_t i = 0; !bad && i < len; i++)
