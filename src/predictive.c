@@ -31,6 +31,7 @@
 #include "error.h"
 #include "responsibility.h"
 #include "vbgmm.h"
+#include "vexp.h"
 
 #ifdef _OPENMP
 # include <omp.h>
@@ -163,46 +164,50 @@ fail:
   return NULL;
 }
 
-/* ln p(x | X) of one point; T is room for k numbers.  */
-static double
-ln_density_one (const vbgmm_predictive *p, const double *x, double *t)
+/* Points are taken in blocks of this many, held by rows.  */
+#define SBLOCK 128
+/* Doubles of one thread's scratch space for a block.  */
+#define SCRATCH(d, k) ((2 * (d) + (k) + 3) * SBLOCK)
+
+#define PRAGMA(x) _Pragma (#x)
+#define SIMD PRAGMA (omp simd)
+
+typedef void student_fn (const vbgmm_predictive *restrict p,
+                         const double *restrict x, size_t B,
+                         double *restrict ws, double *restrict ln_p);
+#ifdef HAVE_X86_TARGETS
+# define STUDENT_NAME student_avx512
+# define STUDENT_TARGET __attribute__ ((target ("arch=x86-64-v4")))
+# include "student.h"
+# undef STUDENT_NAME
+# undef STUDENT_TARGET
+# define STUDENT_NAME student_avx2
+# define STUDENT_TARGET __attribute__ ((target ("arch=x86-64-v3")))
+# include "student.h"
+# undef STUDENT_NAME
+# undef STUDENT_TARGET
+#endif
+#define STUDENT_NAME student_generic
+#define STUDENT_TARGET
+#include "student.h"
+#undef STUDENT_NAME
+#undef STUDENT_TARGET
+
+/* The one the E-step would choose (VBGMM_KERNEL included).  */
+static student_fn *
+student_select (void)
 {
-  size_t k = p->k, d = p->d;
-  double mx = -INFINITY;
-  for (size_t c = 0; c < k; c++)
+  switch (vbgmm_kernel_width ())
     {
-      const double *m = p->m + c * d, *C = p->C + c * d * d;
-      if (p->independent)
-        {
-          /* C is diagonal: sum_d ln(1 + l_d (x_d - m_d)^2 / v).  */
-          double s = 0;
-          for (size_t j = 0; j < d; j++)
-            {
-              double u = C[j * d + j] * (x[j] - m[j]);
-              s += log1p (u * u / p->v[c]);
-            }
-          t[c] = p->c[c] - p->e[c] * s;
-        }
-      else
-        {
-          /* (x - m)' C C' (x - m) = |C' (x - m)|^2.  */
-          double q = 0;
-          for (size_t j = 0; j < d; j++)
-            {
-              double u = 0;
-              for (size_t i = j; i < d; i++)
-                u += C[i * d + j] * (x[i] - m[i]);
-              q += u * u;
-            }
-          t[c] = p->c[c] - p->e[c] * log1p (q / p->v[c]);
-        }
-      if (t[c] > mx)
-        mx = t[c];
+#ifdef HAVE_X86_TARGETS
+    case 8:
+      return student_avx512;
+    case 4:
+      return student_avx2;
+#endif
+    default:
+      return student_generic;
     }
-  double s = 0;
-  for (size_t c = 0; c < k; c++)
-    s += exp (t[c] - mx);
-  return mx + log (s);
 }
 
 int
@@ -211,20 +216,26 @@ vbgmm_predictive_ln_density (const vbgmm_predictive *pred, const double *x,
                              vbgmm_error *err)
 {
   int nt = vbgmm_threads (threads);
-  double *t = malloc (nt * pred->k * sizeof (double));
-  if (!t)
+  size_t len = SCRATCH (pred->d, pred->k);
+  double *ws = aligned_alloc (64, nt * len * sizeof (double));
+  student_fn *block = student_select ();
+  if (!ws)
     return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
+  size_t nblocks = (n + SBLOCK - 1) / SBLOCK;
 #pragma omp parallel num_threads(nt)
   {
-    double *mine = t;
+    double *mine = ws;
 #ifdef _OPENMP
-    mine += omp_get_thread_num () * pred->k;
+    mine += omp_get_thread_num () * len;
 #endif
 #pragma omp for schedule(static)
-    for (size_t i = 0; i < n; i++)
-      ln_p[i] = ln_density_one (pred, x + i * pred->d, mine);
+    for (size_t blk = 0; blk < nblocks; blk++)
+      {
+        size_t i0 = blk * SBLOCK, rows = n - i0 < SBLOCK ? n - i0 : SBLOCK;
+        block (pred, x + i0 * pred->d, rows, mine, ln_p + i0);
+      }
   }
-  free (t);
+  free (ws);
   return VBGMM_SUCCESS;
 }
 

@@ -341,25 +341,38 @@ typedef void kernel_fn (const vbgmm_estep *es, const double *restrict x,
 #undef KERNEL_TARGET
 #undef W
 
-/* The widest kernel the processor runs, or the one VBGMM_KERNEL names
-   (generic, avx2, avx512) when the processor runs it: the tests check
-   every kernel against the same reference numbers.  */
-static kernel_fn *
-kernel_select (void)
+int
+vbgmm_kernel_width (void)
 {
   const char *want = getenv ("VBGMM_KERNEL");
   if (want && strcmp (want, "generic") == 0)
-    return block_kernel_generic;
+    return 2;
 #ifdef HAVE_X86_TARGETS
   __builtin_cpu_init ();
   int avx512 = __builtin_cpu_supports ("x86-64-v4");
   int avx2 = __builtin_cpu_supports ("x86-64-v3");
   if (avx512 && !(want && strcmp (want, "avx2") == 0))
-    return block_kernel_avx512;
+    return 8;
   if (avx2)
-    return block_kernel_avx2;
+    return 4;
 #endif
-  return block_kernel_generic;
+  return 2;
+}
+
+static kernel_fn *
+kernel_select (void)
+{
+  switch (vbgmm_kernel_width ())
+    {
+#ifdef HAVE_X86_TARGETS
+    case 8:
+      return block_kernel_avx512;
+    case 4:
+      return block_kernel_avx2;
+#endif
+    default:
+      return block_kernel_generic;
+    }
 }
 
 /* Scratch space for NT threads.  */

@@ -90,6 +90,12 @@ int vbgmm_estep_stream (const vbgmm_estep *es, const vbgmm_data *data,
                         int threads, vbgmm_sink sink, void *arg,
                         vbgmm_error *err);
 
+/* The doubles per vector of the widest kernel the processor runs (8:
+   AVX-512, 4: AVX2, 2: SSE2 or any other), or of the one VBGMM_KERNEL
+   names (generic, avx2, avx512) when the processor runs it: the tests
+   check every kernel against the same reference numbers.  */
+int vbgmm_kernel_width (void);
+
 /* Threads to use for a request of THREADS (0: all).  */
 int vbgmm_threads (int threads);
 

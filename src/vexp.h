@@ -123,4 +123,16 @@ vbgmm_vlog (double x)
   return e * ln2_hi - ((hfsq - (sr * (hfsq + R) + e * ln2_lo)) - f);
 }
 
+/* ln(1 + z) for z >= 0 to about an ulp, like log1p: ln of w = 1 + z,
+   corrected by (z - (w - 1)) / w for the part of z that the sum lost
+   (ln(w + delta) = ln w + delta / w).  Without it a z far below 1, the
+   quadratic form of a point near a mean over many degrees of freedom,
+   would keep only the digits of z that 1 + z holds.  */
+static inline double
+vbgmm_vlog1p (double z)
+{
+  double w = 1 + z;
+  return vbgmm_vlog (w) + (z - (w - 1)) / w;
+}
+
 #endif

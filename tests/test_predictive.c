@@ -382,6 +382,35 @@ test_sample_labels (const char *form)
   vbgmm_model_free (m);
 }
 
+/* The same numbers, to the bit, on 1, 2 and 3 threads, over a number
+   of points that is no multiple of the blocks.  */
+static void
+test_threads (const char *form)
+{
+  const size_t n = 1001, d = 3;
+  vbgmm_model *m = make_model (form, 3, d, 7);
+  vbgmm_predictive *p = vbgmm_predictive_alloc (m, NULL);
+  double *x = malloc (n * d * sizeof (double));
+  double *a = malloc (n * sizeof (double)), *b = malloc (n * sizeof (double));
+  for (size_t i = 0; i < n * d; i++)
+    x[i] = 8 * sin (0.7 * i) + 0.01 * i;
+  vbgmm_predictive_ln_density (p, x, n, 1, a, NULL);
+  for (int t = 2; t <= 3; t++)
+    {
+      vbgmm_predictive_ln_density (p, x, n, t, b, NULL);
+      gsl_test (memcmp (a, b, n * sizeof (double)) != 0,
+                "%s: ln p the same on 1 and %d threads", form, t);
+    }
+  for (size_t i = 0; i < n; i += 97)
+    gsl_test_rel (a[i], reference_ln_p (m, x + i * d), 1e-12,
+                  "%s: ln p of point %zu of %zu", form, i, n);
+  free (x);
+  free (a);
+  free (b);
+  vbgmm_predictive_free (p);
+  vbgmm_model_free (m);
+}
+
 int
 main (void)
 {
@@ -397,6 +426,20 @@ main (void)
       test_integral_2d (forms[f]);
       test_sample (forms[f]);
       test_sample_labels (forms[f]);
+      test_threads (forms[f]);
+    }
+  /* Each instruction set's density kernel (where the processor runs
+     it) against the same reference.  */
+  static const char *const kernels[] = { "generic", "avx2", "avx512" };
+  for (size_t i = 0; i < 3; i++)
+    {
+      setenv ("VBGMM_KERNEL", kernels[i], 1);
+      for (size_t f = 0; f < 4; f++)
+        {
+          test_reference (forms[f], 2, 14);
+          test_reference (forms[f], 3, 400);
+          test_threads (forms[f]);
+        }
     }
   exit (gsl_test_summary ());
 }

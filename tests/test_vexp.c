@@ -76,5 +76,15 @@ main (void)
   gsl_test_abs (vbgmm_vlog (1), 0, 0, "ln(1) = 0 exactly");
   gsl_test_rel (vbgmm_vlog (2), M_LN2, 1e-16, "ln(2)");
   gsl_test_rel (vbgmm_vlog (10), M_LN10, 2.3e-16, "ln(10)");
+
+  /* ln(1 + z): z near 0 (a point near a mean over many degrees of
+     freedom), up to 10, and over the whole range the density meets.  */
+  worst = 0, at = 0;
+  sweep (vbgmm_vlog1p, log1p, 1e-300, 1e300, -1.0013, &worst, &at);
+  sweep (vbgmm_vlog1p, log1p, 0, 10, 0.000137, &worst, &at);
+  gsl_test (worst > 2, "vbgmm_vlog1p within 2 ulp of log1p (worst %g at "
+            "%.17g)", worst, at);
+  gsl_test_abs (vbgmm_vlog1p (0), 0, 0, "ln(1 + 0) = 0 exactly");
+  gsl_test_rel (vbgmm_vlog1p (1e-20), 1e-20, 1e-16, "ln(1 + 1e-20)");
   return gsl_test_summary ();
 }
