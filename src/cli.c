@@ -623,6 +623,34 @@ cli_version (void)
   exit (0);
 }
 
+int
+cli_getopt (int argc, char **argv, const char *shortopts,
+            const struct option *longopts, void (*help) (int),
+            void (*option) (int c, const char *arg, void *params),
+            void *params)
+{
+  if (argc > 0)
+    argv[0] = (char *) cli_program_name;
+  int c;
+  while ((c = getopt_long (argc, argv, shortopts, longopts, NULL)) != -1)
+    switch (c)
+      {
+      case 'h':
+        help (0);
+        break;
+      case 'V':
+        cli_version ();
+        break;
+      case '?':
+        /* getopt_long has said what is wrong.  */
+        help (EXIT_USAGE);
+        break;
+      default:
+        option (c, optarg, params);
+      }
+  return optind;
+}
+
 void
 cli_operands (int argc, char **argv, int first, const char *const *names,
               size_t required, size_t n, const char **out)

@@ -79,6 +79,17 @@ int cli_parse_list (const char *s, size_t **out, size_t *n);
 void cli_bad_value (const char *option, const char *arg,
                     const char *expected) __attribute__ ((noreturn));
 void cli_version (void) __attribute__ ((noreturn));
+/* The options of ARGV by getopt_long (SHORTOPTS, LONGOPTS), messages
+   under cli_program_name, as every program takes them: -h runs
+   HELP (0), -V prints the version, both exit 0; an unknown option or
+   a missing value exits through HELP (EXIT_USAGE) after getopt_long's
+   message; every other option goes to OPTION with its value and
+   PARAMS.  Returns the index of the first operand.  */
+struct option;
+int cli_getopt (int argc, char **argv, const char *shortopts,
+                const struct option *longopts, void (*help) (int),
+                void (*option) (int c, const char *arg, void *params),
+                void *params);
 /* The N operands ARGV[FIRST..] that NAMES name, into OUT (NULL when
    absent): the first REQUIRED must be there, and no more than N.
    Exits with EXIT_USAGE and "missing NAME" or "extra operand".  */

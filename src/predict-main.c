@@ -119,54 +119,50 @@ parse_outputs (const char *s)
 }
 
 static void
+option (int c, const char *arg, void *params)
+{
+  predict_params *p = params;
+  size_t z;
+  switch (c)
+    {
+    case 'c':
+      free (p->columns);
+      p->columns = NULL;
+      if (cli_parse_list (arg, &p->columns, &p->n_columns))
+        cli_bad_value ("columns", arg, "a list of fields such as 1,3 or 2-4");
+      break;
+    case 'o':
+      p->output_dir = arg;
+      break;
+    case OPT_OUTPUT:
+      if ((p->outputs = parse_outputs (arg)) < 0)
+        cli_bad_value ("output", arg,
+                       "one or more of z, labels, density, such as z,labels");
+      break;
+    case 'j':
+      if (cli_parse_size (arg, &z) || z < 1 || z > 4096)
+        cli_bad_value ("threads", arg, "an integer from 1 to 4096");
+      p->threads = (int) z;
+      break;
+    case 'q':
+      p->quiet = 1;
+      break;
+    default:
+      usage (EXIT_USAGE);
+    }
+}
+
+static void
 parse (int argc, char **argv, predict_params *p)
 {
   memset (p, 0, sizeof *p);
   p->output_dir = ".";
   p->outputs = OUT_Z | OUT_LABELS | OUT_DENSITY;
-  if (argc > 0)
-    argv[0] = (char *) cli_program_name;
-  int c;
-  size_t z;
-  while ((c = getopt_long (argc, argv, "c:o:j:qhV", long_options, NULL))
-         != -1)
-    switch (c)
-      {
-      case 'c':
-        free (p->columns);
-        p->columns = NULL;
-        if (cli_parse_list (optarg, &p->columns, &p->n_columns))
-          cli_bad_value ("columns", optarg,
-                         "a list of fields such as 1,3 or 2-4");
-        break;
-      case 'o':
-        p->output_dir = optarg;
-        break;
-      case OPT_OUTPUT:
-        if ((p->outputs = parse_outputs (optarg)) < 0)
-          cli_bad_value ("output", optarg,
-                         "one or more of z, labels, density, such as z,labels");
-        break;
-      case 'j':
-        if (cli_parse_size (optarg, &z) || z < 1 || z > 4096)
-          cli_bad_value ("threads", optarg, "an integer from 1 to 4096");
-        p->threads = (int) z;
-        break;
-      case 'q':
-        p->quiet = 1;
-        break;
-      case 'h':
-        usage (0);
-        break;
-      case 'V':
-        cli_version ();
-        break;
-      default:
-        usage (EXIT_USAGE);
-      }
+  int first = cli_getopt (argc, argv, "c:o:j:qhV", long_options, usage,
+                          option, p);
   static const char *const names[] = { "MODEL", "FILE" };
   const char *operand[2];
-  cli_operands (argc, argv, optind, names, 1, 2, operand);
+  cli_operands (argc, argv, first, names, 1, 2, operand);
   p->model_file = operand[0];
   p->input = operand[1] ? operand[1] : "-";
 }

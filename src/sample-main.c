@@ -78,42 +78,39 @@ static const struct option long_options[] = {
 };
 
 static void
+option (int c, const char *arg, void *params)
+{
+  sample_params *p = params;
+  size_t z;
+  switch (c)
+    {
+    case 'n':
+      if (cli_parse_size (arg, &z) || z > (size_t) 1 << 40)
+        cli_bad_value ("points", arg, "an integer >= 0");
+      p->n = z;
+      p->n_set = 1;
+      break;
+    case 's':
+      if (cli_parse_size (arg, &z) || z > ULONG_MAX)
+        cli_bad_value ("seed", arg, "an integer >= 0");
+      p->seed = z;
+      break;
+    case 'o':
+      p->output = arg;
+      break;
+    default:
+      usage (EXIT_USAGE);
+    }
+}
+
+static void
 parse (int argc, char **argv, sample_params *p)
 {
   memset (p, 0, sizeof *p);
-  if (argc > 0)
-    argv[0] = (char *) cli_program_name;
-  int c;
-  size_t z;
-  while ((c = getopt_long (argc, argv, "n:s:o:hV", long_options, NULL))
-         != -1)
-    switch (c)
-      {
-      case 'n':
-        if (cli_parse_size (optarg, &z) || z > (size_t) 1 << 40)
-          cli_bad_value ("points", optarg, "an integer >= 0");
-        p->n = z;
-        p->n_set = 1;
-        break;
-      case 's':
-        if (cli_parse_size (optarg, &z) || z > ULONG_MAX)
-          cli_bad_value ("seed", optarg, "an integer >= 0");
-        p->seed = z;
-        break;
-      case 'o':
-        p->output = optarg;
-        break;
-      case 'h':
-        usage (0);
-        break;
-      case 'V':
-        cli_version ();
-        break;
-      default:
-        usage (EXIT_USAGE);
-      }
+  int first = cli_getopt (argc, argv, "n:s:o:hV", long_options, usage,
+                          option, p);
   static const char *const names[] = { "MODEL" };
-  cli_operands (argc, argv, optind, names, 1, 1, &p->model_file);
+  cli_operands (argc, argv, first, names, 1, 1, &p->model_file);
   if (!p->n_set)
     {
       cli_error ("missing -n N, the number of points");
