@@ -9,6 +9,7 @@
 #                             removed on exit
 #        BENCH_SETS="A B C D E F G" which data sets
 #        BENCH_FORMS=0        no rows for the other forms of the model
+#        BENCH_PREDICT_ONLY=1 only the predict rows (sets A and B)
 #        BENCH_SKIP_SKLEARN=1 no scikit-learn rows
 #        BENCH_SKLEARN_C=1    run scikit-learn on set C too (~20 s/iter)
 #        BENCH_OUT=DIR        where vbgmm writes its outputs (default: a
@@ -411,6 +412,10 @@ sk_form() {  # FORM: sk.py's COVARIANCE WEIGHTS
 KERNEL=
 for SET in $SETS; do
 	set_params "$SET"
+	if [ "${BENCH_PREDICT_ONLY:-0}" = 1 ]; then
+		case $SET in A | B) make_data && run_predict ;; esac
+		continue
+	fi
 	make_data
 	run_vbgmm "vbgmm -j1" "$VBGMM" -j1
 	if [ "$NPROC" -gt 1 ]; then
