@@ -248,7 +248,10 @@ default='kmeans'
         ``--seed``, so the same int and data give the command line's fit.
     warm_start : bool, default=False
         When the estimator is fitted, the next ``fit`` starts from its
-        fitted posterior (``vbgmm --init-model``), with one start.
+        fitted posterior (``vbgmm --init-model``), with one start;
+        n_components, covariance_type and
+        weight_concentration_prior_type must be those of the fit
+        (ValueError otherwise).
     verbose : int, default=0
         1: a line at the end of the fit; 2: also the bound every
         ``verbose_interval`` iterations (on standard output).
@@ -531,6 +534,14 @@ default='kmeans'
                 raise ValueError("warm_start: the fitted model has %d "
                                  "components, n_components is %d"
                                  % (fitted, k))
+            for name, key in (("covariance_type", "covariance"),
+                              ("weight_concentration_prior_type",
+                               "weights")):
+                if self._state[key] != getattr(self, name):
+                    raise ValueError("warm_start: the fitted model has "
+                                     "%s=%r, the estimator %r"
+                                     % (name, self._state[key],
+                                        getattr(self, name)))
             warm = _Model(self._state)
             opt.init = _lib.INIT_MODEL
             opt.init_model = ctypes.cast(warm.__enter__(), ctypes.c_void_p)

@@ -113,3 +113,35 @@ def test_warm_start_needs_the_same_components():
         g.set_params(n_components=4).fit(X)
     assert str(e.value) == ("warm_start: the fitted model has 3 components, "
                             "n_components is 4")
+
+
+@pytest.mark.parametrize("change, msg", [
+    ({"covariance_type": "diag"},
+     "warm_start: the fitted model has covariance_type='full', the "
+     "estimator 'diag'"),
+    ({"weight_concentration_prior_type": "dirichlet_distribution"},
+     "warm_start: the fitted model has "
+     "weight_concentration_prior_type='dirichlet_process', the estimator "
+     "'dirichlet_distribution'"),
+])
+def test_warm_start_needs_the_same_form(change, msg):
+    X = read_csv(X_CSV)
+    g = vbgmm.BayesianGaussianMixture(n_components=3, warm_start=True,
+                                      max_iter=5, tol=0).fit(X)
+    with pytest.raises(ValueError) as e:
+        g.set_params(**change).fit(X)
+    assert str(e.value) == msg
+
+
+@pytest.mark.parametrize("form", ["tied", "diag", "spherical"])
+def test_warm_start_of_each_form_continues_the_fit(form):
+    # 4 iterations, then 3 more from the fitted posterior: the bound
+    # of 7 iterations from the same start (the warm start adds none)
+    X = read_csv(X_CSV)
+    kw = dict(n_components=3, covariance_type=form, tol=0, random_state=2)
+    g = vbgmm.BayesianGaussianMixture(max_iter=4, warm_start=True, **kw)
+    g.fit(X)
+    g.set_params(max_iter=3).fit(X)
+    h = vbgmm.BayesianGaussianMixture(max_iter=7, **kw).fit(X)
+    np.testing.assert_allclose(g.lower_bound_, h.lower_bound_, rtol=1e-12)
+    np.testing.assert_allclose(g.means_, h.means_, rtol=1e-10)
