@@ -65,7 +65,7 @@ fit_work_free (fit_work *w)
 
 static int
 fit_work_alloc (fit_work *w, const vbgmm_prior *prior, size_t k,
-                vbgmm_error *err)
+                int accelerate, vbgmm_error *err)
 {
   size_t d = prior->d;
   memset (w, 0, sizeof *w);
@@ -80,12 +80,17 @@ fit_work_alloc (fit_work *w, const vbgmm_prior *prior, size_t k,
   /* One more: on many processes, how many failed in the pass.  */
   size_t len = vbgmm_stats_size (w->es) + 1;
   w->stats = calloc (len, sizeof (double));
-  w->accepted = calloc (len, sizeof (double));
-  w->from = calloc (len, sizeof (double));
-  w->step = calloc (len, sizeof (double));
+  /* Three more copies of the statistics for the over-relaxed steps
+     alone: K (D + 1)(D + 2)/2 doubles each, 40 MB at D = 1000, K = 10.  */
+  if (accelerate)
+    {
+      w->accepted = calloc (len, sizeof (double));
+      w->from = calloc (len, sizeof (double));
+      w->step = calloc (len, sizeof (double));
+    }
   w->A = gsl_matrix_alloc (d, d);
-  if (!w->es || !w->suff || !w->suff_mem || !w->stats || !w->accepted
-      || !w->from || !w->step || !w->A)
+  if (!w->es || !w->suff || !w->suff_mem || !w->stats || !w->A
+      || (accelerate && (!w->accepted || !w->from || !w->step)))
     return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
   for (size_t c = 0; c < k; c++)
     {
@@ -255,7 +260,8 @@ fit_run (const vbgmm_data *data, const vbgmm_prior *prior,
   if (vbgmm_data_moments (data, comm, model->shift, NULL, err))
     goto error;
 
-  if (vbgmm_comm_agree (comm, fit_work_alloc (&w, prior, k, err), err))
+  if (vbgmm_comm_agree (comm, fit_work_alloc (&w, prior, k, opt->accelerate,
+                                              err), err))
     goto error;
   if (w.cp.scatter
       && data_scatter (data, comm, model->shift, w.cp.scatter, err))
@@ -358,12 +364,15 @@ fit_run (const vbgmm_data *data, const vbgmm_prior *prior,
           if (!extrapolated)
             vbgmm_accel_reject (accel);
         }
-      memcpy (w.accepted, w.stats, len * sizeof (double));
-      memcpy (w.from, extrapolated ? w.step : w.stats, len * sizeof (double));
-      if (opt->accelerate
-          && ((!extrapolated && m_step (model, prior, &w, w.stats, err))
-              || vbgmm_estep_prepare (w.es, model, err)))
-        goto error;
+      if (opt->accelerate)
+        {
+          memcpy (w.accepted, w.stats, len * sizeof (double));
+          memcpy (w.from, extrapolated ? w.step : w.stats,
+                  len * sizeof (double));
+          if ((!extrapolated && m_step (model, prior, &w, w.stats, err))
+              || vbgmm_estep_prepare (w.es, model, err))
+            goto error;
+        }
     }
 done:
   fit_work_free (&w);
