@@ -42,6 +42,7 @@
 
 #include <csv.h>
 
+#include "error.h"
 #include "numparse.h"
 #include "responsibility.h"
 #include "vbgmm.h"
@@ -795,10 +796,8 @@ vbgmm_csv_read (FILE *fp, const vbgmm_csv_options *opt,
 #define PIECE_MIN ((off_t) 1 << 20)
 #define PIECE_MAX ((off_t) 16 << 20)
 
-/* The first line start at or after OFF in a file of SIZE bytes (SIZE
-   when there is none), or -1 on a read error.  */
-static off_t
-line_start (int fd, off_t off, off_t size)
+off_t
+vbgmm_csv_line_start (int fd, off_t off, off_t size)
 {
   char buf[4096];
   if (off <= 0 || off >= size)
@@ -848,6 +847,23 @@ range_read (void *cookie, char *buf, size_t size)
         g->newlines++;
     }
   return got;
+}
+
+int
+vbgmm_csv_read_range (int fd, off_t begin, off_t end,
+                      const vbgmm_csv_options *opt, long *newlines,
+                      vbgmm_data **data, vbgmm_error *err)
+{
+  range g = { fd, begin, end, 0 };
+  cookie_io_functions_t io = { range_read, NULL, NULL, NULL };
+  FILE *fp = fopencookie (&g, "r", io);
+  if (!fp)
+    return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
+  int status = vbgmm_csv_read (fp, opt, data, err);
+  fclose (fp);
+  if (newlines)
+    *newlines = g.newlines;
+  return status;
 }
 
 /* One piece: where it is, what its reader found.  */
@@ -947,7 +963,8 @@ read_pieces (int fd, off_t size, const vbgmm_csv_options *opt, int nt,
   for (size_t i = 0; i < np && !all->status; i++)
     {
       pc[i].begin = i ? pc[i - 1].end : 0;
-      off_t e = i + 1 < np ? line_start (fd, (off_t) (i + 1) * len, size) : size;
+      off_t e = i + 1 < np ? vbgmm_csv_line_start (fd, (off_t) (i + 1) * len, size)
+                  : size;
       if (e < 0)
         fail (all, VBGMM_EIO, 0, "read error: %s", strerror (errno));
       pc[i].end = e > pc[i].begin ? e : pc[i].begin;

@@ -144,68 +144,6 @@ finalize (void)
 
 /* Reading this rank's share of the file.  */
 
-/* Offset of the first line that starts at or after OFF: OFF itself
-   when it is 0 or follows a newline, else just past the next one.  */
-static int
-line_start (int fd, off_t off, off_t size, off_t *out)
-{
-  char buf[4096];
-  if (off == 0 || off >= size)
-    {
-      *out = off < size ? off : size;
-      return 0;
-    }
-  off_t pos = off - 1;
-  while (pos < size)
-    {
-      ssize_t got = pread (fd, buf, sizeof buf, pos);
-      if (got < 0)
-        return -1;
-      if (got == 0)
-        break;
-      char *nl = memchr (buf, '\n', got);
-      if (nl)
-        {
-          *out = pos + (nl - buf) + 1;
-          return 0;
-        }
-      pos += got;
-    }
-  *out = size;
-  return 0;
-}
-
-/* A stream over the bytes [pos, end) of a file, which counts the
-   newlines it hands out: the reader then needs no copy of the range,
-   and the count gives the line numbers of the ranks after this one.  */
-typedef struct range
-{
-  int fd;
-  off_t pos, end;
-  long newlines;
-} range;
-
-static ssize_t
-range_read (void *cookie, char *buf, size_t size)
-{
-  range *r = cookie;
-  if (r->pos >= r->end)
-    return 0;
-  if ((off_t) size > r->end - r->pos)
-    size = r->end - r->pos;
-  ssize_t got;
-  do
-    got = pread (r->fd, buf, size, r->pos);
-  while (got < 0 && errno == EINTR);
-  if (got > 0)
-    {
-      r->pos += got;
-      for (char *p = buf; (p = memchr (p, '\n', buf + got - p)); p++)
-        r->newlines++;
-    }
-  return got;
-}
-
 /* What rank 0 finds out about the start of the file.  */
 typedef struct file_head
 {
@@ -424,31 +362,28 @@ read_share (const char *name, const cli_params *p)
   off_t lo = (off_t) ((double) size * rank / nranks);
   off_t hi = rank + 1 == nranks ? size
              : (off_t) ((double) size * (rank + 1) / nranks);
-  if (line_start (fd, lo, size, &begin) || line_start (fd, hi, size, &end))
-    set_error (&e, EXIT_DATA, "%s: read error: %s", name, strerror (errno));
+  if ((begin = vbgmm_csv_line_start (fd, lo, size)) < 0
+      || (end = vbgmm_csv_line_start (fd, hi, size)) < 0)
+    {
+      set_error (&e, EXIT_DATA, "%s: read error: %s", name, strerror (errno));
+      begin = end = 0;
+    }
   if (begin < h.data_start)
     begin = h.data_start;
   if (end < begin)
     end = begin;
 
-  range r = { fd, begin, end, 0 };
   vbgmm_data *data = NULL;
   vbgmm_error err = { 0 };
   int failed = 0;
+  long newlines = 0;
   if (!e.status && end > begin)
     {
-      cookie_io_functions_t io = { range_read, NULL, NULL, NULL };
-      FILE *fp = fopencookie (&r, "r", io);
       vbgmm_csv_options copt = { p->columns, p->n_columns,
                                  VBGMM_CSV_HEADER_NONE,
                                  (size_t) h.n_fields, 1 };
-      if (!fp)
-        set_error (&e, EXIT_DATA, "out of memory");
-      else
-        {
-          failed = vbgmm_csv_read (fp, &copt, &data, &err);
-          fclose (fp);
-        }
+      failed = vbgmm_csv_read_range (fd, begin, end, &copt, &newlines,
+                                     &data, &err);
       /* A range of only blank and comment lines holds no rows; only
          when all ranges are empty is that an error.  */
       if (failed && err.status == VBGMM_EDATA && err.line == 0
@@ -462,7 +397,7 @@ read_share (const char *name, const cli_params *p)
   /* The real line numbers: the newlines of the ranges before this one.
      A rank that stopped at an error counted only part of its range,
      but then only its own message, or a lower rank's, is printed.  */
-  long before = r.newlines;
+  long before = newlines;
   MPI_Exscan (MPI_IN_PLACE, &before, 1, MPI_LONG, MPI_SUM, MPI_COMM_WORLD);
   if (rank == 0)
     before = 0;

@@ -20,6 +20,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -101,6 +102,17 @@ int vbgmm_csv_read (FILE *fp, const vbgmm_csv_options *opt,
    and the same errors as vbgmm_csv_read.  */
 int vbgmm_csv_read_file (const char *path, const vbgmm_csv_options *opt,
                          int threads, vbgmm_data **data, vbgmm_error *err);
+/* Read every point from the bytes [BEGIN, END) of the open file FD
+   (pread: the file offset is left alone), as vbgmm_csv_read would from
+   a stream of them; *NEWLINES (when not NULL) gets the number of
+   newlines read, which on success is the number of lines of the range.
+   Used to read a file in pieces, e.g. one per process.  */
+int vbgmm_csv_read_range (int fd, off_t begin, off_t end,
+                          const vbgmm_csv_options *opt, long *newlines,
+                          vbgmm_data **data, vbgmm_error *err);
+/* The first line start at or after OFF in the file FD of SIZE bytes
+   (SIZE when there is none), or -1 on a read error.  */
+off_t vbgmm_csv_line_start (int fd, off_t off, off_t size);
 
 /* Reading NumPy .npy files: float64 or float32, either byte order, C
    order, 1-D (N points of one number) or 2-D (N x D).  Little-endian
