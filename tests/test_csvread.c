@@ -24,32 +24,13 @@
 
 #include <locale.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "vbgmm.h"
+#include "check.h"
 
-static int n_checks, n_failed;
-
-#if defined __GNUC__
-__attribute__ ((format (printf, 2, 3)))
-#endif
-static void
-check (int ok, const char *fmt, ...)
-{
-  n_checks++;
-  if (ok)
-    return;
-  n_failed++;
-  va_list ap;
-  va_start (ap, fmt);
-  fputs ("FAIL: ", stdout);
-  vprintf (fmt, ap);
-  putchar ('\n');
-  va_end (ap);
-}
 
 /* A temporary file holding TEXT[0..LEN): unlike fmemopen it takes an
    empty text and NUL bytes.  */
@@ -535,7 +516,5 @@ main (void)
   test_errors ();
   test_large ();
   test_locale ();
-  printf ("test_csvread: %d of %d checks passed\n", n_checks - n_failed,
-          n_checks);
-  return n_failed ? 1 : 0;
+  return check_summary ("test_csvread");
 }

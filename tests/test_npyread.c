@@ -23,34 +23,15 @@
 #endif
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "vbgmm.h"
+#include "check.h"
 
-static int n_checks, n_failed;
 static char path[] = "test_npyread.tmp.npy";
-
-#if defined __GNUC__
-__attribute__ ((format (printf, 2, 3)))
-#endif
-static void
-check (int ok, const char *fmt, ...)
-{
-  n_checks++;
-  if (ok)
-    return;
-  n_failed++;
-  va_list ap;
-  va_start (ap, fmt);
-  fputs ("FAIL: ", stdout);
-  vprintf (fmt, ap);
-  putchar ('\n');
-  va_end (ap);
-}
 
 /* Write a .npy file: VERSION 1 or 2, the header dict DICT padded to a
    multiple of 64, then the LEN bytes of DATA.  */
@@ -228,7 +209,5 @@ main (void)
   test_read ();
   test_errors ();
   remove (path);
-  printf ("test_npyread: %d of %d checks passed\n", n_checks - n_failed,
-          n_checks);
-  return n_failed ? 1 : 0;
+  return check_summary ("test_npyread");
 }
