@@ -29,6 +29,7 @@
 #include <gsl/gsl_sf_psi.h>
 
 #include "covariance.h"
+#include "dense.h"
 #include "error.h"
 #include "wishart.h"
 
@@ -170,7 +171,10 @@ vbgmm_cov_prior_init (vbgmm_cov_prior *cp, const vbgmm_prior *prior,
       return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
     }
   memcpy (L->data, prior->W0, d * d * sizeof (double));
-  if (gsl_linalg_cholesky_decomp1 (L) != GSL_SUCCESS)
+  /* Many dimensions: the inverse at once, L left holding the factor.  */
+  const int dense = d >= VBGMM_DENSE_MIN_D;
+  if (dense ? vbgmm_dense_spd_invert (d, L->data, d, cp->W0inv) != 0
+      : gsl_linalg_cholesky_decomp1 (L) != GSL_SUCCESS)
     {
       gsl_matrix_free (L);
       return vbgmm_fail (err, VBGMM_EINVAL, "W0 is not positive definite");
@@ -179,8 +183,11 @@ vbgmm_cov_prior_init (vbgmm_cov_prior *cp, const vbgmm_prior *prior,
   for (size_t i = 0; i < d; i++)
     ln_det += 2 * log (gsl_matrix_get (L, i, i));
   cp->ln_det_W0 = ln_det;
-  gsl_linalg_cholesky_invert (L);
-  memcpy (cp->W0inv, L->data, d * d * sizeof (double));
+  if (!dense)
+    {
+      gsl_linalg_cholesky_invert (L);
+      memcpy (cp->W0inv, L->data, d * d * sizeof (double));
+    }
   gsl_matrix_free (L);
   return VBGMM_SUCCESS;
 }
@@ -251,6 +258,9 @@ int
 vbgmm_cov_invert (gsl_matrix *work, double *W)
 {
   size_t d = work->size1;
+  if (d >= VBGMM_DENSE_MIN_D)
+    return vbgmm_dense_spd_invert (d, work->data, work->tda, W) == 0
+           ? GSL_SUCCESS : GSL_EDOM;
   if (gsl_linalg_cholesky_decomp1 (work) != GSL_SUCCESS
       || gsl_linalg_cholesky_invert (work) != GSL_SUCCESS)
     return GSL_EDOM;

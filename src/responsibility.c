@@ -32,6 +32,8 @@
 
 #include "covariance.h"
 #include "error.h"
+#include "dense.h"
+#include "estep_dense.h"
 #include "responsibility.h"
 #include "vexp.h"
 #include "weights.h"
@@ -90,15 +92,18 @@ vbgmm_estep_alloc (size_t k, size_t d, int quad)
   es->d = d;
   es->quad = quad;
   es->p = d + vbgmm_quad_features (quad, d);
+  es->dense = vbgmm_estep_dense_chosen (quad, d);
+  /* The dense pass needs no coefficients of the features.  */
+  const size_t np = es->dense ? 1 : k * es->p;
   es->c = calloc (k, sizeof (double));
-  es->wt = calloc (k * es->p, sizeof (double));
+  es->wt = calloc (np, sizeof (double));
   es->e_ln_pi = calloc (k, sizeof (double));
   es->e_ln_det = calloc (k, sizeof (double));
   es->ln_det_W = calloc (k, sizeof (double));
   es->order = calloc (k, sizeof (size_t));
   es->pos = calloc (k, sizeof (size_t));
   es->cp = calloc (k, sizeof (double));
-  es->wtp = calloc (k * es->p, sizeof (double));
+  es->wtp = calloc (np, sizeof (double));
   es->top = calloc (k, sizeof (double));
   const char *skip = getenv ("VBGMM_SKIP_EMPTY");
   es->skip = !(skip && strcmp (skip, "no") == 0);
@@ -157,6 +162,39 @@ estep_pack (vbgmm_estep *es, const vbgmm_model *model)
     }
 }
 
+/* The coefficients of the features of component C in ES->wt, and
+   u'A u (see below).  */
+static double
+feature_coefficients (vbgmm_estep *es, const vbgmm_model *model, size_t c)
+{
+  const size_t d = es->d;
+  /* With y = x - shift, u = m - shift and A = nu W (its lower
+     triangle, as the factorisation read it):
+     -nu (x - m)' W (x - m) / 2
+       = -u'A u / 2 + (A u)' y - sum_i A_ii y_i^2 / 2 - sum_j<i A_ij y_i y_j,
+     linear in the features of y.  A diagonal A needs only the
+     squares; a form whose A is the same for every k (tied) drops
+     the quadratic terms, which cancel from r_nk.  */
+  const double nu = model->nu[c], *Wc = model->W + c * d * d;
+  const double *m = model->m + c * d;
+  double *wt = es->wt + c * es->p, *q = wt + d, uAu = 0;
+  for (size_t i = 0; i < d; i++)
+    {
+      double Au = 0;
+      for (size_t j = 0; j < d; j++)
+        Au += nu * (j <= i ? Wc[i * d + j] : Wc[j * d + i])
+              * (m[j] - model->shift[j]);
+      wt[i] = Au;
+      uAu += (m[i] - model->shift[i]) * Au;
+      if (es->quad == VBGMM_QUAD_FULL)
+        for (size_t j = 0; j <= i; j++)
+          *q++ = -nu * Wc[i * d + j] * (j == i ? 0.5 : 1.0);
+      else if (es->quad == VBGMM_QUAD_DIAG)
+        *q++ = -nu * Wc[i * d + i] * 0.5;
+    }
+  return uAu;
+}
+
 int
 vbgmm_estep_prepare (vbgmm_estep *es, const vbgmm_model *model,
                      vbgmm_error *err)
@@ -164,6 +202,9 @@ vbgmm_estep_prepare (vbgmm_estep *es, const vbgmm_model *model,
   size_t k = model->k, d = model->d;
   const vbgmm_covariance_type *form = model->covariance;
   es->shift = model->shift;
+  es->nu = model->nu;
+  es->m = model->m;
+  es->W = model->W;
   if (model->weights->e_ln_pi (model, es->e_ln_pi))
     return vbgmm_fail (err, VBGMM_ENUM, "cannot evaluate E[ln pi]");
 
@@ -173,7 +214,8 @@ vbgmm_estep_prepare (vbgmm_estep *es, const vbgmm_model *model,
   for (size_t c = 0; c < k; c++)
     {
       memcpy (L->data, model->W + c * d * d, d * d * sizeof (double));
-      if (gsl_linalg_cholesky_decomp1 (L) != GSL_SUCCESS)
+      if (es->dense ? vbgmm_dense_cholesky (d, L->data, d) != 0
+          : gsl_linalg_cholesky_decomp1 (L) != GSL_SUCCESS)
         {
           gsl_matrix_free (L);
           return vbgmm_fail (err, VBGMM_ENUM,
@@ -189,30 +231,8 @@ vbgmm_estep_prepare (vbgmm_estep *es, const vbgmm_model *model,
           return vbgmm_fail (err, VBGMM_ENUM, "cannot evaluate E[ln |Lambda|]");
         }
 
-      /* With y = x - shift, u = m - shift and A = nu W (its lower
-         triangle, as the factorisation read it):
-         -nu (x - m)' W (x - m) / 2
-           = -u'A u / 2 + (A u)' y - sum_i A_ii y_i^2 / 2 - sum_j<i A_ij y_i y_j,
-         linear in the features of y.  A diagonal A needs only the
-         squares; a form whose A is the same for every k (tied) drops
-         the quadratic terms, which cancel from r_nk.  */
-      const double nu = model->nu[c], *Wc = model->W + c * d * d;
-      const double *m = model->m + c * d;
-      double *wt = es->wt + c * es->p, *q = wt + d, uAu = 0;
-      for (size_t i = 0; i < d; i++)
-        {
-          double Au = 0;
-          for (size_t j = 0; j < d; j++)
-            Au += nu * (j <= i ? Wc[i * d + j] : Wc[j * d + i])
-                  * (m[j] - model->shift[j]);
-          wt[i] = Au;
-          uAu += (m[i] - model->shift[i]) * Au;
-          if (es->quad == VBGMM_QUAD_FULL)
-            for (size_t j = 0; j <= i; j++)
-              *q++ = -nu * Wc[i * d + j] * (j == i ? 0.5 : 1.0);
-          else if (es->quad == VBGMM_QUAD_DIAG)
-            *q++ = -nu * Wc[i * d + i] * 0.5;
-        }
+      /* The dense pass takes x - m itself.  */
+      const double uAu = es->dense ? 0 : feature_coefficients (es, model, c);
 
       /* 10.46 without the terms in y: it is what all points share.  */
       es->c[c] = es->e_ln_pi[c] + 0.5 * es->e_ln_det[c]
@@ -224,7 +244,8 @@ vbgmm_estep_prepare (vbgmm_estep *es, const vbgmm_model *model,
       es->top[c] = es->c[c] + (es->quad == VBGMM_QUAD_NONE ? 0 : 0.5 * uAu);
     }
   gsl_matrix_free (L);
-  estep_pack (es, model);
+  if (!es->dense)
+    estep_pack (es, model);
   return VBGMM_SUCCESS;
 }
 
@@ -403,8 +424,8 @@ workspaces_free (workspace *w, int nt)
   free (w);
 }
 
-static int
-thread_id (void)
+int
+vbgmm_thread_id (void)
 {
 #ifdef _OPENMP
   return omp_get_thread_num ();
@@ -426,6 +447,8 @@ int
 vbgmm_pass (const vbgmm_estep *es, const vbgmm_data *data, int threads,
             double *stats, vbgmm_error *err)
 {
+  if (es->dense)
+    return vbgmm_estep_dense_pass (es, data, threads, stats, err);
   const size_t k = es->k, d = es->d, n = data->n;
   const size_t len = vbgmm_stats_size (es);
   /* Each chunk's sums have components VBGMM_FPAD (f) apart.  */
@@ -453,7 +476,7 @@ vbgmm_pass (const vbgmm_estep *es, const vbgmm_data *data, int threads,
 #pragma omp parallel for ordered schedule(dynamic, 1) num_threads(nt)
   for (size_t ch = 0; ch < CHUNKS; ch++)
     {
-      int t = thread_id ();
+      int t = vbgmm_thread_id ();
       workspace *w = ws + t;
       double *part = acc + (1 + (size_t) t) * clen;
       size_t b0 = ch * nblocks / CHUNKS, b1 = (ch + 1) * nblocks / CHUNKS;
@@ -487,6 +510,8 @@ int
 vbgmm_estep_stream (const vbgmm_estep *es, const vbgmm_data *data,
                     int threads, vbgmm_sink sink, void *arg, vbgmm_error *err)
 {
+  if (es->dense)
+    return vbgmm_estep_dense_stream (es, data, threads, sink, arg, err);
   const size_t k = es->k, d = es->d, n = data->n;
   const size_t round = CHUNKS * BLOCK;
   int nt = vbgmm_threads (threads);
@@ -506,8 +531,8 @@ vbgmm_estep_stream (const vbgmm_estep *es, const vbgmm_data *data,
         {
           size_t i0 = blk * BLOCK;
           size_t m = rows - i0 < BLOCK ? rows - i0 : BLOCK;
-          block_kernel (es, data->x + (r0 + i0) * d, m, ws + thread_id (),
-                        NULL, buf + i0 * k);
+          block_kernel (es, data->x + (r0 + i0) * d, m,
+                        ws + vbgmm_thread_id (), NULL, buf + i0 * k);
         }
       if (sink (buf, rows, k, arg))
         status = vbgmm_fail (err, VBGMM_EIO, "cannot write the responsibilities");

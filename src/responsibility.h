@@ -56,11 +56,18 @@ typedef struct vbgmm_estep
   double *top;         /* k: ln rho_nk <= top_k for every point
                           (tied: plus wt_k . y, which the kernel bounds
                           over the points of the block) */
+  /* The pass of estep_dense.c (full form, many dimensions): it needs
+     neither wt nor the packing, and reads nu, m and W of the model
+     prepared, which must not change before the pass; c holds the part
+     of ln rho_nk that does not depend on the point.  */
+  int dense;
+  const double *nu, *m, *W;
 } vbgmm_estep;
 
 /* For K components in D dimensions of a model whose form takes the
    quadratic features QUAD.  The environment variable VBGMM_SKIP_EMPTY=no
-   makes every pass compute every component.  */
+   makes every pass compute every component; the pass is the one of
+   estep_dense.c where vbgmm_estep_dense_chosen says so.  */
 vbgmm_estep *vbgmm_estep_alloc (size_t k, size_t d, int quad);
 void vbgmm_estep_free (vbgmm_estep *es);
 /* Fill ES from the parameters of MODEL.  */
@@ -98,5 +105,7 @@ int vbgmm_kernel_width (void);
 
 /* Threads to use for a request of THREADS (0: all).  */
 int vbgmm_threads (int threads);
+/* The number of the calling thread in its team (0 without OpenMP).  */
+int vbgmm_thread_id (void);
 
 #endif

@@ -1,0 +1,205 @@
+/* dense.c -- products and factorisations of dense matrices
+
+   Copyright (C) 2026 The vbgmm developers
+
+   This program is free software: you can redistribute it and/or modify
+   it under the terms of the GNU General Public License as published by
+   the Free Software Foundation, either version 3 of the License, or
+   (at your option) any later version.
+
+   This program is distributed in the hope that it will be useful,
+   but WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+   GNU General Public License for more details.
+
+   You should have received a copy of the GNU General Public License
+   along with this program.  If not, see <https://www.gnu.org/licenses/>.  */
+
+#include <config.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dense.h"
+#include "responsibility.h"
+
+/* Vectors are loaded and stored through memcpy: rows need not be
+   aligned to the vector size.  */
+#define LOAD(v, p) memcpy (&(v), (p), sizeof (v))
+#define STORE(p, v) memcpy ((p), &(v), sizeof (v))
+#define ZERO ((vec) { 0 })
+/* A broadcast without an addition (see responsibility.c).  */
+#define SPLAT(x) ((x) - ZERO)
+#define KERNEL_PASTE2(a, b) a##_##b
+#define KERNEL_PASTE(a, b) KERNEL_PASTE2 (a, b)
+
+#ifdef HAVE_X86_TARGETS
+# define KERNEL_TARGET __attribute__ ((target ("arch=x86-64-v4")))
+# define W 8
+# include "dense_tile.h"
+# undef KERNEL_TARGET
+# undef W
+# define KERNEL_TARGET __attribute__ ((target ("arch=x86-64-v3")))
+# define W 4
+# include "dense_tile.h"
+# undef KERNEL_TARGET
+# undef W
+#endif
+#define KERNEL_TARGET
+#define W 2
+#include "dense_tile.h"
+#undef KERNEL_TARGET
+#undef W
+
+void
+vbgmm_dense_gemm (size_t m, size_t nc, size_t kd, const double *A, size_t ar,
+                  size_t al, const double *B, size_t ldb, double *C,
+                  size_t ldc, double sign, int lower)
+{
+  switch (vbgmm_kernel_width ())
+    {
+#ifdef HAVE_X86_TARGETS
+    case 8:
+      dense_gemm_8 (m, nc, kd, A, ar, al, B, ldb, C, ldc, sign, lower);
+      return;
+    case 4:
+      dense_gemm_4 (m, nc, kd, A, ar, al, B, ldb, C, ldc, sign, lower);
+      return;
+#endif
+    default:
+      dense_gemm_2 (m, nc, kd, A, ar, al, B, ldb, C, ldc, sign, lower);
+    }
+}
+
+void
+vbgmm_dense_quad (size_t m, size_t d, const double *Z, size_t ldz,
+                  const double *L, size_t ldl, double *qv, double *q)
+{
+  switch (vbgmm_kernel_width ())
+    {
+#ifdef HAVE_X86_TARGETS
+    case 8:
+      dense_quad_8 (m, d, Z, ldz, L, ldl, qv, q);
+      return;
+    case 4:
+      dense_quad_4 (m, d, Z, ldz, L, ldl, qv, q);
+      return;
+#endif
+    default:
+      dense_quad_2 (m, d, Z, ldz, L, ldl, qv, q);
+    }
+}
+
+/* Columns of a panel of the factorisations.  */
+#define NB 48
+
+int
+vbgmm_dense_cholesky (size_t d, double *A, size_t lda)
+{
+  const size_t ldp = VBGMM_DENSE_PAD (d);
+  /* The panel's columns below it, transposed, so that the update of
+     the rest reads them by rows.  */
+  double *pt = calloc (NB * ldp, sizeof (double));
+  if (!pt)
+    return -2;
+  for (size_t k0 = 0; k0 < d; k0 += NB)
+    {
+      const size_t nb = d - k0 < NB ? d - k0 : NB, k1 = k0 + nb;
+      /* The panel, column by column, from the rows already updated
+         for the columns left of it.  */
+      for (size_t j = k0; j < k1; j++)
+        {
+          const double *restrict aj = A + j * lda;
+          double s = aj[j];
+          for (size_t l = k0; l < j; l++)
+            s -= aj[l] * aj[l];
+          if (!(s > 0))
+            {
+              free (pt);
+              return -1;
+            }
+          const double ljj = sqrt (s);
+          A[j * lda + j] = ljj;
+          for (size_t i = j + 1; i < d; i++)
+            {
+              double *restrict ai = A + i * lda;
+              double t = ai[j];
+              for (size_t l = k0; l < j; l++)
+                t -= ai[l] * aj[l];
+              ai[j] = t / ljj;
+            }
+        }
+      if (k1 >= d)
+        break;
+      /* A22 -= L21 L21' (lower), L21 = rows K1.. of the panel.  */
+      const size_t m = d - k1;
+      for (size_t l = 0; l < nb; l++)
+        {
+          double *restrict row = pt + l * ldp;
+          for (size_t i = 0; i < m; i++)
+            row[i] = A[(k1 + i) * lda + k0 + l];
+          for (size_t i = m; i < ldp; i++)
+            row[i] = 0;
+        }
+      vbgmm_dense_gemm (m, m, nb, A + k1 * lda + k0, lda, 1, pt, ldp,
+                        A + k1 * lda + k1, lda, -1.0, 1);
+    }
+  for (size_t i = 0; i < d; i++)
+    memset (A + i * lda + i + 1, 0, (d - i - 1) * sizeof (double));
+  free (pt);
+  return 0;
+}
+
+int
+vbgmm_dense_spd_invert (size_t d, double *A, size_t lda, double *inv)
+{
+  int status = vbgmm_dense_cholesky (d, A, lda);
+  if (status)
+    return status;
+  /* T = L^-1 (lower), by blocks of rows: the rows I of T are
+     L_II^-1 (E_I - L_I,<I T_<I).  */
+  const size_t ldp = VBGMM_DENSE_PAD (d);
+  double *T = calloc (d * ldp, sizeof (double));
+  if (!T)
+    return -2;
+  for (size_t i0 = 0; i0 < d; i0 += NB)
+    {
+      const size_t nb = d - i0 < NB ? d - i0 : NB;
+      /* Rows I of T, columns < I0: - L_I,<I T_<I.  */
+      if (i0 > 0)
+        vbgmm_dense_gemm (nb, i0, i0, A + i0 * lda, lda, 1, T, ldp,
+                          T + i0 * ldp, ldp, -1.0, 0);
+      for (size_t i = i0; i < i0 + nb; i++)
+        {
+          const double *restrict li = A + i * lda;
+          double *restrict ti = T + i * ldp;
+          ti[i] = 1;
+          for (size_t l = i0; l < i; l++)
+            {
+              const double c = li[l];
+              const double *restrict tl = T + l * ldp;
+              for (size_t j = 0; j <= l; j++)
+                ti[j] -= c * tl[j];
+            }
+          const double inv_ii = 1 / li[i];
+          for (size_t j = 0; j <= i; j++)
+            ti[j] *= inv_ii;
+        }
+    }
+  /* A^-1 = T'T: (T'T)[i][j] = sum_{l >= i} T[l][i] T[l][j], j <= i,
+     by blocks of rows I, from row I0 of T on.  */
+  for (size_t i = 0; i < d * d; i++)
+    inv[i] = 0;
+  for (size_t i0 = 0; i0 < d; i0 += NB)
+    {
+      const size_t nb = d - i0 < NB ? d - i0 : NB;
+      vbgmm_dense_gemm (nb, i0 + nb, d - i0, T + i0 * ldp + i0, 1, ldp,
+                        T + i0 * ldp, ldp, inv + i0 * d, d, 1.0, 0);
+    }
+  for (size_t i = 0; i < d; i++)
+    for (size_t j = i + 1; j < d; j++)
+      inv[i * d + j] = inv[j * d + i];
+  free (T);
+  return 0;
+}

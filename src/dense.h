@@ -1,0 +1,63 @@
+/* dense.h -- products and factorisations of dense matrices
+
+   Copyright (C) 2026 The vbgmm developers
+
+   This program is free software: you can redistribute it and/or modify
+   it under the terms of the GNU General Public License as published by
+   the Free Software Foundation, either version 3 of the License, or
+   (at your option) any later version.
+
+   This program is distributed in the hope that it will be useful,
+   but WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+   GNU General Public License for more details.
+
+   You should have received a copy of the GNU General Public License
+   along with this program.  If not, see <https://www.gnu.org/licenses/>.  */
+
+#ifndef VBGMM_DENSE_H
+#define VBGMM_DENSE_H
+
+#include <stddef.h>
+
+/* What the full form needs in many dimensions, on SIMD tiles near the
+   peak of the multiply-add units, without a BLAS library (a serial
+   OpenBLAS may not be called from two threads at once, and restarts
+   run fits side by side).  Matrices are by rows, with a leading
+   dimension; every sum runs in one fixed order, so that the results do
+   not depend on the thread that computes them.  One version per
+   instruction set, chosen as the E-step kernel is (VBGMM_KERNEL).  */
+
+/* From this many dimensions on, the full form's pass and the
+   factorisations of D x D matrices run here (chosen by measurement:
+   below it the feature kernel and GSL are faster).  */
+#define VBGMM_DENSE_MIN_D 128
+
+/* Columns are read in whole tiles: a matrix read as B below has room
+   and zeros up to this rounding of its columns.  */
+#define VBGMM_DENSE_PAD(n) (((n) + 23) / 24 * 24)
+
+/* C[i][j] += SIGN sum_l A[i * AR + l * AL] B[l * LDB + j] for i < M,
+   j < NC, l < KD; LOWER: only the tiles that reach j <= i (the others
+   are left as they are; those on the diagonal change above it too).  */
+void vbgmm_dense_gemm (size_t m, size_t nc, size_t kd, const double *A,
+                       size_t ar, size_t al, const double *B, size_t ldb,
+                       double *C, size_t ldc, double sign, int lower);
+
+/* Q[r] = |row r of Z times L|^2 for the M rows of Z (D columns): L is
+   lower triangular, zero above its diagonal and in the columns from D
+   to VBGMM_DENSE_PAD (D).  QV: 8 M doubles of scratch.  */
+void vbgmm_dense_quad (size_t m, size_t d, const double *Z, size_t ldz,
+                       const double *L, size_t ldl, double *qv, double *q);
+
+/* The Cholesky factor of the symmetric positive definite A (its lower
+   triangle read), in place: L lower, zero above the diagonal.  -1 when
+   A is not positive definite, -2 out of memory.  */
+int vbgmm_dense_cholesky (size_t d, double *A, size_t lda);
+
+/* The inverse of the symmetric positive definite A (lower triangle
+   read), into INV (D x D, whole); A is overwritten.  -1 when A is not
+   positive definite, -2 out of memory.  */
+int vbgmm_dense_spd_invert (size_t d, double *A, size_t lda, double *inv);
+
+#endif

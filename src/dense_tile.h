@@ -1,0 +1,166 @@
+/* dense_tile.h -- products of dense matrices for one width of vectors
+
+   Copyright (C) 2026 The vbgmm developers
+
+   This program is free software: you can redistribute it and/or modify
+   it under the terms of the GNU General Public License as published by
+   the Free Software Foundation, either version 3 of the License, or
+   (at your option) any later version.
+
+   This program is distributed in the hope that it will be useful,
+   but WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+   GNU General Public License for more details.
+
+   You should have received a copy of the GNU General Public License
+   along with this program.  If not, see <https://www.gnu.org/licenses/>.  */
+
+/* Included by dense.c once for each instruction set, with
+   KERNEL_TARGET (a target attribute, or nothing) and W (doubles per
+   vector) defined.  A tile of MR rows by NV vectors of columns is
+   summed in registers over the inner dimension, one multiply-add per
+   number of A and vector of B; every sum runs in one fixed order.  */
+
+#define vec KERNEL_PASTE (dvec, W)
+#define tile KERNEL_PASTE (dense_tile, W)
+#define tile_zero KERNEL_PASTE (dense_tile_zero, W)
+#define gemm KERNEL_PASTE (dense_gemm, W)
+#define quad KERNEL_PASTE (dense_quad, W)
+typedef double vec __attribute__ ((vector_size (W * sizeof (double))));
+
+#if W >= 8
+# define MR 8
+# define NV 3
+#elif W == 4
+# define MR 4
+# define NV 3
+#else
+# define MR 2
+# define NV 4
+#endif
+#define TN (NV * W)
+
+KERNEL_TARGET static inline __attribute__ ((always_inline)) void
+tile_zero (vec acc[MR][NV])
+{
+#pragma GCC unroll 8
+  for (size_t r = 0; r < MR; r++)
+#pragma GCC unroll 8
+    for (size_t v = 0; v < NV; v++)
+      acc[r][v] = ZERO;
+}
+
+/* ACC[r][v] += sum_l A[r * AR + l * AL] B[l * LDB + v * W ...] for
+   l < KD; rows past MROWS repeat the last (their sums are not used).  */
+KERNEL_TARGET static inline __attribute__ ((always_inline)) void
+tile (const double *restrict a, size_t ar, size_t al, size_t mrows,
+      const double *restrict b, size_t ldb, size_t kd, vec acc[MR][NV])
+{
+  const double *ap[MR];
+#pragma GCC unroll 8
+  for (size_t r = 0; r < MR; r++)
+    ap[r] = a + (r < mrows ? r : mrows - 1) * ar;
+  for (size_t l = 0; l < kd; l++)
+    {
+      vec bv[NV];
+#pragma GCC unroll 8
+      for (size_t v = 0; v < NV; v++)
+        LOAD (bv[v], b + l * ldb + v * W);
+#pragma GCC unroll 8
+      for (size_t r = 0; r < MR; r++)
+        {
+          vec av = SPLAT (ap[r][l * al]);
+#pragma GCC unroll 8
+          for (size_t v = 0; v < NV; v++)
+            acc[r][v] += av * bv[v];
+        }
+    }
+}
+
+/* C[i][j] += SIGN sum_l A[i * AR + l * AL] B[l * LDB + j], i < M,
+   j < NC (LOWER: only the tiles that reach j <= i), l < KD.  B is read
+   up to whole tiles of columns.  */
+KERNEL_TARGET static void
+gemm (size_t m, size_t nc, size_t kd, const double *restrict A, size_t ar,
+      size_t al, const double *restrict B, size_t ldb, double *restrict C,
+      size_t ldc, double sign, int lower)
+{
+  for (size_t j0 = 0; j0 < nc; j0 += TN)
+    for (size_t i0 = 0; i0 < m; i0 += MR)
+      {
+        if (lower && j0 >= i0 + MR)
+          continue;
+        const size_t mr = m - i0 < MR ? m - i0 : MR;
+        const size_t ncol = nc - j0 < TN ? nc - j0 : TN;
+        vec acc[MR][NV];
+        tile_zero (acc);
+        tile (A + i0 * ar, ar, al, mr, B + j0, ldb, kd, acc);
+        for (size_t r = 0; r < mr; r++)
+          {
+            double *restrict c = C + (i0 + r) * ldc + j0;
+            if (ncol == TN)
+#pragma GCC unroll 8
+              for (size_t v = 0; v < NV; v++)
+                {
+                  vec o;
+                  LOAD (o, c + v * W);
+                  o += sign * acc[r][v];
+                  STORE (c + v * W, o);
+                }
+            else
+              {
+                double t[TN];
+                memcpy (t, acc[r], sizeof t);
+                for (size_t j = 0; j < ncol; j++)
+                  c[j] += sign * t[j];
+              }
+          }
+      }
+}
+
+/* Q[r] = sum_j (sum_l Z[r][l] L[l][j])^2 for the M rows of Z: L lower
+   (zero above its diagonal and in the columns from D to whole tiles);
+   QV: M vectors of scratch, the sums lane by lane.  */
+KERNEL_TARGET static void
+quad (size_t m, size_t d, const double *restrict Z, size_t ldz,
+      const double *restrict L, size_t ldl, double *restrict qv,
+      double *restrict q)
+{
+  for (size_t i = 0; i < m * W; i++)
+    qv[i] = 0;
+  for (size_t j0 = 0; j0 < d; j0 += TN)
+    for (size_t i0 = 0; i0 < m; i0 += MR)
+      {
+        const size_t mr = m - i0 < MR ? m - i0 : MR;
+        vec acc[MR][NV];
+        tile_zero (acc);
+        /* Rows of L above J0 are zero in these columns.  */
+        tile (Z + i0 * ldz + j0, ldz, 1, mr, L + j0 * ldl + j0, ldl, d - j0,
+              acc);
+        for (size_t r = 0; r < mr; r++)
+          {
+            vec s;
+            LOAD (s, qv + (i0 + r) * W);
+#pragma GCC unroll 8
+            for (size_t v = 0; v < NV; v++)
+              s += acc[r][v] * acc[r][v];
+            STORE (qv + (i0 + r) * W, s);
+          }
+      }
+  for (size_t r = 0; r < m; r++)
+    {
+      double s = 0;
+      for (size_t u = 0; u < W; u++)
+        s += qv[r * W + u];
+      q[r] = s;
+    }
+}
+
+#undef MR
+#undef NV
+#undef TN
+#undef vec
+#undef tile
+#undef tile_zero
+#undef gemm
+#undef quad

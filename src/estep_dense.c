@@ -1,0 +1,309 @@
+/* estep_dense.c -- the pass of the full form by products of dense matrices
+
+   Copyright (C) 2026 The vbgmm developers
+
+   This program is free software: you can redistribute it and/or modify
+   it under the terms of the GNU General Public License as published by
+   the Free Software Foundation, either version 3 of the License, or
+   (at your option) any later version.
+
+   This program is distributed in the hope that it will be useful,
+   but WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+   GNU General Public License for more details.
+
+   You should have received a copy of the GNU General Public License
+   along with this program.  If not, see <https://www.gnu.org/licenses/>.  */
+
+/* In many dimensions the two halves of the pass of the full form are
+   products of dense matrices (dense.c), run on SIMD tiles near the
+   peak of the multiply-add units:
+   - ln rho_nk (10.46) needs nu_k (x_n - m_k)' W_k (x_n - m_k) =
+     nu_k |L_k' (x_n - m_k)|^2 with W_k = L_k L_k': a block of centred
+     points times the Cholesky factor;
+   - the statistics sum_n r_nk y_n y_n' of component k are Z'Z for the
+     rows z_n = sqrt(r_nk) y_n of the points it holds (r_nk not 0: in
+     many dimensions a point is held by few components, and the others
+     would add only zeros).
+   The components are shared among the threads, each with one D x D
+   matrix (a factor, then a matrix of sums), never K of them; each
+   component's sums run in one fixed order, so that the results do not
+   depend on the number of threads.  */
+
+#include <config.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "covariance.h"
+#include "dense.h"
+#include "error.h"
+#include "estep_dense.h"
+#include "responsibility.h"
+
+/* Points per product: a block of them and a factor's panel stay in the
+   second-level cache.  */
+#define ROWS 64
+/* Points whose ln rho are held at once: each component is factored
+   once per round.  */
+#define ROUND 32768
+/* As in responsibility.c: a responsibility below e^LN_R_MIN is 0.  */
+#define LN_R_MIN (-700.0)
+
+int
+vbgmm_estep_dense_chosen (int quad, size_t d)
+{
+  if (quad != VBGMM_QUAD_FULL)
+    return 0;
+  const char *want = getenv ("VBGMM_PASS");
+  if (want && strcmp (want, "dense") == 0)
+    return 1;
+  if (want && strcmp (want, "features") == 0)
+    return 0;
+  return d >= VBGMM_DENSE_MIN_D;
+}
+
+/* One thread's scratch space.  */
+typedef struct dense_work
+{
+  double *L;   /* d * ldp: a component's factor, then its sums r y y' */
+  double *Z;   /* ROWS * ldp: points, zero past column d */
+  double *qv;  /* ROWS * 8 */
+  double *q;   /* ROWS */
+} dense_work;
+
+static void
+dense_work_free (dense_work *w, int nt)
+{
+  if (!w)
+    return;
+  for (int t = 0; t < nt; t++)
+    {
+      free (w[t].L);
+      free (w[t].Z);
+      free (w[t].qv);
+      free (w[t].q);
+    }
+  free (w);
+}
+
+static dense_work *
+dense_work_alloc (int nt, size_t d)
+{
+  const size_t ldp = VBGMM_DENSE_PAD (d);
+  dense_work *w = calloc (nt, sizeof *w);
+  if (!w)
+    return NULL;
+  for (int t = 0; t < nt; t++)
+    {
+      w[t].L = calloc (d * ldp, sizeof (double));
+      w[t].Z = calloc (ROWS * ldp, sizeof (double));
+      w[t].qv = malloc (ROWS * 8 * sizeof (double));
+      w[t].q = malloc (ROWS * sizeof (double));
+      if (!w[t].L || !w[t].Z || !w[t].qv || !w[t].q)
+        {
+          dense_work_free (w, nt);
+          return NULL;
+        }
+    }
+  return w;
+}
+
+/* ln rho_nk of component C for the ROWS points of X, into column C of
+   LR (by points, K apart).  -1 when W_c is not positive definite.  */
+static int
+component_ln_rho (const vbgmm_estep *es, size_t c, const double *x,
+                  size_t rows, dense_work *w, double *lr)
+{
+  const size_t k = es->k, d = es->d, ldp = VBGMM_DENSE_PAD (d);
+  double *restrict L = w->L, *restrict Z = w->Z;
+  for (size_t i = 0; i < d; i++)
+    memcpy (L + i * ldp, es->W + (c * d + i) * d, d * sizeof (double));
+  if (vbgmm_dense_cholesky (d, L, ldp))
+    return -1;
+  const double *restrict m = es->m + c * d;
+  const double half_nu = 0.5 * es->nu[c], c0 = es->c[c];
+  for (size_t b0 = 0; b0 < rows; b0 += ROWS)
+    {
+      const size_t nb = rows - b0 < ROWS ? rows - b0 : ROWS;
+      for (size_t b = 0; b < nb; b++)
+        {
+          const double *restrict xb = x + (b0 + b) * d;
+          double *restrict zb = Z + b * ldp;
+          for (size_t j = 0; j < d; j++)
+            zb[j] = xb[j] - m[j];
+        }
+      /* q_n = |L' (x_n - m)|^2 */
+      vbgmm_dense_quad (nb, d, Z, ldp, L, ldp, w->qv, w->q);
+      for (size_t b = 0; b < nb; b++)
+        lr[(b0 + b) * k + c] = c0 - half_nu * w->q[b];
+    }
+  return 0;
+}
+
+/* The responsibilities r_nk of the ROWS points of X into LR (by points,
+   K apart), and sum_nk r_nk ln r_nk added to *RLNR.  */
+static int
+round_resp (const vbgmm_estep *es, const double *x, size_t rows,
+            dense_work *ws, int nt, double *lr, double *rlnr,
+            vbgmm_error *err)
+{
+  const size_t k = es->k;
+  /* The first component whose W is not positive definite.  */
+  size_t bad = k;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt) \
+  reduction(min:bad)
+  for (size_t c = 0; c < k; c++)
+    if (component_ln_rho (es, c, x, rows, ws + vbgmm_thread_id (), lr))
+      bad = c < bad ? c : bad;
+  if (bad < k)
+    return vbgmm_fail (err, VBGMM_ENUM,
+                       "component %zu: W is not positive definite", bad);
+
+  /* r_nk = exp(ln rho_nk - logsumexp_j ln rho_nj) (10.49), shifted by
+     the largest, as the feature kernel does.  */
+  double acc = 0;
+  for (size_t b = 0; b < rows; b++)
+    {
+      double *restrict l = lr + b * k;
+      double mx = l[0], s = 0, t = 0;
+      for (size_t c = 1; c < k; c++)
+        mx = l[c] > mx ? l[c] : mx;
+      for (size_t c = 0; c < k; c++)
+        {
+          double v = l[c] - mx;
+          l[c] = v;
+          s += v < LN_R_MIN ? 0.0 : exp (v);
+        }
+      double inv = 1 / s;
+      for (size_t c = 0; c < k; c++)
+        {
+          double v = l[c], r = v < LN_R_MIN ? 0.0 : exp (v) * inv;
+          t += r * v;
+          l[c] = r;
+        }
+      /* sum_k r ln r = sum_k r (ln rho - max) - ln sum_j exp(ln rho_j - max) */
+      acc += t - log (s);
+    }
+  *rlnr += acc;
+  return VBGMM_SUCCESS;
+}
+
+/* The statistics of component C from the ROWS points of X, whose
+   responsibilities are in R (by points, K apart), added to STATS.  The
+   points it holds are gathered, ROWS at a time.  */
+static void
+component_stats (const vbgmm_estep *es, size_t c, const double *x,
+                 size_t rows, const double *r, dense_work *w, double *stats)
+{
+  const size_t k = es->k, d = es->d, p = es->p, ldp = VBGMM_DENSE_PAD (d);
+  const double *restrict shift = es->shift;
+  double *restrict Z = w->Z, *restrict S = w->L;
+  double *restrict sy = VBGMM_STATS_SY (stats, c, p);
+  double *restrict sq = VBGMM_STATS_SQ (stats, c, p, d);
+  double N = 0;
+  int first = 1;
+  size_t nb = 0;
+  for (size_t b = 0; b < rows; b++)
+    {
+      const double rb = r[b * k + c];
+      if (rb != 0)
+        {
+          const double sr = sqrt (rb);
+          const double *restrict xb = x + b * d;
+          double *restrict zb = Z + nb * ldp;
+          N += rb;
+          for (size_t j = 0; j < d; j++)
+            {
+              const double y = xb[j] - shift[j];
+              sy[j] += rb * y;
+              zb[j] = sr * y;
+            }
+          nb++;
+        }
+      if (nb == ROWS || (b + 1 == rows && nb > 0))
+        {
+          if (first)
+            memset (S, 0, d * ldp * sizeof (double));
+          first = 0;
+          /* S (lower triangle) += Z'Z = sum r y y' */
+          vbgmm_dense_gemm (d, d, nb, Z, 1, ldp, Z, ldp, S, ldp, 1.0, 1);
+          nb = 0;
+        }
+    }
+  VBGMM_STATS_N (stats, c, p) += N;
+  if (!first)
+    for (size_t i = 0; i < d; i++)
+      {
+        double *restrict row = sq + i * (i + 1) / 2;
+        const double *restrict si = S + i * ldp;
+        for (size_t j = 0; j <= i; j++)
+          row[j] += si[j];
+      }
+}
+
+int
+vbgmm_estep_dense_pass (const vbgmm_estep *es, const vbgmm_data *data,
+                        int threads, double *stats, vbgmm_error *err)
+{
+  const size_t k = es->k, d = es->d, n = data->n;
+  const size_t round = n < ROUND ? n : ROUND;
+  int nt = vbgmm_threads (threads);
+  dense_work *ws = dense_work_alloc (nt, d);
+  double *lr = malloc ((round ? round : 1) * k * sizeof (double));
+  if (!ws || !lr)
+    {
+      dense_work_free (ws, nt);
+      free (lr);
+      return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
+    }
+  memset (stats, 0, vbgmm_stats_size (es) * sizeof (double));
+  double rlnr = 0;
+  int status = VBGMM_SUCCESS;
+  for (size_t r0 = 0; r0 < n && !status; r0 += ROUND)
+    {
+      const size_t rows = n - r0 < ROUND ? n - r0 : ROUND;
+      const double *x = data->x + r0 * d;
+      status = round_resp (es, x, rows, ws, nt, lr, &rlnr, err);
+      if (!status)
+        {
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
+          for (size_t c = 0; c < k; c++)
+            component_stats (es, c, x, rows, lr, ws + vbgmm_thread_id (),
+                             stats);
+        }
+    }
+  *VBGMM_STATS_RLNR (stats, k, es->p) = rlnr;
+  dense_work_free (ws, nt);
+  free (lr);
+  return status;
+}
+
+int
+vbgmm_estep_dense_stream (const vbgmm_estep *es, const vbgmm_data *data,
+                          int threads, vbgmm_sink sink, void *arg,
+                          vbgmm_error *err)
+{
+  const size_t k = es->k, d = es->d, n = data->n;
+  const size_t round = n < ROUND ? n : ROUND;
+  int nt = vbgmm_threads (threads);
+  dense_work *ws = dense_work_alloc (nt, d);
+  double *lr = malloc ((round ? round : 1) * k * sizeof (double));
+  int status = VBGMM_SUCCESS;
+  if (!ws || !lr)
+    status = vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
+  double rlnr = 0;
+  for (size_t r0 = 0; r0 < n && !status; r0 += ROUND)
+    {
+      const size_t rows = n - r0 < ROUND ? n - r0 : ROUND;
+      status = round_resp (es, data->x + r0 * d, rows, ws, nt, lr, &rlnr,
+                           err);
+      if (!status && sink (lr, rows, k, arg))
+        status = vbgmm_fail (err, VBGMM_EIO,
+                             "cannot write the responsibilities");
+    }
+  dense_work_free (ws, nt);
+  free (lr);
+  return status;
+}
