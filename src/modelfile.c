@@ -298,16 +298,35 @@ field (reader *r, json_t *obj, const char *path, const char *key,
 
 #define NAME_LEN 160
 
+/* The JSON types a field may have, as a mask of json_typeof ().  */
+#define TYPE(t) (1u << (t))
+#define TYPE_NUMBER (TYPE (JSON_INTEGER) | TYPE (JSON_REAL))
+#define TYPE_BOOLEAN (TYPE (JSON_TRUE) | TYPE (JSON_FALSE))
+
+/* KEY of OBJ, named as by field (), of one of the JSON TYPES; KIND says
+   in the message what was expected ("a number").  */
+static json_t *
+typed_field (reader *r, json_t *obj, const char *path, const char *key,
+             unsigned types, const char *kind, char *name, size_t len)
+{
+  json_t *v = field (r, obj, path, key, name, len);
+  if (v && !(types & TYPE (json_typeof (v))))
+    {
+      bad (r, name, "expected %s", kind);
+      return NULL;
+    }
+  return v;
+}
+
 static int
 get_real (reader *r, json_t *obj, const char *path, const char *key,
           double *out)
 {
   char name[NAME_LEN];
-  json_t *v = field (r, obj, path, key, name, sizeof name);
+  json_t *v = typed_field (r, obj, path, key, TYPE_NUMBER, "a number", name,
+                           sizeof name);
   if (!v)
     return -1;
-  if (!json_is_number (v))
-    return bad (r, name, "expected a number");
   *out = json_number_value (v);
   return 0;
 }
@@ -317,11 +336,10 @@ get_int (reader *r, json_t *obj, const char *path, const char *key,
          json_int_t min, json_int_t *out)
 {
   char name[NAME_LEN];
-  json_t *v = field (r, obj, path, key, name, sizeof name);
+  json_t *v = typed_field (r, obj, path, key, TYPE (JSON_INTEGER),
+                           "an integer", name, sizeof name);
   if (!v)
     return -1;
-  if (!json_is_integer (v))
-    return bad (r, name, "expected an integer");
   *out = json_integer_value (v);
   if (*out < min)
     return bad (r, name, "expected an integer >= %lld, found %lld",
@@ -334,11 +352,10 @@ get_bool (reader *r, json_t *obj, const char *path, const char *key,
           int *out)
 {
   char name[NAME_LEN];
-  json_t *v = field (r, obj, path, key, name, sizeof name);
+  json_t *v = typed_field (r, obj, path, key, TYPE_BOOLEAN, "true or false",
+                           name, sizeof name);
   if (!v)
     return -1;
-  if (!json_is_boolean (v))
-    return bad (r, name, "expected true or false");
   *out = json_is_true (v);
   return 0;
 }
@@ -347,28 +364,17 @@ static const char *
 get_string (reader *r, json_t *obj, const char *path, const char *key)
 {
   char name[NAME_LEN];
-  json_t *v = field (r, obj, path, key, name, sizeof name);
-  if (!v)
-    return NULL;
-  if (!json_is_string (v))
-    {
-      bad (r, name, "expected a string");
-      return NULL;
-    }
-  return json_string_value (v);
+  json_t *v = typed_field (r, obj, path, key, TYPE (JSON_STRING),
+                           "a string", name, sizeof name);
+  return v ? json_string_value (v) : NULL;
 }
 
 static json_t *
 get_object (reader *r, json_t *obj, const char *path, const char *key)
 {
   char name[NAME_LEN];
-  json_t *v = field (r, obj, path, key, name, sizeof name);
-  if (v && !json_is_object (v))
-    {
-      bad (r, name, "expected an object");
-      return NULL;
-    }
-  return v;
+  return typed_field (r, obj, path, key, TYPE (JSON_OBJECT), "an object",
+                      name, sizeof name);
 }
 
 /* An array of exactly N elements.  */
@@ -376,15 +382,11 @@ static json_t *
 get_array (reader *r, json_t *obj, const char *path, const char *key,
            size_t n, const char *of, char *name, size_t len)
 {
-  json_t *v = field (r, obj, path, key, name, len);
-  if (!v)
-    return NULL;
-  if (!json_is_array (v))
-    {
-      bad (r, name, "expected an array of %zu %s", n, of);
-      return NULL;
-    }
-  if (json_array_size (v) != n)
+  char kind[80];
+  snprintf (kind, sizeof kind, "an array of %zu %s", n, of);
+  json_t *v = typed_field (r, obj, path, key, TYPE (JSON_ARRAY), kind, name,
+                           len);
+  if (v && json_array_size (v) != n)
     {
       bad (r, name, "expected %zu %s, found %zu", n, of, json_array_size (v));
       return NULL;
