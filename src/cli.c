@@ -333,6 +333,201 @@ static const struct option long_options[] = {
   { NULL, 0, NULL, 0 }
 };
 
+/* One of vbgmm's options, C with its value ARG, into the cli_params
+   PARAMS: cli_getopt's OPTION.  */
+static void
+set_option (int c, const char *arg, void *params)
+{
+  cli_params *p = params;
+  size_t z;
+  double v;
+  switch (c)
+    {
+    case 'k':
+      if (parse_size (arg, &z) || z < 1)
+        bad_value ("components", arg, "an integer >= 1");
+      p->opt.k = z;
+      break;
+    case OPT_ALPHA0:
+      if (parse_double (arg, &v) || !(v > 0))
+        bad_value ("alpha0", arg, "a number > 0");
+      p->alpha0 = v;
+      break;
+    case OPT_COVARIANCE:
+      if (!(p->covariance = vbgmm_covariance_lookup (arg)))
+        {
+          const vbgmm_covariance_type *const *t = vbgmm_covariance_types ();
+          char names[256] = "";
+          size_t n = 0;
+          while (t[n])
+            n++;
+          for (size_t i = 0; i < n; i++)
+            list_name (names, sizeof names, i, n,
+                       vbgmm_covariance_name (t[i]));
+          bad_value ("covariance", arg, names);
+        }
+      break;
+    case OPT_WEIGHTS:
+      if (!(p->weights = vbgmm_weights_lookup (arg)))
+        {
+          const vbgmm_weights_type *const *t = vbgmm_weights_types ();
+          char names[256] = "";
+          size_t n = 0;
+          while (t[n])
+            n++;
+          for (size_t i = 0; i < n; i++)
+            list_name (names, sizeof names, i, n, vbgmm_weights_name (t[i]));
+          bad_value ("weights", arg, names);
+        }
+      break;
+    case OPT_GAMMA0:
+      if (parse_double (arg, &v) || !(v > 0))
+        bad_value ("gamma0", arg, "a number > 0");
+      p->gamma0 = v;
+      break;
+    case OPT_BETA0:
+      if (parse_double (arg, &v) || !(v > 0))
+        bad_value ("beta0", arg, "a number > 0");
+      p->beta0 = v;
+      break;
+    case OPT_NU0:
+      /* Its range depends on the form and D: checked with the data.  */
+      if (parse_double (arg, &v))
+        bad_value ("nu0", arg, "a number");
+      p->nu0 = v;
+      p->nu0_set = 1;
+      break;
+    case OPT_M0:
+      p->m0_arg = arg;
+      free (p->m0_list);
+      p->m0_list = NULL;
+      if (strcmp (arg, "mean") == 0)
+        p->m0_kind = M0_MEAN;
+      else if (strcmp (arg, "zero") == 0)
+        p->m0_kind = M0_ZERO;
+      else if (parse_doubles (arg, &p->m0_list, &p->m0_len) == 0)
+        p->m0_kind = M0_LIST;
+      else
+        bad_value ("m0", arg, "'mean', 'zero' or D numbers V1,...,VD");
+      break;
+    case OPT_W0:
+      p->W0_arg = arg;
+      if (strcmp (arg, "cov") == 0)
+        p->W0_kind = W0_COV;
+      else if (parse_double (arg, &v) == 0)
+        {
+          if (!(v > 0))
+            bad_value ("W0", arg, "'cov', a number > 0, or a file");
+          p->W0_kind = W0_SCALE;
+          p->W0_scale = v;
+        }
+      else
+        p->W0_kind = W0_FILE;
+      break;
+    case OPT_INIT:
+      if (strcmp (arg, "kmeans++") == 0)
+        p->opt.init = VBGMM_INIT_KMEANSPP;
+      else if (strcmp (arg, "random") == 0)
+        p->opt.init = VBGMM_INIT_RANDOM;
+      else if (strcmp (arg, "kmeans") == 0)
+        p->opt.init = VBGMM_INIT_KMEANS;
+      else
+        bad_value ("init", arg, "'kmeans++', 'random' or 'kmeans'");
+      break;
+    case OPT_INIT_MEANS:
+      p->init_means_file = arg;
+      break;
+    case OPT_INIT_LABELS:
+      p->init_labels_file = arg;
+      break;
+    case OPT_INIT_RESP:
+      p->init_resp_file = arg;
+      break;
+    case OPT_N_INIT:
+      if (parse_size (arg, &z) || z < 1 || z > 100000)
+        bad_value ("n-init", arg, "an integer from 1 to 100000");
+      p->opt.n_init = z;
+      break;
+    case OPT_ACCELERATE:
+      if (strcmp (arg, "yes") == 0)
+        p->opt.accelerate = 1;
+      else if (strcmp (arg, "no") == 0)
+        p->opt.accelerate = 0;
+      else
+        bad_value ("accelerate", arg, "'yes' or 'no'");
+      break;
+    case OPT_INIT_MODEL:
+      p->init_model_file = arg;
+      break;
+    case 's':
+      if (parse_size (arg, &z) || z > ULONG_MAX)
+        bad_value ("seed", arg, "an integer >= 0");
+      p->opt.seed = z;
+      break;
+    case 'i':
+      if (parse_size (arg, &z) || z < 1 || z > 100000000)
+        bad_value ("max-iter", arg, "an integer from 1 to 100000000");
+      p->opt.max_iter = z;
+      break;
+    case 't':
+      if (parse_double (arg, &v) || !(v >= 0))
+        bad_value ("tol", arg, "a number >= 0");
+      p->opt.tol = v;
+      break;
+    case 'j':
+      if (parse_size (arg, &z) || z < 1 || z > 4096)
+        bad_value ("threads", arg, "an integer from 1 to 4096");
+      p->opt.threads = (int) z;
+      break;
+    case 'c':
+      free (p->columns);
+      p->columns = NULL;
+      if (parse_list (arg, &p->columns, &p->n_columns))
+        bad_value ("columns", arg, "a list of fields such as 1,3 or 2-4");
+      break;
+    case 'o':
+      p->output_dir = arg;
+      break;
+    case OPT_PLOT:
+      if (strcmp (arg, "png") && strcmp (arg, "svg")
+          && strcmp (arg, "pdf") && strcmp (arg, "none"))
+        bad_value ("plot", arg, "png, svg, pdf or none");
+      p->plot_format = arg;
+      break;
+    case OPT_Z_FORMAT:
+      if (strcmp (arg, "csv") && strcmp (arg, "npy")
+          && strcmp (arg, "none"))
+        bad_value ("z-format", arg, "csv, npy or none");
+      p->z_format = arg;
+      break;
+    case OPT_PLOT_SIZE:
+      {
+        int w, h;
+        char tail;
+        if (sscanf (arg, "%dx%d%c", &w, &h, &tail) != 2 || w < 100
+            || h < 100 || w > 10000 || h > 10000)
+          bad_value ("plot-size", arg,
+                     "WIDTHxHEIGHT in pixels, each from 100 to 10000");
+        p->plot_width = w;
+        p->plot_height = h;
+      }
+      break;
+    case OPT_PLOT_DIMS:
+      free (p->plot_dims);
+      p->plot_dims = NULL;
+      if (parse_list (arg, &p->plot_dims, &p->n_plot_dims)
+          || p->n_plot_dims > 4)
+        bad_value ("plot-dims", arg, "one to four dimensions such as 1,3");
+      break;
+    case 'q':
+      p->verbosity = VERBOSITY_QUIET;
+      break;
+    case 'v':
+      p->verbosity = VERBOSITY_VERBOSE;
+      break;
+    }
+}
+
 void
 cli_parse (int argc, char **argv, cli_params *p)
 {
@@ -356,217 +551,10 @@ cli_parse (int argc, char **argv, cli_params *p)
   p->plot_width = 800;
   p->plot_height = 600;
 
-  /* getopt_long names the program by argv[0]; every message of vbgmm
-     begins "vbgmm: ", however it was started (libtool, a path).  */
-  if (argc > 0)
-    argv[0] = (char *) PACKAGE_NAME;
-
-  int c;
-  size_t z;
-  double v;
-  while ((c = getopt_long (argc, argv, "k:s:i:t:j:c:o:qvhV", long_options,
-                           NULL)) != -1)
-    switch (c)
-      {
-      case 'k':
-        if (parse_size (optarg, &z) || z < 1)
-          bad_value ("components", optarg, "an integer >= 1");
-        p->opt.k = z;
-        break;
-      case OPT_ALPHA0:
-        if (parse_double (optarg, &v) || !(v > 0))
-          bad_value ("alpha0", optarg, "a number > 0");
-        p->alpha0 = v;
-        break;
-      case OPT_COVARIANCE:
-        if (!(p->covariance = vbgmm_covariance_lookup (optarg)))
-          {
-            const vbgmm_covariance_type *const *t = vbgmm_covariance_types ();
-            char names[256] = "";
-            size_t n = 0;
-            while (t[n])
-              n++;
-            for (size_t i = 0; i < n; i++)
-              list_name (names, sizeof names, i, n,
-                         vbgmm_covariance_name (t[i]));
-            bad_value ("covariance", optarg, names);
-          }
-        break;
-      case OPT_WEIGHTS:
-        if (!(p->weights = vbgmm_weights_lookup (optarg)))
-          {
-            const vbgmm_weights_type *const *t = vbgmm_weights_types ();
-            char names[256] = "";
-            size_t n = 0;
-            while (t[n])
-              n++;
-            for (size_t i = 0; i < n; i++)
-              list_name (names, sizeof names, i, n, vbgmm_weights_name (t[i]));
-            bad_value ("weights", optarg, names);
-          }
-        break;
-      case OPT_GAMMA0:
-        if (parse_double (optarg, &v) || !(v > 0))
-          bad_value ("gamma0", optarg, "a number > 0");
-        p->gamma0 = v;
-        break;
-      case OPT_BETA0:
-        if (parse_double (optarg, &v) || !(v > 0))
-          bad_value ("beta0", optarg, "a number > 0");
-        p->beta0 = v;
-        break;
-      case OPT_NU0:
-        /* Its range depends on the form and D: checked with the data.  */
-        if (parse_double (optarg, &v))
-          bad_value ("nu0", optarg, "a number");
-        p->nu0 = v;
-        p->nu0_set = 1;
-        break;
-      case OPT_M0:
-        p->m0_arg = optarg;
-        free (p->m0_list);
-        p->m0_list = NULL;
-        if (strcmp (optarg, "mean") == 0)
-          p->m0_kind = M0_MEAN;
-        else if (strcmp (optarg, "zero") == 0)
-          p->m0_kind = M0_ZERO;
-        else if (parse_doubles (optarg, &p->m0_list, &p->m0_len) == 0)
-          p->m0_kind = M0_LIST;
-        else
-          bad_value ("m0", optarg, "'mean', 'zero' or D numbers V1,...,VD");
-        break;
-      case OPT_W0:
-        p->W0_arg = optarg;
-        if (strcmp (optarg, "cov") == 0)
-          p->W0_kind = W0_COV;
-        else if (parse_double (optarg, &v) == 0)
-          {
-            if (!(v > 0))
-              bad_value ("W0", optarg, "'cov', a number > 0, or a file");
-            p->W0_kind = W0_SCALE;
-            p->W0_scale = v;
-          }
-        else
-          p->W0_kind = W0_FILE;
-        break;
-      case OPT_INIT:
-        if (strcmp (optarg, "kmeans++") == 0)
-          p->opt.init = VBGMM_INIT_KMEANSPP;
-        else if (strcmp (optarg, "random") == 0)
-          p->opt.init = VBGMM_INIT_RANDOM;
-        else if (strcmp (optarg, "kmeans") == 0)
-          p->opt.init = VBGMM_INIT_KMEANS;
-        else
-          bad_value ("init", optarg, "'kmeans++', 'random' or 'kmeans'");
-        break;
-      case OPT_INIT_MEANS:
-        p->init_means_file = optarg;
-        break;
-      case OPT_INIT_LABELS:
-        p->init_labels_file = optarg;
-        break;
-      case OPT_INIT_RESP:
-        p->init_resp_file = optarg;
-        break;
-      case OPT_N_INIT:
-        if (parse_size (optarg, &z) || z < 1 || z > 100000)
-          bad_value ("n-init", optarg, "an integer from 1 to 100000");
-        p->opt.n_init = z;
-        break;
-      case OPT_ACCELERATE:
-        if (strcmp (optarg, "yes") == 0)
-          p->opt.accelerate = 1;
-        else if (strcmp (optarg, "no") == 0)
-          p->opt.accelerate = 0;
-        else
-          bad_value ("accelerate", optarg, "'yes' or 'no'");
-        break;
-      case OPT_INIT_MODEL:
-        p->init_model_file = optarg;
-        break;
-      case 's':
-        if (parse_size (optarg, &z) || z > ULONG_MAX)
-          bad_value ("seed", optarg, "an integer >= 0");
-        p->opt.seed = z;
-        break;
-      case 'i':
-        if (parse_size (optarg, &z) || z < 1 || z > 100000000)
-          bad_value ("max-iter", optarg, "an integer from 1 to 100000000");
-        p->opt.max_iter = z;
-        break;
-      case 't':
-        if (parse_double (optarg, &v) || !(v >= 0))
-          bad_value ("tol", optarg, "a number >= 0");
-        p->opt.tol = v;
-        break;
-      case 'j':
-        if (parse_size (optarg, &z) || z < 1 || z > 4096)
-          bad_value ("threads", optarg, "an integer from 1 to 4096");
-        p->opt.threads = (int) z;
-        break;
-      case 'c':
-        free (p->columns);
-        p->columns = NULL;
-        if (parse_list (optarg, &p->columns, &p->n_columns))
-          bad_value ("columns", optarg, "a list of fields such as 1,3 or 2-4");
-        break;
-      case 'o':
-        p->output_dir = optarg;
-        break;
-      case OPT_PLOT:
-        if (strcmp (optarg, "png") && strcmp (optarg, "svg")
-            && strcmp (optarg, "pdf") && strcmp (optarg, "none"))
-          bad_value ("plot", optarg, "png, svg, pdf or none");
-        p->plot_format = optarg;
-        break;
-      case OPT_Z_FORMAT:
-        if (strcmp (optarg, "csv") && strcmp (optarg, "npy")
-            && strcmp (optarg, "none"))
-          bad_value ("z-format", optarg, "csv, npy or none");
-        p->z_format = optarg;
-        break;
-      case OPT_PLOT_SIZE:
-        {
-          int w, h;
-          char tail;
-          if (sscanf (optarg, "%dx%d%c", &w, &h, &tail) != 2 || w < 100
-              || h < 100 || w > 10000 || h > 10000)
-            bad_value ("plot-size", optarg,
-                       "WIDTHxHEIGHT in pixels, each from 100 to 10000");
-          p->plot_width = w;
-          p->plot_height = h;
-        }
-        break;
-      case OPT_PLOT_DIMS:
-        free (p->plot_dims);
-        p->plot_dims = NULL;
-        if (parse_list (optarg, &p->plot_dims, &p->n_plot_dims)
-            || p->n_plot_dims > 4)
-          bad_value ("plot-dims", optarg, "one to four dimensions such as 1,3");
-        break;
-      case 'q':
-        p->verbosity = VERBOSITY_QUIET;
-        break;
-      case 'v':
-        p->verbosity = VERBOSITY_VERBOSE;
-        break;
-      case 'h':
-        usage (0);
-        break;
-      case 'V':
-        version ();
-        break;
-      default:
-        /* getopt_long has said what is wrong.  */
-        usage (EXIT_USAGE);
-      }
-
-  if (argc - optind > 1)
-    {
-      cli_error ("extra operand '%s'", argv[optind + 1]);
-      exit (EXIT_USAGE);
-    }
-  p->input = optind < argc ? argv[optind] : NULL;
+  static const char *const operands[] = { "FILE" };
+  int first = cli_getopt (argc, argv, "k:s:i:t:j:c:o:qvhV", long_options,
+                          usage, set_option, p);
+  cli_operands (argc, argv, first, operands, 0, 1, &p->input);
   if ((p->init_means_file != NULL) + (p->init_labels_file != NULL)
       + (p->init_resp_file != NULL) > 1)
     {
