@@ -25,8 +25,8 @@
      rows z_n = sqrt(r_nk) y_n of the points it holds (r_nk not 0: in
      many dimensions a point is held by few components, and the others
      would add only zeros).
-   The components are shared among the threads, each with one D x D
-   matrix (a factor, then a matrix of sums), never K of them; each
+   The factors are vbgmm_estep_prepare's.  The components are shared
+   among the threads, each with one D x D matrix of sums, never K; each
    component's sums run in one fixed order, so that the results do not
    depend on the number of threads.  */
 
@@ -42,11 +42,10 @@
 #include "estep_dense.h"
 #include "responsibility.h"
 
-/* Points per product: a block of them and a factor's panel stay in the
-   second-level cache.  */
-#define ROWS 64
-/* Points whose ln rho are held at once: each component is factored
-   once per round.  */
+/* Points per product: a factor (8 MB at D = 1000) is read once for
+   this many of them.  */
+#define ROWS 256
+/* Points whose ln rho are held at once.  */
 #define ROUND 32768
 /* As in responsibility.c: a responsibility below e^LN_R_MIN is 0.  */
 #define LN_R_MIN (-700.0)
@@ -67,7 +66,7 @@ vbgmm_estep_dense_chosen (int quad, size_t d)
 /* One thread's scratch space.  */
 typedef struct dense_work
 {
-  double *L;   /* d * ldp: a component's factor, then its sums r y y' */
+  double *L;   /* d * ldp: a component's sums r y y' */
   double *Z;   /* ROWS * ldp: points, zero past column d */
   double *qv;  /* ROWS * 8 */
   double *q;   /* ROWS */
@@ -111,17 +110,14 @@ dense_work_alloc (int nt, size_t d)
 }
 
 /* ln rho_nk of component C for the ROWS points of X, into column C of
-   LR (by points, K apart).  -1 when W_c is not positive definite.  */
-static int
+   LR (by points, K apart).  */
+static void
 component_ln_rho (const vbgmm_estep *es, size_t c, const double *x,
                   size_t rows, dense_work *w, double *lr)
 {
   const size_t k = es->k, d = es->d, ldp = VBGMM_DENSE_PAD (d);
-  double *restrict L = w->L, *restrict Z = w->Z;
-  for (size_t i = 0; i < d; i++)
-    memcpy (L + i * ldp, es->W + (c * d + i) * d, d * sizeof (double));
-  if (vbgmm_dense_cholesky (d, L, ldp))
-    return -1;
+  const double *restrict L = es->L + c * d * ldp;
+  double *restrict Z = w->Z;
   const double *restrict m = es->m + c * d;
   const double half_nu = 0.5 * es->nu[c], c0 = es->c[c];
   for (size_t b0 = 0; b0 < rows; b0 += ROWS)
@@ -139,27 +135,18 @@ component_ln_rho (const vbgmm_estep *es, size_t c, const double *x,
       for (size_t b = 0; b < nb; b++)
         lr[(b0 + b) * k + c] = c0 - half_nu * w->q[b];
     }
-  return 0;
 }
 
 /* The responsibilities r_nk of the ROWS points of X into LR (by points,
    K apart), and sum_nk r_nk ln r_nk added to *RLNR.  */
-static int
+static void
 round_resp (const vbgmm_estep *es, const double *x, size_t rows,
-            dense_work *ws, int nt, double *lr, double *rlnr,
-            vbgmm_error *err)
+            dense_work *ws, int nt, double *lr, double *rlnr)
 {
   const size_t k = es->k;
-  /* The first component whose W is not positive definite.  */
-  size_t bad = k;
-#pragma omp parallel for schedule(dynamic, 1) num_threads(nt) \
-  reduction(min:bad)
+#pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
   for (size_t c = 0; c < k; c++)
-    if (component_ln_rho (es, c, x, rows, ws + vbgmm_thread_id (), lr))
-      bad = c < bad ? c : bad;
-  if (bad < k)
-    return vbgmm_fail (err, VBGMM_ENUM,
-                       "component %zu: W is not positive definite", bad);
+    component_ln_rho (es, c, x, rows, ws + vbgmm_thread_id (), lr);
 
   /* r_nk = exp(ln rho_nk - logsumexp_j ln rho_nj) (10.49), shifted by
      the largest, as the feature kernel does.  */
@@ -187,7 +174,6 @@ round_resp (const vbgmm_estep *es, const double *x, size_t rows,
       acc += t - log (s);
     }
   *rlnr += acc;
-  return VBGMM_SUCCESS;
 }
 
 /* The statistics of component C from the ROWS points of X, whose
@@ -260,24 +246,19 @@ vbgmm_estep_dense_pass (const vbgmm_estep *es, const vbgmm_data *data,
     }
   memset (stats, 0, vbgmm_stats_size (es) * sizeof (double));
   double rlnr = 0;
-  int status = VBGMM_SUCCESS;
-  for (size_t r0 = 0; r0 < n && !status; r0 += ROUND)
+  for (size_t r0 = 0; r0 < n; r0 += ROUND)
     {
       const size_t rows = n - r0 < ROUND ? n - r0 : ROUND;
       const double *x = data->x + r0 * d;
-      status = round_resp (es, x, rows, ws, nt, lr, &rlnr, err);
-      if (!status)
-        {
+      round_resp (es, x, rows, ws, nt, lr, &rlnr);
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
-          for (size_t c = 0; c < k; c++)
-            component_stats (es, c, x, rows, lr, ws + vbgmm_thread_id (),
-                             stats);
-        }
+      for (size_t c = 0; c < k; c++)
+        component_stats (es, c, x, rows, lr, ws + vbgmm_thread_id (), stats);
     }
   *VBGMM_STATS_RLNR (stats, k, es->p) = rlnr;
   dense_work_free (ws, nt);
   free (lr);
-  return status;
+  return VBGMM_SUCCESS;
 }
 
 int
@@ -297,9 +278,8 @@ vbgmm_estep_dense_stream (const vbgmm_estep *es, const vbgmm_data *data,
   for (size_t r0 = 0; r0 < n && !status; r0 += ROUND)
     {
       const size_t rows = n - r0 < ROUND ? n - r0 : ROUND;
-      status = round_resp (es, data->x + r0 * d, rows, ws, nt, lr, &rlnr,
-                           err);
-      if (!status && sink (lr, rows, k, arg))
+      round_resp (es, data->x + r0 * d, rows, ws, nt, lr, &rlnr);
+      if (sink (lr, rows, k, arg))
         status = vbgmm_fail (err, VBGMM_EIO,
                              "cannot write the responsibilities");
     }

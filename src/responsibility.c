@@ -105,11 +105,13 @@ vbgmm_estep_alloc (size_t k, size_t d, int quad)
   es->cp = calloc (k, sizeof (double));
   es->wtp = calloc (np, sizeof (double));
   es->top = calloc (k, sizeof (double));
+  if (es->dense)
+    es->L = calloc (k * d * VBGMM_DENSE_PAD (d), sizeof (double));
   const char *skip = getenv ("VBGMM_SKIP_EMPTY");
   es->skip = !(skip && strcmp (skip, "no") == 0);
   if (!es->c || !es->wt || !es->e_ln_pi || !es->e_ln_det
       || !es->ln_det_W || !es->order || !es->pos || !es->cp || !es->wtp
-      || !es->top)
+      || !es->top || (es->dense && !es->L))
     {
       vbgmm_estep_free (es);
       return NULL;
@@ -132,6 +134,7 @@ vbgmm_estep_free (vbgmm_estep *es)
   free (es->cp);
   free (es->wtp);
   free (es->top);
+  free (es->L);
   free (es);
 }
 
@@ -204,7 +207,6 @@ vbgmm_estep_prepare (vbgmm_estep *es, const vbgmm_model *model,
   es->shift = model->shift;
   es->nu = model->nu;
   es->m = model->m;
-  es->W = model->W;
   if (model->weights->e_ln_pi (model, es->e_ln_pi))
     return vbgmm_fail (err, VBGMM_ENUM, "cannot evaluate E[ln pi]");
 
@@ -213,8 +215,12 @@ vbgmm_estep_prepare (vbgmm_estep *es, const vbgmm_model *model,
     return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
   for (size_t c = 0; c < k; c++)
     {
-      memcpy (L->data, model->W + c * d * d, d * d * sizeof (double));
-      if (es->dense ? vbgmm_dense_cholesky (d, L->data, d) != 0
+      /* The dense pass keeps the factors.  */
+      const size_t ldl = es->dense ? VBGMM_DENSE_PAD (d) : d;
+      double *Lc = es->dense ? es->L + c * d * ldl : L->data;
+      for (size_t i = 0; i < d; i++)
+        memcpy (Lc + i * ldl, model->W + (c * d + i) * d, d * sizeof (double));
+      if (es->dense ? vbgmm_dense_cholesky (d, Lc, ldl) != 0
           : gsl_linalg_cholesky_decomp1 (L) != GSL_SUCCESS)
         {
           gsl_matrix_free (L);
@@ -223,7 +229,7 @@ vbgmm_estep_prepare (vbgmm_estep *es, const vbgmm_model *model,
         }
       double ln_det = 0;
       for (size_t i = 0; i < d; i++)
-        ln_det += 2 * log (gsl_matrix_get (L, i, i));
+        ln_det += 2 * log (Lc[i * ldl + i]);
       es->ln_det_W[c] = ln_det;
       if (form->e_ln_det (d, model->nu[c], ln_det, es->e_ln_det + c))
         {

@@ -57,11 +57,14 @@ typedef struct vbgmm_estep
                           (tied: plus wt_k . y, which the kernel bounds
                           over the points of the block) */
   /* The pass of estep_dense.c (full form, many dimensions): it needs
-     neither wt nor the packing, and reads nu, m and W of the model
+     neither wt nor the packing, and reads nu and m of the model
      prepared, which must not change before the pass; c holds the part
      of ln rho_nk that does not depend on the point.  */
   int dense;
-  const double *nu, *m, *W;
+  const double *nu, *m;
+  double *L;           /* k * d * VBGMM_DENSE_PAD (d), dense pass only:
+                          the Cholesky factor of each W_k, by rows,
+                          zero above the diagonal and past column d */
 } vbgmm_estep;
 
 /* For K components in D dimensions of a model whose form takes the
