@@ -55,7 +55,12 @@ def main(argv):
             m = min(CHUNK, n - i)
             lab = rng.choice(k, size=m, p=w)
             z = rng.normal(size=(m, d))
-            x = means[lab] + np.einsum("mij,mj->mi", chols[lab], z)
+            # Component by component: chols[lab] would hold m x D x D
+            # numbers (25 GB at N = 3000, D = 1024).
+            x = means[lab].copy()
+            for c in range(k):
+                at = lab == c
+                x[at] += z[at] @ chols[c].T
             if first is None:
                 first = x.copy()
             write_rows(f, x)

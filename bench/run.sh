@@ -7,7 +7,7 @@
 # env:   BENCH_DIR=DIR        work dir, kept (data sets are reused if their
 #                             parameters match); default: a temporary dir
 #                             removed on exit
-#        BENCH_SETS="A B C D E F G" which data sets
+#        BENCH_SETS="A B C D E F G H" which data sets
 #        BENCH_FORMS=0        no rows for the other forms of the model
 #        BENCH_PREDICT_ONLY=1 only the predict rows (sets A and B)
 #        BENCH_SKIP_SKLEARN=1 no scikit-learn rows
@@ -347,11 +347,12 @@ set_params() {
 	E) N=20000 D=256 K=10 SEED=5 ;;
 	F) N=3000 D=1000 K=10 SEED=6 ;;
 	G) N=50000 D=64 K=10 SEED=7 ;;
-	*) die "unknown data set '$1' (A to G)" ;;
+	H) N=3000 D=1024 K=10 SEED=8 ;;
+	*) die "unknown data set '$1' (A to H)" ;;
 	esac
 	# Many dimensions: seconds an iteration, so fewer of them.
 	case $1 in
-	D | E | F) T1=2 T2=6 ;;
+	D | E | F | H) T1=2 T2=6 ;;
 	*) T1=5 T2=25 ;;
 	esac
 	N=$(awk -v n=$N -v f="$SCALE" 'BEGIN { n = int(n * f); print (n < 100 ? 100 : n) }')
