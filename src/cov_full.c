@@ -34,6 +34,8 @@ update (const vbgmm_cov_prior *cp, const vbgmm_cov_suff *suff,
   for (size_t c = 0; c < model->k; c++)
     {
       const vbgmm_cov_suff *s = suff + c;
+      if (s->keep)
+        continue;
       double f = cp->beta0 * s->N / (cp->beta0 + s->N);
       for (size_t i = 0; i < d; i++)
         for (size_t j = 0; j < d; j++)

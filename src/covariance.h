@@ -68,6 +68,8 @@ typedef struct vbgmm_cov_suff
 {
   double N;      /* N_k (10.51) */
   double r_sum;  /* sum_n r_nk, without the floor */
+  int keep;      /* statistics all 0 again: the component keeps the W and
+                    nu that the M-step made of them before */
   double *NS;    /* d * d: N_k S_k (10.53); only its diagonal for
                     VBGMM_QUAD_DIAG, zero for VBGMM_QUAD_NONE */
   double *dx;    /* d: xbar_k - m0 */

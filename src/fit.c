@@ -47,6 +47,11 @@ typedef struct fit_work
   double *from;      /* those the parameters of the last pass came from */
   double *step;      /* an over-relaxed step */
   gsl_matrix *A;
+  /* An emptied component (statistics all 0) that the last M-step made
+     of statistics all 0 already keeps its parameters, and the E-step
+     keeps what it made of them (VBGMM_SKIP_EMPTY=no: never).  */
+  unsigned char *settled; /* k: the parameters are the M-step of 0 */
+  unsigned char *fresh;   /* k: the E-step holds what it needs of them */
 } fit_work;
 
 static void
@@ -61,6 +66,8 @@ fit_work_free (fit_work *w)
   free (w->from);
   free (w->step);
   gsl_matrix_free (w->A);
+  free (w->settled);
+  free (w->fresh);
 }
 
 static int
@@ -89,7 +96,10 @@ fit_work_alloc (fit_work *w, const vbgmm_prior *prior, size_t k,
       w->step = calloc (len, sizeof (double));
     }
   w->A = gsl_matrix_alloc (d, d);
+  w->settled = calloc (k, 1);
+  w->fresh = calloc (k, 1);
   if (!w->es || !w->suff || !w->suff_mem || !w->stats || !w->A
+      || !w->settled || !w->fresh
       || (accelerate && (!w->accepted || !w->from || !w->step)))
     return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
   for (size_t c = 0; c < k; c++)
@@ -112,17 +122,48 @@ m_step (vbgmm_model *model, const vbgmm_prior *prior, fit_work *w,
   const vbgmm_covariance_type *form = model->covariance;
   for (size_t c = 0; c < k; c++)
     {
+      const double *sc = VBGMM_STATS_COMP (s, c, p);
+      int zero = w->es->skip;
+      for (size_t i = 0; zero && i <= p; i++)
+        zero = sc[i] == 0;
+      /* What the M-step of 0 made before, it would make again.  */
+      w->suff[c].keep = zero && w->settled[c];
+      if (w->suff[c].keep)
+        {
+          w->suff[c].sy = VBGMM_STATS_SY (s, c, p);  /* 0, as before */
+          continue;
+        }
+      w->settled[c] = zero;
+      w->fresh[c] = 0;
       vbgmm_cov_suff_set (&w->cp, form->quad, model->shift,
                           VBGMM_STATS_N (s, c, p), VBGMM_STATS_SY (s, c, p),
                           VBGMM_STATS_SQ (s, c, p, d), w->suff + c);
       vbgmm_cov_means_update (&w->cp, w->suff + c, model, c);
       model->N[c] = w->suff[c].N;
     }
+  /* A shared W changes for every component.  */
+  if (form->shared)
+    memset (w->fresh, 0, k);
   if (form->update (&w->cp, w->suff, model, w->A))
-    return vbgmm_fail (err, VBGMM_ENUM, "%s is not positive definite",
-                       form->shared ? "the shared W" : "a component's W");
+    {
+      /* Some components may be half made: make them all again.  */
+      memset (w->settled, 0, k);
+      return vbgmm_fail (err, VBGMM_ENUM, "%s is not positive definite",
+                         form->shared ? "the shared W" : "a component's W");
+    }
   model->weights->update (prior, model);
   return VBGMM_SUCCESS;
+}
+
+/* The E-step's part of q(theta) (vbgmm_estep_prepare), made again only
+   for the components that an M-step changed since the last time.  */
+static int
+e_prepare (fit_work *w, const vbgmm_model *model, vbgmm_error *err)
+{
+  memcpy (w->es->keep, w->fresh, model->k);
+  int status = vbgmm_estep_prepare (w->es, model, err);
+  memset (w->fresh, status == VBGMM_SUCCESS, model->k);
+  return status;
 }
 
 /* The lower bound (10.70-10.77; model-family.md for every form) from
@@ -280,7 +321,7 @@ fit_run (const vbgmm_data *data, const vbgmm_prior *prior,
         goto error;
       start_state (model, prior, means, data->n_total);
     }
-  if (vbgmm_estep_prepare (w.es, model, err))
+  if (e_prepare (&w, model, err))
     goto error;
   if (start_only)
     goto done;
@@ -312,7 +353,7 @@ fit_run (const vbgmm_data *data, const vbgmm_prior *prior,
         goto error;
       model->passes++;
       if (m_step (model, prior, &w, w.stats, err)
-          || vbgmm_estep_prepare (w.es, model, err))
+          || e_prepare (&w, model, err))
         goto error;
       if (lower_bound (model, prior, &w, &L))
         {
@@ -331,7 +372,7 @@ fit_run (const vbgmm_data *data, const vbgmm_prior *prior,
           extrapolated = 0;
           memcpy (w.from, w.accepted, len * sizeof (double));
           if (m_step (model, prior, &w, w.accepted, err)
-              || vbgmm_estep_prepare (w.es, model, err))
+              || e_prepare (&w, model, err))
             goto error;
           continue;
         }
@@ -370,7 +411,7 @@ fit_run (const vbgmm_data *data, const vbgmm_prior *prior,
           memcpy (w.from, extrapolated ? w.step : w.stats,
                   len * sizeof (double));
           if ((!extrapolated && m_step (model, prior, &w, w.stats, err))
-              || vbgmm_estep_prepare (w.es, model, err))
+              || e_prepare (&w, model, err))
             goto error;
         }
     }

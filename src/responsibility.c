@@ -107,11 +107,13 @@ vbgmm_estep_alloc (size_t k, size_t d, int quad)
   es->top = calloc (k, sizeof (double));
   if (es->dense)
     es->L = calloc (k * d * VBGMM_DENSE_PAD (d), sizeof (double));
+  es->keep = calloc (k, 1);
+  es->uAu = calloc (k, sizeof (double));
   const char *skip = getenv ("VBGMM_SKIP_EMPTY");
   es->skip = !(skip && strcmp (skip, "no") == 0);
   if (!es->c || !es->wt || !es->e_ln_pi || !es->e_ln_det
       || !es->ln_det_W || !es->order || !es->pos || !es->cp || !es->wtp
-      || !es->top || (es->dense && !es->L))
+      || !es->top || (es->dense && !es->L) || !es->keep || !es->uAu)
     {
       vbgmm_estep_free (es);
       return NULL;
@@ -135,6 +137,8 @@ vbgmm_estep_free (vbgmm_estep *es)
   free (es->wtp);
   free (es->top);
   free (es->L);
+  free (es->keep);
+  free (es->uAu);
   free (es);
 }
 
@@ -198,12 +202,40 @@ feature_coefficients (vbgmm_estep *es, const vbgmm_model *model, size_t c)
   return uAu;
 }
 
+/* What the E-step needs of the parameters of component C but
+   E[ln pi_c]: ln |W|, E[ln |Lambda|], and for the feature pass the
+   coefficients wt and u'A u (the dense pass takes x - m itself).
+   L: room for a factor.  */
+static int
+estep_component (vbgmm_estep *es, const vbgmm_model *model, size_t c,
+                 gsl_matrix *L, vbgmm_error *err)
+{
+  const size_t d = model->d;
+  const vbgmm_covariance_type *form = model->covariance;
+  /* The dense pass keeps the factors.  */
+  const size_t ldl = es->dense ? VBGMM_DENSE_PAD (d) : d;
+  double *Lc = es->dense ? es->L + c * d * ldl : L->data;
+  for (size_t i = 0; i < d; i++)
+    memcpy (Lc + i * ldl, model->W + (c * d + i) * d, d * sizeof (double));
+  if (es->dense ? vbgmm_dense_cholesky (d, Lc, ldl) != 0
+      : gsl_linalg_cholesky_decomp1 (L) != GSL_SUCCESS)
+    return vbgmm_fail (err, VBGMM_ENUM,
+                       "component %zu: W is not positive definite", c);
+  double ln_det = 0;
+  for (size_t i = 0; i < d; i++)
+    ln_det += 2 * log (Lc[i * ldl + i]);
+  es->ln_det_W[c] = ln_det;
+  if (form->e_ln_det (d, model->nu[c], ln_det, es->e_ln_det + c))
+    return vbgmm_fail (err, VBGMM_ENUM, "cannot evaluate E[ln |Lambda|]");
+  es->uAu[c] = es->dense ? 0 : feature_coefficients (es, model, c);
+  return VBGMM_SUCCESS;
+}
+
 int
 vbgmm_estep_prepare (vbgmm_estep *es, const vbgmm_model *model,
                      vbgmm_error *err)
 {
   size_t k = model->k, d = model->d;
-  const vbgmm_covariance_type *form = model->covariance;
   es->shift = model->shift;
   es->nu = model->nu;
   es->m = model->m;
@@ -215,39 +247,22 @@ vbgmm_estep_prepare (vbgmm_estep *es, const vbgmm_model *model,
     return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
   for (size_t c = 0; c < k; c++)
     {
-      /* The dense pass keeps the factors.  */
-      const size_t ldl = es->dense ? VBGMM_DENSE_PAD (d) : d;
-      double *Lc = es->dense ? es->L + c * d * ldl : L->data;
-      for (size_t i = 0; i < d; i++)
-        memcpy (Lc + i * ldl, model->W + (c * d + i) * d, d * sizeof (double));
-      if (es->dense ? vbgmm_dense_cholesky (d, Lc, ldl) != 0
-          : gsl_linalg_cholesky_decomp1 (L) != GSL_SUCCESS)
+      int status = es->keep[c] ? VBGMM_SUCCESS
+                   : estep_component (es, model, c, L, err);
+      if (status)
         {
           gsl_matrix_free (L);
-          return vbgmm_fail (err, VBGMM_ENUM,
-                             "component %zu: W is not positive definite", c);
+          return status;
         }
-      double ln_det = 0;
-      for (size_t i = 0; i < d; i++)
-        ln_det += 2 * log (Lc[i * ldl + i]);
-      es->ln_det_W[c] = ln_det;
-      if (form->e_ln_det (d, model->nu[c], ln_det, es->e_ln_det + c))
-        {
-          gsl_matrix_free (L);
-          return vbgmm_fail (err, VBGMM_ENUM, "cannot evaluate E[ln |Lambda|]");
-        }
-
-      /* The dense pass takes x - m itself.  */
-      const double uAu = es->dense ? 0 : feature_coefficients (es, model, c);
-
       /* 10.46 without the terms in y: it is what all points share.  */
       es->c[c] = es->e_ln_pi[c] + 0.5 * es->e_ln_det[c]
                  - 0.5 * d * log (2 * M_PI) - 0.5 * d / model->beta[c]
-                 - 0.5 * uAu;
+                 - 0.5 * es->uAu[c];
       /* c + (A u)'y - y'A y / 2 = c + u'A u / 2 - (y - u)'A (y - u) / 2
          is at most c + u'A u / 2; without the quadratic terms (tied)
          the kernel adds the bound of (A u)'y over a block.  */
-      es->top[c] = es->c[c] + (es->quad == VBGMM_QUAD_NONE ? 0 : 0.5 * uAu);
+      es->top[c] = es->c[c] + (es->quad == VBGMM_QUAD_NONE ? 0
+                               : 0.5 * es->uAu[c]);
     }
   gsl_matrix_free (L);
   if (!es->dense)

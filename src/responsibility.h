@@ -53,6 +53,11 @@ typedef struct vbgmm_estep
   size_t *pos;         /* k: where each is in ORDER */
   double *cp;          /* k: c, packed */
   double *wtp;         /* k * p: wt, packed */
+  unsigned char *keep; /* k: 1 where the parameters of the component are
+                          those of the last vbgmm_estep_prepare (only
+                          E[ln pi_k] may have changed): its W is not
+                          factorised again */
+  double *uAu;         /* k: u'A u of vbgmm_estep_prepare */
   double *top;         /* k: ln rho_nk <= top_k for every point
                           (tied: plus wt_k . y, which the kernel bounds
                           over the points of the block) */
