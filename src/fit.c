@@ -32,6 +32,7 @@
 #include "kmeans.h"
 #include "model.h"
 #include "responsibility.h"
+#include "units.h"
 #include "vbgmm.h"
 #include "weights.h"
 
@@ -204,14 +205,16 @@ start_state (vbgmm_model *model, const vbgmm_prior *prior,
   model->covariance->start (prior, Nk, model);
 }
 
-/* sum_n y_n y_n' over the data, y = x - the data mean (in SHIFT), for
-   a form that does not sum the products in its pass.  */
+/* sum_n y_n y_n' over the data in units UNITS, y = x - the data mean
+   (in SHIFT), for a form that does not sum the products in its pass.  */
 static int
-data_scatter (const vbgmm_data *data, const vbgmm_comm *comm, double *shift,
-              double *scatter, vbgmm_error *err)
+data_scatter (const vbgmm_data *data, const vbgmm_comm *comm,
+              const int *units, double *shift, double *scatter,
+              vbgmm_error *err)
 {
   size_t d = data->d;
-  int status = vbgmm_data_moments (data, comm, shift, scatter, err);
+  int status = vbgmm_data_moments_units (data, comm, units, shift, scatter,
+                                         err);
   if (status)
     return status;
   /* As vbgmm_data_moments divided.  */
@@ -221,7 +224,8 @@ data_scatter (const vbgmm_data *data, const vbgmm_comm *comm, double *shift,
   return VBGMM_SUCCESS;
 }
 
-/* A warm start: the q(theta) of a model fitted before.  */
+/* A warm start: the q(theta) of a model fitted before, taken into the
+   units of MODEL.  */
 static void
 start_from_model (vbgmm_model *model, const vbgmm_model *from)
 {
@@ -233,6 +237,8 @@ start_from_model (vbgmm_model *model, const vbgmm_model *from)
   memcpy (model->nu, from->nu, k * sizeof (double));
   memcpy (model->m, from->m, k * d * sizeof (double));
   memcpy (model->W, from->W, k * d * d * sizeof (double));
+  vbgmm_units_points (model->m, k, d, from->units, model->units);
+  vbgmm_units_precisions (model->W, k, d, from->units, model->units);
 }
 
 /* The start state of OPT->init that is the M-step of an assignment of
@@ -254,14 +260,17 @@ start_from_assignment (vbgmm_model *model, const vbgmm_prior *prior,
       size_t iters;
       labels = malloc ((data->n ? data->n : 1) * sizeof *labels);
       if ((status = vbgmm_comm_agree_alloc (comm, labels != NULL, err))
-          || (status = vbgmm_init_means (data, opt, means, err))
+          || (status = vbgmm_init_means_units (data, opt, model->units,
+                                               means, err))
           || (status = vbgmm_kmeans_lloyd (data, comm, opt->threads, k,
-                                           model->shift, opt->kmeans_max_iter,
+                                           w->es->scale, model->shift,
+                                           opt->kmeans_max_iter,
                                            means, labels, &iters, err)))
         goto done;
     }
   size_t len = vbgmm_stats_size (w->es);
-  status = vbgmm_stats_of_assignment (data, model->shift, k, w->es->quad,
+  status = vbgmm_stats_of_assignment (data, w->es->scale, model->shift, k,
+                                      w->es->quad,
                                       labels ? labels : opt->init_labels,
                                       opt->init == VBGMM_INIT_RESP
                                       ? opt->init_resp : NULL,
@@ -275,37 +284,92 @@ done:
   return status;
 }
 
-/* The fit of vbgmm_fit_single, or only its start state when
-   START_ONLY.  */
-static vbgmm_model *
-fit_run (const vbgmm_data *data, const vbgmm_prior *prior,
-         const vbgmm_options *opt, int start_only, vbgmm_error *err)
+/* A copy of PRIOR in units UNITS.  */
+static vbgmm_prior *
+prior_in_units (const vbgmm_prior *prior, const int *units)
 {
-  size_t k = opt->k, d = data->d;
-  const vbgmm_comm *comm = opt->comm;
-  vbgmm_model *model = vbgmm_model_alloc (k, d, opt->max_iter);
+  size_t d = prior->d;
+  vbgmm_prior *p = vbgmm_prior_alloc (d);
+  if (!p)
+    return NULL;
+  p->alpha0 = prior->alpha0;
+  p->beta0 = prior->beta0;
+  p->nu0 = prior->nu0;
+  p->covariance = prior->covariance;
+  p->weights = prior->weights;
+  p->gamma0 = prior->gamma0;
+  memcpy (p->m0, prior->m0, d * sizeof (double));
+  memcpy (p->W0, prior->W0, d * d * sizeof (double));
+  memcpy (p->units, units, d * sizeof (int));
+  vbgmm_units_points (p->m0, 1, d, prior->units, units);
+  vbgmm_units_precisions (p->W0, 1, d, prior->units, units);
+  return p;
+}
+
+/* What the fit reports goes to OPT's progress in the data's units.  */
+struct progress_units
+{
+  const vbgmm_options *opt;
+  double offset;
+};
+
+static void
+progress_units (size_t iter, double bound, void *arg)
+{
+  const struct progress_units *pu = arg;
+  pu->opt->progress (iter, bound + pu->offset, pu->opt->progress_arg);
+}
+
+/* The fit of vbgmm_fit_single, or only its start state when
+   START_ONLY.  It runs on the data in the units that vbgmm_data_units
+   chooses; the bounds are put back in the data's units at the end.  */
+static vbgmm_model *
+fit_run (const vbgmm_data *data, const vbgmm_prior *given,
+         const vbgmm_options *given_opt, int start_only, vbgmm_error *err)
+{
+  size_t k = given_opt->k, d = data->d;
+  const vbgmm_comm *comm = given_opt->comm;
+  vbgmm_model *model = vbgmm_model_alloc (k, d, given_opt->max_iter);
+  vbgmm_prior *prior = NULL;
   if (model)
     {
-      model->covariance = prior->covariance;
-      model->weights = prior->weights;
+      model->covariance = given->covariance;
+      model->weights = given->weights;
     }
   double *means = malloc (k * d * sizeof (double));
   fit_work w;
   memset (&w, 0, sizeof w);
   if (vbgmm_comm_agree_alloc (comm, model && means, err))
     goto error;
-  model->seed = opt->seed;
+  model->seed = given_opt->seed;
+  if (vbgmm_data_units (data, comm, given->covariance, model->units, err)
+      || vbgmm_comm_agree_alloc (comm, (prior = prior_in_units
+                                        (given, model->units)) != NULL, err))
+    goto error;
+  vbgmm_options opts = *given_opt;
+  const vbgmm_options *opt = &opts;
+  struct progress_units pu = { given_opt, (double) data->n_total
+                               * vbgmm_units_ln_jacobian (model->units, d) };
+  if (opts.progress)
+    {
+      opts.progress = progress_units;
+      opts.progress_arg = &pu;
+    }
 
   /* Second moments are taken about the data mean, so that points far
      from the origin lose no precision.  */
-  if (vbgmm_data_moments (data, comm, model->shift, NULL, err))
+  if (vbgmm_data_moments_units (data, comm, model->units, model->shift, NULL,
+                                err))
     goto error;
 
   if (vbgmm_comm_agree (comm, fit_work_alloc (&w, prior, k, opt->accelerate,
                                               err), err))
     goto error;
+  for (size_t i = 0; i < d; i++)
+    w.es->scale[i] = ldexp (1, -model->units[i]);
   if (w.cp.scatter
-      && data_scatter (data, comm, model->shift, w.cp.scatter, err))
+      && data_scatter (data, comm, model->units, model->shift, w.cp.scatter,
+                       err))
     goto error;
   if (opt->init == VBGMM_INIT_KMEANS || opt->init == VBGMM_INIT_LABELS
       || opt->init == VBGMM_INIT_RESP)
@@ -317,7 +381,7 @@ fit_run (const vbgmm_data *data, const vbgmm_prior *prior,
     start_from_model (model, opt->init_model);
   else
     {
-      if (vbgmm_init_means (data, opt, means, err))
+      if (vbgmm_init_means_units (data, opt, model->units, means, err))
         goto error;
       start_state (model, prior, means, data->n_total);
     }
@@ -418,17 +482,22 @@ fit_run (const vbgmm_data *data, const vbgmm_prior *prior,
 done:
   fit_work_free (&w);
   free (means);
+  for (size_t i = 0; i < model->iterations; i++)
+    model->bound[i] += pu.offset;
   if (vbgmm_comm_agree_alloc (comm, vbgmm_model_record (model, data, prior,
-                                                         opt) == 0, err))
+                                                         given_opt) == 0, err))
     {
+      vbgmm_prior_free (prior);
       vbgmm_model_free (model);
       return NULL;
     }
+  vbgmm_prior_free (prior);
   return model;
 
 error:
   fit_work_free (&w);
   free (means);
+  vbgmm_prior_free (prior);
   vbgmm_model_free (model);
   return NULL;
 }

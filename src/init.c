@@ -25,17 +25,21 @@
 
 #include "comm.h"
 #include "error.h"
+#include "kmeans.h"
+#include "units.h"
 #include "vbgmm.h"
 
-/* Row G of the data over all processes into OUT: its owner contributes
-   the row and every other process zeros, and adding zeros is exact.  */
+/* Row G of the data, times the factors S, over all processes into OUT:
+   its owner contributes the row and every other process zeros, and
+   adding zeros is exact.  */
 static int
-fetch_row (const vbgmm_data *data, const vbgmm_comm *comm, size_t g,
-           double *out, vbgmm_error *err)
+fetch_row (const vbgmm_data *data, const vbgmm_comm *comm, const double *s,
+           size_t g, double *out, vbgmm_error *err)
 {
   size_t d = data->d;
   if (g >= data->first_row && g < data->first_row + data->n)
-    memcpy (out, data->x + (g - data->first_row) * d, d * sizeof (double));
+    for (size_t i = 0; i < d; i++)
+      out[i] = data->x[(g - data->first_row) * d + i] * s[i];
   else
     memset (out, 0, d * sizeof (double));
   return vbgmm_comm_sum (comm, out, d, err);
@@ -43,8 +47,8 @@ fetch_row (const vbgmm_data *data, const vbgmm_comm *comm, size_t g,
 
 /* K distinct rows, uniformly (Floyd's sampling: no array of N).  */
 static int
-init_random (const vbgmm_data *data, const vbgmm_options *opt, gsl_rng *rng,
-             double *means, vbgmm_error *err)
+init_random (const vbgmm_data *data, const vbgmm_options *opt,
+             const double *s, gsl_rng *rng, double *means, vbgmm_error *err)
 {
   size_t k = opt->k, n = data->n_total;
   size_t *pick = malloc (k * sizeof *pick);
@@ -64,7 +68,8 @@ init_random (const vbgmm_data *data, const vbgmm_options *opt, gsl_rng *rng,
       pick[m++] = seen ? j : t;
     }
   for (size_t i = 0; i < k && !status; i++)
-    status = fetch_row (data, opt->comm, pick[i], means + i * data->d, err);
+    status = fetch_row (data, opt->comm, s, pick[i], means + i * data->d,
+                        err);
   free (pick);
   return status;
 }
@@ -74,8 +79,8 @@ init_random (const vbgmm_data *data, const vbgmm_options *opt, gsl_rng *rng,
    nearest mean chosen so far.  Over many processes the draw is the
    same: the cumulative sum runs over the processes in rank order.  */
 static int
-init_kmeanspp (const vbgmm_data *data, const vbgmm_options *opt, gsl_rng *rng,
-               double *means, vbgmm_error *err)
+init_kmeanspp (const vbgmm_data *data, const vbgmm_options *opt,
+               const double *s, gsl_rng *rng, double *means, vbgmm_error *err)
 {
   size_t k = opt->k, d = data->d, n = data->n;
   double *dist = malloc ((n ? n : 1) * sizeof (double));
@@ -85,7 +90,7 @@ init_kmeanspp (const vbgmm_data *data, const vbgmm_options *opt, gsl_rng *rng,
       free (dist);
       return status;
     }
-  status = fetch_row (data, opt->comm,
+  status = fetch_row (data, opt->comm, s,
                       gsl_rng_uniform_int (rng, data->n_total), means, err);
   for (size_t r = 0; r < n; r++)
     dist[r] = INFINITY;
@@ -99,7 +104,7 @@ init_kmeanspp (const vbgmm_data *data, const vbgmm_options *opt, gsl_rng *rng,
           double acc = 0;
           for (size_t i = 0; i < d; i++)
             {
-              double v = data->x[r * d + i] - prev[i];
+              double v = data->x[r * d + i] * s[i] - prev[i];
               acc += v * v;
             }
           if (acc < dist[r])
@@ -143,7 +148,7 @@ init_kmeanspp (const vbgmm_data *data, const vbgmm_options *opt, gsl_rng *rng,
       else
         /* Every point sits on a mean already: any will do.  */
         g = gsl_rng_uniform_int (rng, data->n_total);
-      status = fetch_row (data, opt->comm, g, means + c * d, err);
+      status = fetch_row (data, opt->comm, s, g, means + c * d, err);
     }
   free (dist);
   return status;
@@ -153,22 +158,33 @@ int
 vbgmm_init_means (const vbgmm_data *data, const vbgmm_options *opt,
                   double *means, vbgmm_error *err)
 {
+  return vbgmm_init_means_units (data, opt, NULL, means, err);
+}
+
+int
+vbgmm_init_means_units (const vbgmm_data *data, const vbgmm_options *opt,
+                        const int *units, double *means, vbgmm_error *err)
+{
+  size_t d = data->d;
   if (opt->init == VBGMM_INIT_MEANS)
     {
-      memcpy (means, opt->init_means, opt->k * data->d * sizeof (double));
+      memcpy (means, opt->init_means, opt->k * d * sizeof (double));
+      vbgmm_units_points (means, opt->k, d, NULL, units);
       return VBGMM_SUCCESS;
     }
   if (data->n_total < opt->k)
     return vbgmm_fail (err, VBGMM_EDATA, "fewer points than components");
   gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
-  int status = vbgmm_comm_agree_alloc (opt->comm, rng != NULL, err);
+  double *s = vbgmm_units_scale (units, d);
+  int status = vbgmm_comm_agree_alloc (opt->comm, rng && s, err);
   if (!status)
     {
       gsl_rng_set (rng, opt->seed);
       status = opt->init == VBGMM_INIT_RANDOM
-               ? init_random (data, opt, rng, means, err)
-               : init_kmeanspp (data, opt, rng, means, err);
+               ? init_random (data, opt, s, rng, means, err)
+               : init_kmeanspp (data, opt, s, rng, means, err);
     }
   gsl_rng_free (rng);
+  free (s);
   return status;
 }

@@ -215,13 +215,14 @@ transpose (vec *r)
 #endif
 }
 
-/* Y (by rows of BLOCK) = the B points of X (by points of D) less
-   SHIFT: squares of W x W transposed in registers, the last square of
+/* Y (by rows of BLOCK) = the B points of X (by points of D) times
+   SCALE (powers of two: exact) less SHIFT: squares of W x W transposed in registers, the last square of
    a row of X moved back to end with the row, so that nothing past a
    row is read.  */
 KERNEL_TARGET static void
 to_rows (const double *restrict x, size_t B, size_t d,
-         const double *restrict shift, double *restrict y)
+         const double *restrict scale, const double *restrict shift,
+         double *restrict y)
 {
   size_t b0 = 0;
   if (d >= W)
@@ -229,26 +230,27 @@ to_rows (const double *restrict x, size_t B, size_t d,
       for (size_t j0 = 0; j0 < d; j0 += W)
         {
           const size_t j = j0 + W <= d ? j0 : d - W;
-          vec r[W], sh;
+          vec r[W], sh, sc;
 #pragma GCC unroll 8
           for (int i = 0; i < W; i++)
             LOAD (r[i], x + (b0 + i) * d + j);
           transpose (r);
           LOAD (sh, shift + j);
+          LOAD (sc, scale + j);
 #pragma GCC unroll 8
           for (int i = 0; i < W; i++)
             {
-              vec v = r[i] - sh[i];
+              vec v = r[i] * sc[i] - sh[i];
               STORE (y + (j + i) * BLOCK + b0, v);
             }
         }
   for (size_t j = 0; j < d; j++)
     {
       double *restrict yj = y + j * BLOCK;
-      const double c = shift[j];
+      const double c = shift[j], s = scale[j];
       const double *restrict xj = x + j;
       SIMD for (size_t b = b0; b < B; b++)
-        yj[b] = xj[b * d] - c;
+        yj[b] = xj[b * d] * s - c;
     }
 }
 
@@ -307,7 +309,7 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
   double *restrict mx = w->mx, *restrict s = w->s;
 
   /* The points about the shift, by rows.  */
-  to_rows (x, B, d, es->shift, y);
+  to_rows (x, B, d, es->scale, es->shift, y);
   if (Bp > B)
     for (size_t j = 0; j < d; j++)
       memset (y + j * BLOCK + B, 0, (Bp - B) * sizeof (double));

@@ -68,8 +68,8 @@ nearest (const double *x, const double *means, size_t k, size_t d)
 
 int
 vbgmm_kmeans_lloyd (const vbgmm_data *data, const vbgmm_comm *comm,
-                    int threads, size_t k, const double *shift,
-                    size_t max_iter, double *means, size_t *labels,
+                    int threads, size_t k, const double *scale,
+                    const double *shift, size_t max_iter, double *means, size_t *labels,
                     size_t *iters, vbgmm_error *err)
 {
   const size_t n = data->n, d = data->d, nch = chunk_count (n);
@@ -96,7 +96,9 @@ vbgmm_kmeans_lloyd (const vbgmm_data *data, const vbgmm_comm *comm,
           double *a = acc + ch * len;
           for (size_t r = ch * n / nch; r < (ch + 1) * n / nch; r++)
             {
-              const double *x = data->x + r * d;
+              double x[d];
+              for (size_t i = 0; i < d; i++)
+                x[i] = data->x[r * d + i] * (scale ? scale[i] : 1);
               size_t c = nearest (x, means, k, d);
               a[len - 1] += labels[r] != c;
               labels[r] = c;
@@ -150,8 +152,8 @@ add_point (double *s, const double *y, size_t d, int quad, double w)
 }
 
 int
-vbgmm_stats_of_assignment (const vbgmm_data *data, const double *shift,
-                           size_t k, int quad, const size_t *labels,
+vbgmm_stats_of_assignment (const vbgmm_data *data, const double *scale,
+                           const double *shift, size_t k, int quad, const size_t *labels,
                            const double *resp, int threads,
                            double *stats, vbgmm_error *err)
 {
@@ -174,7 +176,7 @@ vbgmm_stats_of_assignment (const vbgmm_data *data, const double *shift,
       for (size_t r = ch * n / nch; r < (ch + 1) * n / nch; r++)
         {
           for (size_t i = 0; i < d; i++)
-            yc[i] = data->x[r * d + i] - shift[i];
+            yc[i] = data->x[r * d + i] * (scale ? scale[i] : 1) - shift[i];
           if (!resp)
             {
               add_point (VBGMM_STATS_COMP (a, labels[r], p), yc, d, quad, 1);

@@ -27,23 +27,30 @@
    place), until no label changes or MAX_ITER iterations: LABELS (one
    per row of DATA) receive each row's nearest mean (ties: the lowest
    index), *ITERS the iterations run.  A mean that loses all its points
-   stays where it was.  Sums are taken about SHIFT over the processes
+   stays where it was.  The points are read times the factors SCALE
+   (NULL: 1), which take them into the units of the fit, as SHIFT and
+   MEANS are.  Sums are taken about SHIFT over the processes
    of COMM (may be NULL), in a fixed order: the same to the last bit
    for any number of threads.  */
 int vbgmm_kmeans_lloyd (const vbgmm_data *data, const vbgmm_comm *comm,
-                        int threads, size_t k, const double *shift,
-                        size_t max_iter, double *means, size_t *labels,
+                        int threads, size_t k, const double *scale,
+                        const double *shift, size_t max_iter, double *means, size_t *labels,
                         size_t *iters, vbgmm_error *err);
 
 /* The statistics of one pass (the layout of responsibility.h) for the
    responsibilities RESP (n * k) of the rows of DATA or, when RESP is
    NULL, for the one-hot responsibilities of LABELS (each < K), about
-   SHIFT, with the quadratic features QUAD of the form of the model
+   SHIFT, the points times the factors SCALE (NULL: 1), with the quadratic features QUAD of the form of the model
    (covariance.h).  This process's rows only: the caller sums over
    processes.  The same to the last bit for any number of threads.  */
-int vbgmm_stats_of_assignment (const vbgmm_data *data, const double *shift,
-                               size_t k, int quad, const size_t *labels,
+int vbgmm_stats_of_assignment (const vbgmm_data *data, const double *scale,
+                               const double *shift, size_t k, int quad, const size_t *labels,
                                const double *resp, int threads,
                                double *stats, vbgmm_error *err);
+
+/* vbgmm_init_means with the means in units UNITS (NULL: the data's).  */
+int vbgmm_init_means_units (const vbgmm_data *data, const vbgmm_options *opt,
+                            const int *units, double *means,
+                            vbgmm_error *err);
 
 #endif

@@ -44,7 +44,8 @@ vbgmm_model_alloc (size_t k, size_t d, size_t max_iter)
   model->N = calloc (k, sizeof (double));
   model->shift = calloc (d, sizeof (double));
   model->bound = calloc (max_iter ? max_iter : 1, sizeof (double));
-  if (!model->alpha || !model->b || !model->beta || !model->m || !model->W || !model->nu
+  model->units = calloc (d ? d : 1, sizeof (int));
+  if (!model->units || !model->alpha || !model->b || !model->beta || !model->m || !model->W || !model->nu
       || !model->N || !model->shift || !model->bound)
     {
       vbgmm_model_free (model);
@@ -67,6 +68,7 @@ vbgmm_model_free (vbgmm_model *model)
   free (model->N);
   free (model->shift);
   free (model->bound);
+  free (model->units);
   if (model->names)
     for (size_t j = 0; j < model->d; j++)
       free (model->names[j]);
@@ -98,6 +100,7 @@ vbgmm_model_record (vbgmm_model *model, const vbgmm_data *data,
   model->prior->gamma0 = prior->gamma0;
   memcpy (model->prior->m0, prior->m0, d * sizeof (double));
   memcpy (model->prior->W0, prior->W0, d * d * sizeof (double));
+  memcpy (model->prior->units, prior->units, d * sizeof (int));
   if (data->names)
     {
       model->names = calloc (d, sizeof *model->names);

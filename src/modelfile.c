@@ -29,6 +29,7 @@
 #include <jansson.h>
 
 #include "error.h"
+#include "units.h"
 #include "vbgmm.h"
 #include "weights.h"
 
@@ -189,6 +190,17 @@ model_to_json (const vbgmm_model *model)
   put (root, "prior", p, &ok);
 
   put (root, "shift", vector (model->shift, d), &ok);
+  /* The units of m, W, shift, m0 and W0 (vbgmm.h), when not the
+     data's: in the data's units a W may be beyond the range of
+     doubles.  */
+  if (!vbgmm_units_none (model->units, d))
+    {
+      json_t *u = json_array ();
+      for (size_t j = 0; u && j < d; j++)
+        if (json_array_append_new (u, json_integer (model->units[j])))
+          ok = 0;
+      put (root, "units", u, &ok);
+    }
   if (vbgmm_covariance_shared (model->covariance))
     {
       put (root, "W", scale (model, model->W), &ok);
@@ -599,6 +611,31 @@ nomem:
   return vbgmm_fail (r->err, VBGMM_ENOMEM, "out of memory");
 }
 
+/* The units, when given: D exponents of 2 (all 0 when absent).  */
+static int
+read_units (reader *r, json_t *root, vbgmm_model *model)
+{
+  size_t d = model->d;
+  char name[NAME_LEN];
+  if (!json_object_get (root, "units"))
+    return 0;
+  json_t *a = get_array (r, root, "", "units", d, "exponents", name,
+                         sizeof name);
+  if (!a)
+    return -1;
+  for (size_t j = 0; j < d; j++)
+    {
+      json_t *v = json_array_get (a, j);
+      if (!json_is_integer (v) || json_integer_value (v) < -VBGMM_UNITS_MAX
+          || json_integer_value (v) > VBGMM_UNITS_MAX)
+        return bad (r, name, "element %zu is not an integer from %d to %d",
+                    j, -VBGMM_UNITS_MAX, VBGMM_UNITS_MAX);
+      model->units[j] = (int) json_integer_value (v);
+    }
+  memcpy (model->prior->units, model->units, d * sizeof (int));
+  return 0;
+}
+
 static int
 read_prior (reader *r, json_t *root, vbgmm_model *model)
 {
@@ -738,7 +775,8 @@ model_from_json (json_t *root, vbgmm_error *err)
   model->covariance = cov_type;
   model->weights = weights_type;
   if (read_columns (&r, root, model) || read_prior (&r, root, model)
-      || get_vector (&r, root, "", "shift", d, model->shift))
+      || get_vector (&r, root, "", "shift", d, model->shift)
+      || read_units (&r, root, model))
     goto fail;
   for (size_t c = 0; c < (size_t) k; c++)
     if (read_component (&r, json_array_get (comps, c), c, model))

@@ -19,6 +19,7 @@
 
 #include <errno.h>
 #include <locale.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,9 +58,22 @@ write_section (FILE *fp, const char *name, const double *v, size_t k)
     fprintf (fp, "cluster %zu: %.17g\n", c, v[c]);
 }
 
+/* V, in the model's units, times 2^E: in the data's units.  Through
+   long double, whose range (to 1e4932 on x86-64) holds the precision W
+   of data near 1e-200 (1e400); where long double is no wider than
+   double such a number is printed as inf or 0.  A power of two scales
+   exactly, so a number within the range of doubles prints as "%.17g"
+   would print it.  */
+static void
+put_scaled (FILE *fp, double v, int e, const char *sep)
+{
+  fprintf (fp, "%s%.17Lg", sep, ldexpl ((long double) v, e));
+}
+
 int
 vbgmm_write_params (FILE *fp, const vbgmm_model *model)
 {
+  const int *u = model->units;
   size_t k = model->k, d = model->d;
   locale_t old, c_loc = c_locale_enter (&old);
 
@@ -73,7 +87,7 @@ vbgmm_write_params (FILE *fp, const vbgmm_model *model)
     {
       fprintf (fp, "cluster %zu:", c);
       for (size_t i = 0; i < d; i++)
-        fprintf (fp, " %.17g", model->m[c * d + i]);
+        put_scaled (fp, model->m[c * d + i], u[i], " ");
       fputc ('\n', fp);
     }
   fputs ("W:\n", fp);
@@ -85,14 +99,21 @@ vbgmm_write_params (FILE *fp, const vbgmm_model *model)
       int shape = model->covariance->w_shape;
       fprintf (fp, "cluster %zu:\n", c);
       if (shape == VBGMM_W_SCALAR)
-        fprintf (fp, "%.17g\n", W[0]);
+        {
+          /* One number times the identity: every column has the same
+             units (the spherical form is not equivariant otherwise).  */
+          put_scaled (fp, W[0], -2 * u[0], "");
+          fputc ('\n', fp);
+        }
       else
         for (size_t i = 0; i < d; i++)
           for (size_t j = 0; j < d; j++)
             if (shape == VBGMM_W_MATRIX || j == i)
-              fprintf (fp, "%.17g%c", W[i * d + j],
-                       shape == VBGMM_W_DIAGONAL ? (i + 1 < d ? ' ' : '\n')
-                       : j + 1 < d ? ' ' : '\n');
+              {
+                put_scaled (fp, W[i * d + j], -u[i] - u[j], "");
+                fputc (shape == VBGMM_W_DIAGONAL ? (i + 1 < d ? ' ' : '\n')
+                       : j + 1 < d ? ' ' : '\n', fp);
+              }
     }
   write_section (fp, "nu", model->nu, k);
   write_section (fp, "beta", model->beta, k);

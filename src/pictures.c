@@ -54,9 +54,10 @@ take_labels (const double *r, size_t rows, size_t k, void *arg)
 
 /* The covariance drawn for component c: E[Lambda_c]^-1 = (nu_c W_c)^-1,
    defined for every nu > D - 1 (W^-1 / (nu - D - 1), the expected
-   covariance, needs nu > D + 1, which an emptied component lacks).  */
+   covariance, needs nu > D + 1, which an emptied component lacks); in
+   the data's units, as the means in M.  */
 static int
-expected_covariances (const vbgmm_model *model, double *cov)
+expected_covariances (const vbgmm_model *model, double *cov, double *m)
 {
   size_t k = model->k, d = model->d;
   gsl_matrix *A = gsl_matrix_alloc (d, d);
@@ -71,7 +72,13 @@ expected_covariances (const vbgmm_model *model, double *cov)
           gsl_matrix_free (A);
           return -1;
         }
-      memcpy (cov + c * d * d, A->data, d * d * sizeof (double));
+      for (size_t i = 0; i < d; i++)
+        {
+          const int *u = model->units;
+          m[c * d + i] = ldexp (model->m[c * d + i], u[i]);
+          for (size_t j = 0; j < d; j++)
+            cov[(c * d + i) * d + j] = ldexp (A->data[i * d + j], u[i] + u[j]);
+        }
     }
   gsl_matrix_free (A);
   return 0;
@@ -98,6 +105,7 @@ pictures_draw (const cli_params *p, const vbgmm_data *data,
   int *effective = malloc (k * sizeof *effective);
   double *weight = malloc (k * sizeof *weight);
   double *cov = malloc (k * d * d * sizeof *cov);
+  double *means = malloc (k * d * sizeof *means);
   size_t dims[4], ndims;
   const size_t *use_dims = dims;
   int status = -1;
@@ -106,14 +114,14 @@ pictures_draw (const cli_params *p, const vbgmm_data *data,
 
   *failed = vb_name;
   why[0] = '\0';
-  if (!label || !effective || !weight || !cov)
+  if (!label || !effective || !weight || !cov || !means)
     {
       errno = ENOMEM;
       goto done;
     }
   if (vbgmm_responsibilities (model, data, p->opt.threads, take_labels, &ls,
                               &verr)
-      || expected_covariances (model, cov))
+      || expected_covariances (model, cov, means))
     {
       errno = EDOM;
       goto done;
@@ -135,7 +143,7 @@ pictures_draw (const cli_params *p, const vbgmm_data *data,
   const char *path = atomic_reserve (set, p->output_dir, vb_name);
   if (!path)
     goto done;
-  if (plot_clusters (path, &spec, n, d, data->x, label, k, weight, model->m,
+  if (plot_clusters (path, &spec, n, d, data->x, label, k, weight, means,
                      cov, effective, (const char *const *) data->names,
                      use_dims, ndims, p->n_plot_dims == 3, why, whylen))
     goto done;
@@ -154,6 +162,7 @@ done:
   free (effective);
   free (weight);
   free (cov);
+  free (means);
   return status;
 #else
   (void) p;

@@ -30,6 +30,7 @@
 
 #include "error.h"
 #include "responsibility.h"
+#include "units.h"
 #include "vbgmm.h"
 #include "vexp.h"
 
@@ -78,6 +79,10 @@ struct vbgmm_predictive
   double *v;      /* k: the degrees of freedom */
   double *m;      /* k * d */
   double *C;      /* k * d * d: L_k = C C', C lower triangular, by rows */
+  double *s;      /* d: 2^-units, a point of the data into the model's
+                     units (m, C and c are in those units, but for the
+                     term of c that puts the density back in the data's) */
+  int scaled;     /* 1 when those units are not the data's */
 };
 
 void
@@ -91,6 +96,7 @@ vbgmm_predictive_free (vbgmm_predictive *pred)
   free (pred->v);
   free (pred->m);
   free (pred->C);
+  free (pred->s);
   free (pred);
 }
 
@@ -113,8 +119,11 @@ vbgmm_predictive_alloc (const vbgmm_model *model, vbgmm_error *err)
   p->v = malloc (k * sizeof (double));
   p->m = malloc (k * d * sizeof (double));
   p->C = calloc (k * d * d, sizeof (double));
-  if (!p->weight || !p->c || !p->e || !p->v || !p->m || !p->C)
+  p->s = vbgmm_units_scale (model->units, d);
+  p->scaled = !vbgmm_units_none (model->units, d);
+  if (!p->weight || !p->c || !p->e || !p->v || !p->m || !p->C || !p->s)
     goto nomem;
+  double jacobian = vbgmm_units_ln_jacobian (model->units, d);
   memcpy (p->m, model->m, k * d * sizeof (double));
 
   for (size_t c = 0; c < k; c++)
@@ -151,7 +160,7 @@ vbgmm_predictive_alloc (const vbgmm_model *model, vbgmm_error *err)
       p->e[c] = (v + dt) / 2;
       double r = d / dt; /* how many t's: D for diag, else 1 */
       p->c[c] = log (p->weight[c]) + r * a.val - r * b.val + 0.5 * ln_det
-                - 0.5 * d * log (v * M_PI);
+                - 0.5 * d * log (v * M_PI) + jacobian;
     }
   gsl_matrix_free (L);
   return p;
@@ -216,7 +225,10 @@ vbgmm_predictive_ln_density (const vbgmm_predictive *pred, const double *x,
                              vbgmm_error *err)
 {
   int nt = vbgmm_threads (threads);
-  size_t len = SCRATCH (pred->d, pred->k);
+  /* The scratch of a block, then room for its points in the model's
+     units (when they are not the data's).  */
+  int scaled = pred->scaled;
+  size_t len = SCRATCH (pred->d, pred->k) + (scaled ? SBLOCK * pred->d : 0);
   double *ws = aligned_alloc (64, nt * len * sizeof (double));
   student_fn *block = student_select ();
   if (!ws)
@@ -232,7 +244,15 @@ vbgmm_predictive_ln_density (const vbgmm_predictive *pred, const double *x,
     for (size_t blk = 0; blk < nblocks; blk++)
       {
         size_t i0 = blk * SBLOCK, rows = n - i0 < SBLOCK ? n - i0 : SBLOCK;
-        block (pred, x + i0 * pred->d, rows, mine, ln_p + i0);
+        const double *xb = x + i0 * pred->d;
+        if (scaled)
+          {
+            double *xs = mine + SCRATCH (pred->d, pred->k);
+            for (size_t i = 0; i < rows * pred->d; i++)
+              xs[i] = xb[i] * pred->s[i % pred->d];
+            xb = xs;
+          }
+        block (pred, xb, rows, mine, ln_p + i0);
       }
   }
   free (ws);
@@ -285,7 +305,7 @@ vbgmm_predictive_sample_labels (const vbgmm_predictive *pred,
               if (i)
                 scale = 1 / sqrt (gsl_ran_chisq (rng, pred->v[c])
                                   / pred->v[c]);
-              y[i] = m[i] + scale * (z[i] / C[i * d + i]);
+              y[i] = (m[i] + scale * (z[i] / C[i * d + i])) / pred->s[i];
             }
           continue;
         }
@@ -299,7 +319,7 @@ vbgmm_predictive_sample_labels (const vbgmm_predictive *pred,
           y[i] = s / C[i * d + i];
         }
       for (size_t i = 0; i < d; i++)
-        y[i] = m[i] + scale * y[i];
+        y[i] = (m[i] + scale * y[i]) / pred->s[i];
     }
   gsl_rng_free (rng);
   gsl_ran_discrete_free (pick);

@@ -27,6 +27,7 @@
 #include "comm.h"
 #include "covariance.h"
 #include "error.h"
+#include "units.h"
 #include "weights.h"
 #include "vbgmm.h"
 
@@ -45,7 +46,8 @@ vbgmm_prior_alloc (size_t d)
   p->covariance = vbgmm_covariance_lookup ("full");
   p->weights = vbgmm_weights_lookup ("dirichlet");
   p->gamma0 = 1;
-  if (!p->m0 || !p->W0)
+  p->units = calloc (d ? d : 1, sizeof (int));
+  if (!p->m0 || !p->W0 || !p->units)
     {
       vbgmm_prior_free (p);
       return NULL;
@@ -62,6 +64,7 @@ vbgmm_prior_free (vbgmm_prior *p)
     return;
   free (p->m0);
   free (p->W0);
+  free (p->units);
   free (p);
 }
 
@@ -96,12 +99,22 @@ int
 vbgmm_data_moments (const vbgmm_data *data, const vbgmm_comm *comm,
                     double *mean, double *cov, vbgmm_error *err)
 {
+  return vbgmm_data_moments_units (data, comm, NULL, mean, cov, err);
+}
+
+int
+vbgmm_data_moments_units (const vbgmm_data *data, const vbgmm_comm *comm,
+                          const int *units, double *mean, double *cov,
+                          vbgmm_error *err)
+{
   size_t n = data->n, d = data->d;
   double *buf = calloc (d * d + d, sizeof (double));
-  int status = vbgmm_comm_agree_alloc (comm, buf != NULL, err);
+  double *s = vbgmm_units_scale (units, d);
+  int status = vbgmm_comm_agree_alloc (comm, buf && s, err);
   if (status)
     {
       free (buf);
+      free (s);
       return status;
     }
 
@@ -109,10 +122,11 @@ vbgmm_data_moments (const vbgmm_data *data, const vbgmm_comm *comm,
      far from the origin lose no precision.  */
   for (size_t r = 0; r < n; r++)
     for (size_t i = 0; i < d; i++)
-      buf[i] += data->x[r * d + i];
+      buf[i] += data->x[r * d + i] * s[i];
   if ((status = vbgmm_comm_sum (comm, buf, d, err)))
     {
       free (buf);
+      free (s);
       return status;
     }
   for (size_t i = 0; i < d; i++)
@@ -120,6 +134,7 @@ vbgmm_data_moments (const vbgmm_data *data, const vbgmm_comm *comm,
   if (!cov)
     {
       free (buf);
+      free (s);
       return VBGMM_SUCCESS;
     }
 
@@ -129,7 +144,7 @@ vbgmm_data_moments (const vbgmm_data *data, const vbgmm_comm *comm,
   for (size_t r = 0; r < n; r++)
     {
       for (size_t i = 0; i < d; i++)
-        y[i] = data->x[r * d + i] - mean[i];
+        y[i] = data->x[r * d + i] * s[i] - mean[i];
       for (size_t i = 0; i < d; i++)
         for (size_t j = 0; j <= i; j++)
           S[i * d + j] += y[i] * y[j];
@@ -137,6 +152,7 @@ vbgmm_data_moments (const vbgmm_data *data, const vbgmm_comm *comm,
   if ((status = vbgmm_comm_sum (comm, S, d * d, err)))
     {
       free (buf);
+      free (s);
       return status;
     }
   double denom = data->n_total > 1 ? data->n_total - 1.0 : 1.0;
@@ -144,6 +160,7 @@ vbgmm_data_moments (const vbgmm_data *data, const vbgmm_comm *comm,
     for (size_t j = 0; j <= i; j++)
       cov[i * d + j] = cov[j * d + i] = S[i * d + j] / denom;
   free (buf);
+  free (s);
   return VBGMM_SUCCESS;
 }
 

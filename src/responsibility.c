@@ -34,6 +34,7 @@
 #include "error.h"
 #include "dense.h"
 #include "estep_dense.h"
+#include "units.h"
 #include "responsibility.h"
 #include "vexp.h"
 #include "weights.h"
@@ -109,11 +110,13 @@ vbgmm_estep_alloc (size_t k, size_t d, int quad)
     es->L = calloc (k * d * VBGMM_DENSE_PAD (d), sizeof (double));
   es->keep = calloc (k, 1);
   es->uAu = calloc (k, sizeof (double));
+  es->scale = vbgmm_units_scale (NULL, d);
   const char *skip = getenv ("VBGMM_SKIP_EMPTY");
   es->skip = !(skip && strcmp (skip, "no") == 0);
   if (!es->c || !es->wt || !es->e_ln_pi || !es->e_ln_det
       || !es->ln_det_W || !es->order || !es->pos || !es->cp || !es->wtp
-      || !es->top || (es->dense && !es->L) || !es->keep || !es->uAu)
+      || !es->top || (es->dense && !es->L) || !es->keep || !es->uAu
+      || !es->scale)
     {
       vbgmm_estep_free (es);
       return NULL;
@@ -139,6 +142,7 @@ vbgmm_estep_free (vbgmm_estep *es)
   free (es->L);
   free (es->keep);
   free (es->uAu);
+  free (es->scale);
   free (es);
 }
 
@@ -239,6 +243,8 @@ vbgmm_estep_prepare (vbgmm_estep *es, const vbgmm_model *model,
   es->shift = model->shift;
   es->nu = model->nu;
   es->m = model->m;
+  for (size_t i = 0; i < d; i++)
+    es->scale[i] = ldexp (1, -model->units[i]);
   if (model->weights->e_ln_pi (model, es->e_ln_pi))
     return vbgmm_fail (err, VBGMM_ENUM, "cannot evaluate E[ln pi]");
 

@@ -34,6 +34,8 @@ typedef struct vbgmm_estep
 {
   size_t k, d;
   const double *shift; /* d: the centre the points are taken about */
+  double *scale;       /* d: 2^-units, which takes a point of the data
+                          into the units of the model (units.h) */
   int quad;            /* VBGMM_QUAD_*: the quadratic features */
   size_t p;            /* d + their number */
   double *c;           /* k: the part of ln rho_nk that is the same for all n */

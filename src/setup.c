@@ -263,7 +263,12 @@ setup_make_prior (const cli_params *p, const vbgmm_data *data,
       prior->nu0 = p->nu0;
     }
 
-  if (vbgmm_data_moments (data, comm, mean, cov, &err))
+  /* The prior is set in the units the fit will choose (vbgmm.h), where
+     the moments of data near 1e-200 or 1e200 neither underflow nor
+     overflow; the options keep their meaning in the data's units.  */
+  int *u = prior->units;
+  if (vbgmm_data_units (data, comm, p->covariance, u, &err)
+      || vbgmm_data_moments_units (data, comm, u, mean, cov, &err))
     {
       cli_error ("%s: %s", name, err.message);
       goto fail;
@@ -281,7 +286,8 @@ setup_make_prior (const cli_params *p, const vbgmm_data *data,
           status = EXIT_USAGE;
           goto fail;
         }
-      memcpy (prior->m0, p->m0_list, d * sizeof (double));
+      for (size_t i = 0; i < d; i++)
+        prior->m0[i] = ldexp (p->m0_list[i], -u[i]);
       break;
     default:
       break;
@@ -320,7 +326,7 @@ setup_make_prior (const cli_params *p, const vbgmm_data *data,
     case W0_SCALE:
       for (size_t i = 0; i < d; i++)
         for (size_t j = 0; j < d; j++)
-          prior->W0[i * d + j] = i == j ? p->W0_scale : 0;
+          prior->W0[i * d + j] = i == j ? ldexp (p->W0_scale, 2 * u[i]) : 0;
       break;
     case W0_FILE:
       {
@@ -329,9 +335,9 @@ setup_make_prior (const cli_params *p, const vbgmm_data *data,
         double *W0 = setup_read_matrix (p->W0_arg, rows, cols, "W0");
         for (size_t i = 0; i < d; i++)
           for (size_t j = 0; j < d; j++)
-            prior->W0[i * d + j] = diag ? (i == j ? W0[i] : 0)
-                                   : sph ? (i == j ? W0[0] : 0)
-                                   : W0[i * d + j];
+            prior->W0[i * d + j] = ldexp (diag ? (i == j ? W0[i] : 0)
+                                          : sph ? (i == j ? W0[0] : 0)
+                                          : W0[i * d + j], u[i] + u[j]);
         free (W0);
       }
       break;
@@ -422,7 +428,7 @@ summary (const cli_params *p, const vbgmm_model *model)
       printf ("%9zu  %-10.6f  %-12.6g ", c, vbgmm_model_weight (model, c),
               model->N[c]);
       for (size_t i = 0; i < d; i++)
-        printf (" %.6g", model->m[c * d + i]);
+        printf (" %.6Lg", ldexpl (model->m[c * d + i], model->units[i]));
       putchar ('\n');
     }
   printf ("iterations: %zu (%s)\n", model->iterations,

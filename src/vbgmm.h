@@ -162,6 +162,9 @@ typedef struct vbgmm_prior
   const vbgmm_covariance_type *covariance; /* the form of the precisions */
   const vbgmm_weights_type *weights;       /* the prior on the weights */
   double gamma0; /* stick-breaking concentration (dp), > 0 */
+  /* The units of m0 and W0 (see "Units" below): d exponents, all 0
+     (the data's own units) unless set.  */
+  int *units;
 } vbgmm_prior;
 
 /* alpha0 = 0.001, beta0 = 1, nu0 = d, m0 = 0, W0 = I, full covariances,
@@ -175,6 +178,28 @@ const char *vbgmm_prior_check (const vbgmm_prior *prior);
    processes of COMM (may be NULL).  COV may be NULL: the mean alone.  */
 int vbgmm_data_moments (const vbgmm_data *data, const vbgmm_comm *comm,
                         double *mean, double *cov, vbgmm_error *err);
+/* Units.  The model is equivariant under a change of units; to make
+   the arithmetic so too, the fit works on column i of the data divided
+   by 2^UNITS[i], UNITS[i] the binary exponent of the column's spread,
+   so that data from 1e-300 to 1e300 in magnitude fit like data near 1,
+   and data multiplied by 2^j give the same numbers, bit for bit.  The
+   data themselves are never written: each point is scaled as it is
+   read.  Numbers "in units UNITS" are the data's numbers so divided: a
+   mean m_i / 2^UNITS[i], a precision W_ij 2^(UNITS[i] + UNITS[j]).
+   The exponents of DATA (over COMM, may be NULL) for the form FORM
+   (NULL: full), each from -1021 to 1021 (0 for a column of zeros, or
+   one whose values span more than the double range).  The spherical
+   form, whose one precision serves every column, is equivariant only
+   under one change of units for all: its columns all get the largest
+   exponent.  */
+int vbgmm_data_units (const vbgmm_data *data, const vbgmm_comm *comm,
+                      const vbgmm_covariance_type *form, int *units,
+                      vbgmm_error *err);
+/* vbgmm_data_moments of the data in units UNITS (NULL: the data's).  */
+int vbgmm_data_moments_units (const vbgmm_data *data, const vbgmm_comm *comm,
+                              const int *units, double *mean, double *cov,
+                              vbgmm_error *err);
+
 /* W0 = COV^-1.  When COV is singular a ridge is added to its diagonal
    first; *RIDGE (may be NULL) receives it, 0 when none was needed.  */
 int vbgmm_prior_set_W0_inverse (vbgmm_prior *prior, const double *cov,
@@ -274,6 +299,12 @@ typedef struct vbgmm_model
   const vbgmm_covariance_type *covariance;
   const vbgmm_weights_type *weights;
   double *b;           /* k: dp: b_k of q(v_k) (the last component has no stick) */
+  /* d: the units (see "Units") of m, W, shift and the prior's m0 and
+     W0, which the fit chose from the data; in the data's own units a
+     W may be beyond the range of doubles.  The bounds are in the
+     data's units: ln p(x) = ln p(x / 2^units) - ln 2 sum_i units[i]
+     for each point.  */
+  int *units;
 } vbgmm_model;
 
 /* Full covariances and Dirichlet weights until the fit sets them.  */

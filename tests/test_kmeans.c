@@ -130,7 +130,7 @@ test_lloyd (gsl_rng *rng, size_t n, size_t d, size_t k, double offset)
       double *got = malloc (k * d * sizeof (double));
       size_t *lab = malloc (n * sizeof (size_t)), it = 0;
       memcpy (got, seed, k * d * sizeof (double));
-      int status = vbgmm_kmeans_lloyd (data, NULL, threads, k, shift, 300,
+      int status = vbgmm_kmeans_lloyd (data, NULL, threads, k, NULL, shift, 300,
                                        got, lab, &it, NULL);
       int same = status == 0 && it == want_it;
       for (size_t r = 0; r < n; r++)
@@ -259,6 +259,21 @@ make_prior (const vbgmm_data *data)
   return pr;
 }
 
+/* MODEL's means and precisions in the data's units.  */
+static void
+to_data_units (vbgmm_model *m)
+{
+  const size_t k = m->k, d = m->d;
+  for (size_t c = 0; c < k; c++)
+    for (size_t i = 0; i < d; i++)
+      {
+        m->m[c * d + i] = ldexp (m->m[c * d + i], m->units[i]);
+        for (size_t j = 0; j < d; j++)
+          m->W[(c * d + i) * d + j] = ldexp (m->W[(c * d + i) * d + j],
+                                             -m->units[i] - m->units[j]);
+      }
+}
+
 /* The start state of OPT against the M-step of R, and free both.  */
 static void
 check_start (const vbgmm_data *data, const vbgmm_prior *pr,
@@ -267,6 +282,8 @@ check_start (const vbgmm_data *data, const vbgmm_prior *pr,
   vbgmm_error err;
   vbgmm_model *want = plain_m_step (data, pr, R, opt->k);
   vbgmm_model *got = vbgmm_fit_start (data, pr, opt, &err);
+  if (got)
+    to_data_units (got);
   double diff = got ? model_diff (got, want) : INFINITY;
   gsl_test (!(diff < 1e-10), "start from %s N = %zu D = %zu K = %zu: the "
             "M-step of 10.51-10.63, to %.2g", what, data->n, data->d, opt->k,
@@ -308,12 +325,23 @@ test_start (gsl_rng *rng, size_t n, size_t d, size_t k, double offset)
   opt.init_resp = R;
   check_start (data, pr, &opt, R, "responsibilities");
 
-  /* k-means: the labels of Lloyd from the k-means++ seeds.  */
+  /* k-means: the labels of Lloyd from the k-means++ seeds, on the
+     data in the units of the fit (each column divided by a power of
+     two near its spread).  */
   opt.init = VBGMM_INIT_KMEANSPP;
   opt.seed = 7;
   double *means = malloc (k * d * sizeof (double));
-  vbgmm_init_means (data, &opt, means, NULL);
-  plain_lloyd (data, k, means, labels, 300);
+  int *units = malloc (d * sizeof (int));
+  vbgmm_data *scaled = vbgmm_data_alloc (n, d);
+  vbgmm_error err;
+  vbgmm_data_units (data, NULL, NULL, units, &err);
+  for (size_t r = 0; r < n; r++)
+    for (size_t i = 0; i < d; i++)
+      scaled->x[r * d + i] = ldexp (data->x[r * d + i], -units[i]);
+  vbgmm_init_means (scaled, &opt, means, NULL);
+  plain_lloyd (scaled, k, means, labels, 300);
+  vbgmm_data_free (scaled);
+  free (units);
   memset (R, 0, n * k * sizeof (double));
   for (size_t r = 0; r < n; r++)
     R[r * k + labels[r]] = 1;

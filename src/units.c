@@ -1,0 +1,188 @@
+/* units.c -- the units of the fit: each column scaled by a power of two
+
+   Copyright (C) 2026 The vbgmm developers
+
+   This program is free software: you can redistribute it and/or modify
+   it under the terms of the GNU General Public License as published by
+   the Free Software Foundation, either version 3 of the License, or
+   (at your option) any later version.
+
+   This program is distributed in the hope that it will be useful,
+   but WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+   GNU General Public License for more details.
+
+   You should have received a copy of the GNU General Public License
+   along with this program.  If not, see <https://www.gnu.org/licenses/>.  */
+
+/* The model is equivariant under a change of units, x -> s x; the
+   arithmetic is not: the squares of data near 1e-200 underflow, those
+   of data near 1e200 overflow, and a logarithm rounds differently.
+   The fit therefore reads column i as x / 2^e_i, e_i the binary
+   exponent of the column's spread.  Multiplying by a power of two is
+   exact, so data multiplied by 2^j give the same scaled numbers, hence
+   the same fit, bit for bit; and the data are left as they are.  */
+
+#include <config.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "comm.h"
+#include "error.h"
+#include "units.h"
+#include "vbgmm.h"
+
+static int
+clamp (long long e)
+{
+  return e > VBGMM_UNITS_MAX ? VBGMM_UNITS_MAX
+         : e < -VBGMM_UNITS_MAX ? -VBGMM_UNITS_MAX : (int) e;
+}
+
+int
+vbgmm_data_units (const vbgmm_data *data, const vbgmm_comm *comm,
+                  const vbgmm_covariance_type *form, int *units,
+                  vbgmm_error *err)
+{
+  size_t n = data->n, d = data->d;
+  const double *x = data->x;
+  double *buf = calloc (2 * d + 1, sizeof *buf);
+  double *s = calloc (d + 1, sizeof *s);
+  int status = vbgmm_comm_agree_alloc (comm, buf && s, err);
+  if (status)
+    goto done;
+
+  /* The magnitude first: the mean binary exponent of the values that
+     are not 0 (sums of integers, exact), so that the sums below
+     neither overflow nor underflow.  */
+  double *sum = buf, *count = buf + d;
+  for (size_t r = 0; r < n; r++)
+    for (size_t i = 0; i < d; i++)
+      if (x[r * d + i] != 0)
+        {
+          sum[i] += ilogb (x[r * d + i]);
+          count[i] += 1;
+        }
+  if ((status = vbgmm_comm_sum (comm, buf, 2 * d, err)))
+    goto done;
+  for (size_t i = 0; i < d; i++)
+    {
+      long long c = (long long) count[i], t = (long long) sum[i];
+      /* floor (t / c) in integers: exactly j more for data times 2^j.  */
+      long long a = c == 0 ? 0 : t >= 0 ? t / c : -((-t + c - 1) / c);
+      units[i] = clamp (a);
+      s[i] = ldexp (1, -units[i]);
+    }
+
+  /* Then the spread about the mean, in those units: the mean absolute
+     deviation (no squares, so no overflow).  */
+  double *mean = buf, *spread = buf + d;
+  memset (buf, 0, 2 * d * sizeof *buf);
+  for (size_t r = 0; r < n; r++)
+    for (size_t i = 0; i < d; i++)
+      mean[i] += x[r * d + i] * s[i];
+  if ((status = vbgmm_comm_sum (comm, mean, d, err)))
+    goto done;
+  for (size_t i = 0; i < d; i++)
+    mean[i] /= data->n_total ? (double) data->n_total : 1.0;
+  for (size_t r = 0; r < n; r++)
+    for (size_t i = 0; i < d; i++)
+      spread[i] += fabs (x[r * d + i] * s[i] - mean[i]);
+  if ((status = vbgmm_comm_sum (comm, spread, d, err)))
+    goto done;
+  for (size_t i = 0; i < d; i++)
+    {
+      double mad = spread[i] / (data->n_total ? (double) data->n_total : 1.0);
+      if (mad > 0 && isfinite (mad))
+        units[i] = clamp ((long long) units[i] + ilogb (mad));
+      s[i] = ldexp (1, -units[i]);
+    }
+
+  /* A column whose values span more than the double range would lose
+     bits at one end: it keeps the data's units.  */
+  double *lossy = buf;
+  memset (lossy, 0, d * sizeof *lossy);
+  for (size_t r = 0; r < n; r++)
+    for (size_t i = 0; i < d; i++)
+      {
+        double v = x[r * d + i];
+        if (ldexp (v * s[i], units[i]) != v)
+          lossy[i] = 1;
+      }
+  if ((status = vbgmm_comm_sum (comm, lossy, d, err)))
+    goto done;
+  for (size_t i = 0; i < d; i++)
+    if (lossy[i] > 0)
+      units[i] = 0;
+  if (form && vbgmm_covariance_shape (form) == VBGMM_W_SCALAR && d > 0)
+    {
+      int top = units[0];
+      for (size_t i = 1; i < d; i++)
+        top = units[i] > top ? units[i] : top;
+      for (size_t i = 0; i < d; i++)
+        units[i] = top;
+    }
+
+done:
+  free (buf);
+  free (s);
+  return status;
+}
+
+double *
+vbgmm_units_scale (const int *units, size_t d)
+{
+  double *s = malloc ((d ? d : 1) * sizeof *s);
+  if (s)
+    for (size_t i = 0; i < d; i++)
+      s[i] = units ? ldexp (1, -units[i]) : 1;
+  return s;
+}
+
+static int
+unit (const int *units, size_t i)
+{
+  return units ? units[i] : 0;
+}
+
+void
+vbgmm_units_points (double *x, size_t k, size_t d, const int *from,
+                    const int *to)
+{
+  for (size_t c = 0; c < k; c++)
+    for (size_t i = 0; i < d; i++)
+      x[c * d + i] = ldexp (x[c * d + i], unit (from, i) - unit (to, i));
+}
+
+/* A precision scales as the inverse square of the points.  */
+void
+vbgmm_units_precisions (double *W, size_t k, size_t d, const int *from,
+                        const int *to)
+{
+  for (size_t c = 0; c < k; c++)
+    for (size_t i = 0; i < d; i++)
+      for (size_t j = 0; j < d; j++)
+        W[(c * d + i) * d + j]
+          = ldexp (W[(c * d + i) * d + j], unit (to, i) - unit (from, i)
+                                           + unit (to, j) - unit (from, j));
+}
+
+double
+vbgmm_units_ln_jacobian (const int *units, size_t d)
+{
+  long sum = 0;
+  for (size_t i = 0; i < d; i++)
+    sum += unit (units, i);
+  return -(double) sum * M_LN2;
+}
+
+int
+vbgmm_units_none (const int *units, size_t d)
+{
+  for (size_t i = 0; i < d; i++)
+    if (unit (units, i) != 0)
+      return 0;
+  return 1;
+}

@@ -1,0 +1,46 @@
+/* units.h -- the units of the fit: each column scaled by a power of two
+
+   Copyright (C) 2026 The vbgmm developers
+
+   This program is free software: you can redistribute it and/or modify
+   it under the terms of the GNU General Public License as published by
+   the Free Software Foundation, either version 3 of the License, or
+   (at your option) any later version.
+
+   This program is distributed in the hope that it will be useful,
+   but WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+   GNU General Public License for more details.
+
+   You should have received a copy of the GNU General Public License
+   along with this program.  If not, see <https://www.gnu.org/licenses/>.  */
+
+#ifndef VBGMM_UNITS_H
+#define VBGMM_UNITS_H
+
+#include <stddef.h>
+
+/* Exponents of units, from -VBGMM_UNITS_MAX to VBGMM_UNITS_MAX: 2^e
+   and 2^-e are then both normal doubles, and multiplying by either is
+   exact for every normal result.  */
+#define VBGMM_UNITS_MAX 1021
+
+/* The D factors 2^-UNITS[i] that take a point of the data into units
+   UNITS (all 1 when UNITS is NULL), in memory to free; NULL when out of
+   memory.  */
+double *vbgmm_units_scale (const int *units, size_t d);
+
+/* K points of D numbers (means, m0), or K precision matrices of D x D
+   (W, W0), from units FROM into units TO (either NULL: the data's).  */
+void vbgmm_units_points (double *x, size_t k, size_t d, const int *from,
+                         const int *to);
+void vbgmm_units_precisions (double *W, size_t k, size_t d, const int *from,
+                             const int *to);
+
+/* ln p(x) - ln p(x in units UNITS), for one point: -ln 2 sum_i UNITS[i].  */
+double vbgmm_units_ln_jacobian (const int *units, size_t d);
+
+/* 1 when every exponent of UNITS is 0.  */
+int vbgmm_units_none (const int *units, size_t d);
+
+#endif
