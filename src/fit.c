@@ -53,6 +53,7 @@ typedef struct fit_work
      keeps what it made of them (VBGMM_SKIP_EMPTY=no: never).  */
   unsigned char *settled; /* k: the parameters are the M-step of 0 */
   unsigned char *fresh;   /* k: the E-step holds what it needs of them */
+  double *metric;    /* d: how k-means weighs each column */
 } fit_work;
 
 static void
@@ -69,6 +70,7 @@ fit_work_free (fit_work *w)
   gsl_matrix_free (w->A);
   free (w->settled);
   free (w->fresh);
+  free (w->metric);
 }
 
 static int
@@ -99,8 +101,9 @@ fit_work_alloc (fit_work *w, const vbgmm_prior *prior, size_t k,
   w->A = gsl_matrix_alloc (d, d);
   w->settled = calloc (k, 1);
   w->fresh = calloc (k, 1);
+  w->metric = malloc (d * sizeof (double));
   if (!w->es || !w->suff || !w->suff_mem || !w->stats || !w->A
-      || !w->settled || !w->fresh
+      || !w->settled || !w->fresh || !w->metric
       || (accelerate && (!w->accepted || !w->from || !w->step)))
     return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
   for (size_t c = 0; c < k; c++)
@@ -261,9 +264,10 @@ start_from_assignment (vbgmm_model *model, const vbgmm_prior *prior,
       labels = malloc ((data->n ? data->n : 1) * sizeof *labels);
       if ((status = vbgmm_comm_agree_alloc (comm, labels != NULL, err))
           || (status = vbgmm_init_means_units (data, opt, model->units,
-                                               means, err))
+                                               w->metric, means, err))
           || (status = vbgmm_kmeans_lloyd (data, comm, opt->threads, k,
-                                           w->es->scale, model->shift,
+                                           w->es->scale, w->metric,
+                                           model->shift,
                                            opt->kmeans_max_iter,
                                            means, labels, &iters, err)))
         goto done;
@@ -342,7 +346,11 @@ fit_run (const vbgmm_data *data, const vbgmm_prior *given,
   if (vbgmm_comm_agree_alloc (comm, model && means, err))
     goto error;
   model->seed = given_opt->seed;
-  if (vbgmm_data_units (data, comm, given->covariance, model->units, err)
+  /* k-means measures each column in its spread (from 1 to 2 in the
+     units of the fit; held in MEANS until the work space exists): the
+     start, too, does not depend on the units.  */
+  if (vbgmm_data_units_spread (data, comm, given->covariance, model->units,
+                               means, err)
       || vbgmm_comm_agree_alloc (comm, (prior = prior_in_units
                                         (given, model->units)) != NULL, err))
     goto error;
@@ -366,7 +374,10 @@ fit_run (const vbgmm_data *data, const vbgmm_prior *given,
                                               err), err))
     goto error;
   for (size_t i = 0; i < d; i++)
-    w.es->scale[i] = ldexp (1, -model->units[i]);
+    {
+      w.es->scale[i] = ldexp (1, -model->units[i]);
+      w.metric[i] = 1 / (means[i] * means[i]);
+    }
   if (w.cp.scatter
       && data_scatter (data, comm, model->units, model->shift, w.cp.scatter,
                        err))
@@ -381,7 +392,8 @@ fit_run (const vbgmm_data *data, const vbgmm_prior *given,
     start_from_model (model, opt->init_model);
   else
     {
-      if (vbgmm_init_means_units (data, opt, model->units, means, err))
+      if (vbgmm_init_means_units (data, opt, model->units, w.metric, means,
+                                  err))
         goto error;
       start_state (model, prior, means, data->n_total);
     }

@@ -80,7 +80,8 @@ init_random (const vbgmm_data *data, const vbgmm_options *opt,
    same: the cumulative sum runs over the processes in rank order.  */
 static int
 init_kmeanspp (const vbgmm_data *data, const vbgmm_options *opt,
-               const double *s, gsl_rng *rng, double *means, vbgmm_error *err)
+               const double *s, const double *metric, gsl_rng *rng,
+               double *means, vbgmm_error *err)
 {
   size_t k = opt->k, d = data->d, n = data->n;
   double *dist = malloc ((n ? n : 1) * sizeof (double));
@@ -105,7 +106,7 @@ init_kmeanspp (const vbgmm_data *data, const vbgmm_options *opt,
           for (size_t i = 0; i < d; i++)
             {
               double v = data->x[r * d + i] * s[i] - prev[i];
-              acc += v * v;
+              acc += (metric ? metric[i] : 1) * v * v;
             }
           if (acc < dist[r])
             dist[r] = acc;
@@ -158,12 +159,13 @@ int
 vbgmm_init_means (const vbgmm_data *data, const vbgmm_options *opt,
                   double *means, vbgmm_error *err)
 {
-  return vbgmm_init_means_units (data, opt, NULL, means, err);
+  return vbgmm_init_means_units (data, opt, NULL, NULL, means, err);
 }
 
 int
 vbgmm_init_means_units (const vbgmm_data *data, const vbgmm_options *opt,
-                        const int *units, double *means, vbgmm_error *err)
+                        const int *units, const double *metric,
+                        double *means, vbgmm_error *err)
 {
   size_t d = data->d;
   if (opt->init == VBGMM_INIT_MEANS)
@@ -182,7 +184,7 @@ vbgmm_init_means_units (const vbgmm_data *data, const vbgmm_options *opt,
       gsl_rng_set (rng, opt->seed);
       status = opt->init == VBGMM_INIT_RANDOM
                ? init_random (data, opt, s, rng, means, err)
-               : init_kmeanspp (data, opt, s, rng, means, err);
+               : init_kmeanspp (data, opt, s, metric, rng, means, err);
     }
   gsl_rng_free (rng);
   free (s);

@@ -44,7 +44,8 @@ chunk_count (size_t n)
 
 /* The nearest of the K means to X (ties: the lowest index).  */
 static size_t
-nearest (const double *x, const double *means, size_t k, size_t d)
+nearest (const double *x, const double *means, size_t k, size_t d,
+         const double *metric)
 {
   size_t best = 0;
   double best_d2 = INFINITY;
@@ -55,7 +56,7 @@ nearest (const double *x, const double *means, size_t k, size_t d)
       for (size_t i = 0; i < d; i++)
         {
           double v = x[i] - m[i];
-          d2 += v * v;
+          d2 += (metric ? metric[i] : 1) * v * v;
         }
       if (d2 < best_d2)
         {
@@ -69,7 +70,8 @@ nearest (const double *x, const double *means, size_t k, size_t d)
 int
 vbgmm_kmeans_lloyd (const vbgmm_data *data, const vbgmm_comm *comm,
                     int threads, size_t k, const double *scale,
-                    const double *shift, size_t max_iter, double *means, size_t *labels,
+                    const double *metric, const double *shift,
+                    size_t max_iter, double *means, size_t *labels,
                     size_t *iters, vbgmm_error *err)
 {
   const size_t n = data->n, d = data->d, nch = chunk_count (n);
@@ -99,7 +101,7 @@ vbgmm_kmeans_lloyd (const vbgmm_data *data, const vbgmm_comm *comm,
               double x[d];
               for (size_t i = 0; i < d; i++)
                 x[i] = data->x[r * d + i] * (scale ? scale[i] : 1);
-              size_t c = nearest (x, means, k, d);
+              size_t c = nearest (x, means, k, d, metric);
               a[len - 1] += labels[r] != c;
               labels[r] = c;
               double *s = a + c * (d + 1);

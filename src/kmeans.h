@@ -29,12 +29,14 @@
    index), *ITERS the iterations run.  A mean that loses all its points
    stays where it was.  The points are read times the factors SCALE
    (NULL: 1), which take them into the units of the fit, as SHIFT and
-   MEANS are.  Sums are taken about SHIFT over the processes
+   MEANS are; the distance is sum_i METRIC[i] (x_i - m_i)^2 (METRIC
+   NULL: all 1).  Sums are taken about SHIFT over the processes
    of COMM (may be NULL), in a fixed order: the same to the last bit
    for any number of threads.  */
 int vbgmm_kmeans_lloyd (const vbgmm_data *data, const vbgmm_comm *comm,
                         int threads, size_t k, const double *scale,
-                        const double *shift, size_t max_iter, double *means, size_t *labels,
+                        const double *metric, const double *shift,
+                        size_t max_iter, double *means, size_t *labels,
                         size_t *iters, vbgmm_error *err);
 
 /* The statistics of one pass (the layout of responsibility.h) for the
@@ -48,9 +50,11 @@ int vbgmm_stats_of_assignment (const vbgmm_data *data, const double *scale,
                                const double *resp, int threads,
                                double *stats, vbgmm_error *err);
 
-/* vbgmm_init_means with the means in units UNITS (NULL: the data's).  */
+/* vbgmm_init_means with the means in units UNITS (NULL: the data's),
+   k-means++ measuring distances as vbgmm_kmeans_lloyd does with
+   METRIC (may be NULL).  */
 int vbgmm_init_means_units (const vbgmm_data *data, const vbgmm_options *opt,
-                            const int *units, double *means,
-                            vbgmm_error *err);
+                            const int *units, const double *metric,
+                            double *means, vbgmm_error *err);
 
 #endif

@@ -46,10 +46,18 @@ vbgmm_data_units (const vbgmm_data *data, const vbgmm_comm *comm,
                   const vbgmm_covariance_type *form, int *units,
                   vbgmm_error *err)
 {
+  return vbgmm_data_units_spread (data, comm, form, units, NULL, err);
+}
+
+int
+vbgmm_data_units_spread (const vbgmm_data *data, const vbgmm_comm *comm,
+                         const vbgmm_covariance_type *form, int *units,
+                         double *spread_out, vbgmm_error *err)
+{
   size_t n = data->n, d = data->d;
   const double *x = data->x;
   double *buf = calloc (2 * d + 1, sizeof *buf);
-  double *s = calloc (d + 1, sizeof *s);
+  double *s = calloc (2 * d + 1, sizeof *s);
   int status = vbgmm_comm_agree_alloc (comm, buf && s, err);
   if (status)
     goto done;
@@ -92,11 +100,15 @@ vbgmm_data_units (const vbgmm_data *data, const vbgmm_comm *comm,
       spread[i] += fabs (x[r * d + i] * s[i] - mean[i]);
   if ((status = vbgmm_comm_sum (comm, spread, d, err)))
     goto done;
+  double *mads = s + d;
   for (size_t i = 0; i < d; i++)
     {
       double mad = spread[i] / (data->n_total ? (double) data->n_total : 1.0);
+      int a = units[i];
       if (mad > 0 && isfinite (mad))
-        units[i] = clamp ((long long) units[i] + ilogb (mad));
+        units[i] = clamp ((long long) a + ilogb (mad));
+      /* The spread in the final units (from 1 to 2 but where clamped).  */
+      mads[i] = ldexp (mad, a - units[i]);
       s[i] = ldexp (1, -units[i]);
     }
 
@@ -115,15 +127,24 @@ vbgmm_data_units (const vbgmm_data *data, const vbgmm_comm *comm,
     goto done;
   for (size_t i = 0; i < d; i++)
     if (lossy[i] > 0)
-      units[i] = 0;
+      {
+        mads[i] = ldexp (mads[i], units[i]);
+        units[i] = 0;
+      }
   if (form && vbgmm_covariance_shape (form) == VBGMM_W_SCALAR && d > 0)
     {
       int top = units[0];
       for (size_t i = 1; i < d; i++)
         top = units[i] > top ? units[i] : top;
       for (size_t i = 0; i < d; i++)
-        units[i] = top;
+        {
+          mads[i] = ldexp (mads[i], units[i] - top);
+          units[i] = top;
+        }
     }
+  if (spread_out)
+    for (size_t i = 0; i < d; i++)
+      spread_out[i] = mads[i] > 0 && isfinite (mads[i]) ? mads[i] : 1;
 
 done:
   free (buf);

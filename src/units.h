@@ -20,10 +20,18 @@
 
 #include <stddef.h>
 
+#include "vbgmm.h"
+
 /* Exponents of units, from -VBGMM_UNITS_MAX to VBGMM_UNITS_MAX: 2^e
    and 2^-e are then both normal doubles, and multiplying by either is
    exact for every normal result.  */
 #define VBGMM_UNITS_MAX 1021
+
+/* vbgmm_data_units, and in SPREAD (may be NULL) each column's mean
+   absolute deviation in those units (1 for a column of one value).  */
+int vbgmm_data_units_spread (const vbgmm_data *data, const vbgmm_comm *comm,
+                             const vbgmm_covariance_type *form, int *units,
+                             double *spread, vbgmm_error *err);
 
 /* The D factors 2^-UNITS[i] that take a point of the data into units
    UNITS (all 1 when UNITS is NULL), in memory to free; NULL when out of

@@ -36,6 +36,7 @@
 
 #include "fit.h"
 #include "kmeans.h"
+#include "units.h"
 #include "vbgmm.h"
 
 /* Points around K_TRUE centres, some of them far from the origin.  */
@@ -130,7 +131,7 @@ test_lloyd (gsl_rng *rng, size_t n, size_t d, size_t k, double offset)
       double *got = malloc (k * d * sizeof (double));
       size_t *lab = malloc (n * sizeof (size_t)), it = 0;
       memcpy (got, seed, k * d * sizeof (double));
-      int status = vbgmm_kmeans_lloyd (data, NULL, threads, k, NULL, shift, 300,
+      int status = vbgmm_kmeans_lloyd (data, NULL, threads, k, NULL, NULL, shift, 300,
                                        got, lab, &it, NULL);
       int same = status == 0 && it == want_it;
       for (size_t r = 0; r < n; r++)
@@ -326,18 +327,20 @@ test_start (gsl_rng *rng, size_t n, size_t d, size_t k, double offset)
   check_start (data, pr, &opt, R, "responsibilities");
 
   /* k-means: the labels of Lloyd from the k-means++ seeds, on the
-     data in the units of the fit (each column divided by a power of
-     two near its spread).  */
+     data with each column divided by its spread (the fit's k-means
+     weighs the columns so).  */
   opt.init = VBGMM_INIT_KMEANSPP;
   opt.seed = 7;
   double *means = malloc (k * d * sizeof (double));
   int *units = malloc (d * sizeof (int));
   vbgmm_data *scaled = vbgmm_data_alloc (n, d);
   vbgmm_error err;
-  vbgmm_data_units (data, NULL, NULL, units, &err);
+  double *spread = malloc (d * sizeof (double));
+  vbgmm_data_units_spread (data, NULL, NULL, units, spread, &err);
   for (size_t r = 0; r < n; r++)
     for (size_t i = 0; i < d; i++)
-      scaled->x[r * d + i] = ldexp (data->x[r * d + i], -units[i]);
+      scaled->x[r * d + i] = ldexp (data->x[r * d + i], -units[i]) / spread[i];
+  free (spread);
   vbgmm_init_means (scaled, &opt, means, NULL);
   plain_lloyd (scaled, k, means, labels, 300);
   vbgmm_data_free (scaled);

@@ -11,6 +11,7 @@
 """vbgmm.BayesianGaussianMixture: the estimator."""
 
 import ctypes
+import json
 import numbers
 import os
 import sys
@@ -162,6 +163,15 @@ def _model_state(mp):
     state["covariance"] = form
     state["weights"] = {v.decode(): n for n, v in _WEIGHTS.items()}[weights]
     state["json"] = _lib.model_to_json(mp)
+    # The library fits each column in units of a power of two near its
+    # spread (model.json's "units"): the means and precisions back in
+    # the data's units, exactly (inf or 0 beyond the range of doubles).
+    units = json.loads(state["json"].decode("utf-8")).get("units")
+    if units is not None:
+        u = np.array(units, dtype=np.int64)
+        state["m"] = np.ldexp(state["m"], u)
+        state["W"] = np.ldexp(state["W"], -(u[:, None] + u[None, :]))
+        state["shift"] = np.ldexp(state["shift"], u)
     return state
 
 

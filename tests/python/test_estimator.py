@@ -78,3 +78,32 @@ def test_verbose(capsys):
             t, g.lower_bounds_[t - 1])
     assert lines[2] == ("vbgmm: 7 iterations (not converged), lower bound "
                         "%.17g" % g.lower_bound_)
+
+
+def test_read_only_data_fitted_and_left_untouched():
+    # the library reads the caller's memory and never writes it: a
+    # read-only array (NumPy raises on any write) is fitted as is
+    A = X.copy()
+    A.setflags(write=False)
+    g = vbgmm.BayesianGaussianMixture(n_components=3, random_state=0).fit(A)
+    assert not A.flags.writeable
+    assert (A == X).all()
+    h = vbgmm.BayesianGaussianMixture(n_components=3, random_state=0).fit(X)
+    assert (g.predict_proba(A) == h.predict_proba(X)).all()
+
+
+def test_units_a_power_of_two_changes_only_that():
+    # a column times 2^20: the same responsibilities to the bit, that
+    # mean times 2^20 and the precisions divided by it, exactly; the
+    # bound moves by -N ln 2^20
+    S = X.copy()
+    S[:, 1] *= 2.0 ** 20
+    g = vbgmm.BayesianGaussianMixture(n_components=3, random_state=0).fit(X)
+    h = vbgmm.BayesianGaussianMixture(n_components=3, random_state=0).fit(S)
+    assert (g.predict_proba(X) == h.predict_proba(S)).all()
+    assert (h.means_[:, 1] == g.means_[:, 1] * 2.0 ** 20).all()
+    assert (h.means_[:, 0] == g.means_[:, 0]).all()
+    f = np.array([1.0, 2.0 ** -20])
+    assert (h.precisions_ == g.precisions_ * f[:, None] * f[None, :]).all()
+    want = g.lower_bound_ - X.shape[0] * 20 * np.log(2)
+    assert abs(h.lower_bound_ - want) <= 1e-12 * abs(want)
