@@ -104,6 +104,20 @@ compare (const vbgmm_model *a, const vbgmm_model *b, const char *what)
   gsl_test (!same (&p->alpha0, &q->alpha0, 1) || !same (&p->beta0, &q->beta0, 1)
             || !same (&p->nu0, &q->nu0, 1) || !same (p->m0, q->m0, d)
             || !same (p->W0, q->W0, d * d), "%s: prior", what);
+  gsl_test (memcmp (a->units, b->units, d * sizeof (int)) != 0
+            || memcmp (b->units, q->units, d * sizeof (int)) != 0,
+            "%s: units (of the model and of its prior)", what);
+}
+
+/* Whether MODEL's model.json has the field "units".  */
+static int
+has_units (const vbgmm_model *model)
+{
+  size_t len;
+  char *text = to_json (model, &len);
+  int has = text && strstr (text, "\"units\": [") != NULL;
+  free (text);
+  return has;
 }
 
 /* Write, read, compare, write again: the same bytes.  */
@@ -165,6 +179,27 @@ test_fit (void)
       free (model->names);
       model->names = NULL;
       round_trip (model, "fit without a header");
+      /* The fit's units, the binary exponents of the columns' mean
+         absolute deviations, are written; units all 0 are the data's
+         own, and not.  */
+      for (size_t j = 0; j < d; j++)
+        {
+          double mean = 0, mad = 0;
+          for (size_t i = 0; i < n; i++)
+            mean += data->x[i * d + j] / n;
+          for (size_t i = 0; i < n; i++)
+            mad += fabs (data->x[i * d + j] - mean) / n;
+          gsl_test (model->units[j] != ilogb (mad), "fit: units[%zu] = %d, "
+                    "the exponent of the spread %g", j, model->units[j], mad);
+        }
+      gsl_test (!has_units (model), "fit: model.json holds the units");
+      model->units[0] = model->prior->units[0] = -1021;
+      model->units[1] = model->prior->units[1] = 1021;
+      round_trip (model, "units at their bounds");
+      model->units[0] = model->prior->units[0] = 0;
+      model->units[1] = model->prior->units[1] = 0;
+      gsl_test (has_units (model), "units all 0: no field \"units\"");
+      round_trip (model, "units all 0");
     }
   vbgmm_model_free (model);
   vbgmm_prior_free (prior);
