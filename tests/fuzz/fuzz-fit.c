@@ -16,7 +16,8 @@
    along with this program.  If not, see <https://www.gnu.org/licenses/>.  */
 
 /* The program's default prior (m0 the data mean, W0 the inverse sample
-   covariance), K = 2, 5 iterations.  The fit either fails with a status
+   covariance, in the units the fit chooses, as the program sets them),
+   K = 2, 5 iterations.  The fit either fails with a status
    and a message, or gives finite parameters, a bound that never falls,
    and responsibilities in [0, 1] that sum to 1 on every row.  When the
    covariance is singular (N <= D, a constant column) W0 is that of a
@@ -66,7 +67,9 @@ LLVMFuzzerTestOneInput (const uint8_t *bytes, size_t size)
   cov = malloc (d * d * sizeof *cov);
   fuzz_assert (prior && cov);
   double ridge = 0;
-  if (vbgmm_data_moments (data, NULL, prior->m0, cov, &err)
+  if (vbgmm_data_units (data, NULL, NULL, prior->units, &err)
+      || vbgmm_data_moments_units (data, NULL, prior->units, prior->m0, cov,
+                                   &err)
       || vbgmm_prior_set_W0_inverse (prior, cov, &ridge, &err))
     {
       fuzz_assert (err.status && err.message[0]);
