@@ -17,6 +17,7 @@
 
 #include <config.h>
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -346,9 +347,7 @@ fit_run (const vbgmm_data *data, const vbgmm_prior *given,
   if (vbgmm_comm_agree_alloc (comm, model && means, err))
     goto error;
   model->seed = given_opt->seed;
-  /* k-means measures each column in its spread (from 1 to 2 in the
-     units of the fit; held in MEANS until the work space exists): the
-     start, too, does not depend on the units.  */
+  /* The units of the fit (MEANS holds the spreads, unused here).  */
   if (vbgmm_data_units_spread (data, comm, given->covariance, model->units,
                                means, err)
       || vbgmm_comm_agree_alloc (comm, (prior = prior_in_units
@@ -373,10 +372,24 @@ fit_run (const vbgmm_data *data, const vbgmm_prior *given,
   if (vbgmm_comm_agree (comm, fit_work_alloc (&w, prior, k, opt->accelerate,
                                               err), err))
     goto error;
+  /* k-means and k-means++ measure distances in the data's units, as
+     before the units existed and as scikit-learn's KMeans does: column
+     i of the fit is x_i 2^-e_i, so it weighs 2^(2 (e_i - max e)), a
+     power of two.  Scaling all the data by one factor scales every
+     distance by one factor, so the start moves only by rounding (not
+     at all for a power of two).  Measuring each column in its spread
+     instead would make the start independent of each column's units,
+     but it ruins data whose columns share one unit and differ in
+     spread (the pixels of scikit-learn's digits: adjusted Rand index
+     0.60 in data units, 0.04 in spreads, k-means start, 5 seeds).  */
+  int emax = INT_MIN;
+  for (size_t i = 0; i < d; i++)
+    if (model->units[i] > emax)
+      emax = model->units[i];
   for (size_t i = 0; i < d; i++)
     {
       w.es->scale[i] = ldexp (1, -model->units[i]);
-      w.metric[i] = 1 / (means[i] * means[i]);
+      w.metric[i] = ldexp (1, 2 * (model->units[i] - emax));
     }
   if (w.cp.scatter
       && data_scatter (data, comm, model->units, model->shift, w.cp.scatter,

@@ -327,8 +327,8 @@ test_start (gsl_rng *rng, size_t n, size_t d, size_t k, double offset)
   check_start (data, pr, &opt, R, "responsibilities");
 
   /* k-means: the labels of Lloyd from the k-means++ seeds, on the
-     data with each column divided by its spread (the fit's k-means
-     weighs the columns so).  */
+     data in its own units (times 2^-max e, which changes no choice):
+     the fit's k-means weighs its columns x_i 2^-e_i so.  */
   opt.init = VBGMM_INIT_KMEANSPP;
   opt.seed = 7;
   double *means = malloc (k * d * sizeof (double));
@@ -337,9 +337,12 @@ test_start (gsl_rng *rng, size_t n, size_t d, size_t k, double offset)
   vbgmm_error err;
   double *spread = malloc (d * sizeof (double));
   vbgmm_data_units_spread (data, NULL, NULL, units, spread, &err);
+  int emax = units[0];
+  for (size_t i = 1; i < d; i++)
+    emax = units[i] > emax ? units[i] : emax;
   for (size_t r = 0; r < n; r++)
     for (size_t i = 0; i < d; i++)
-      scaled->x[r * d + i] = ldexp (data->x[r * d + i], -units[i]) / spread[i];
+      scaled->x[r * d + i] = ldexp (data->x[r * d + i], -emax);
   free (spread);
   vbgmm_init_means (scaled, &opt, means, NULL);
   plain_lloyd (scaled, k, means, labels, 300);
