@@ -93,13 +93,16 @@ def test_read_only_data_fitted_and_left_untouched():
 
 
 def test_units_a_power_of_two_changes_only_that():
-    # a column times 2^20: the same responsibilities to the bit, that
-    # mean times 2^20 and the precisions divided by it, exactly; the
-    # bound moves by -N ln 2^20
+    # a column times 2^20, from a start that measures no distance
+    # (random responsibilities): the same responsibilities to the bit,
+    # that mean times 2^20 and the precisions divided by it, exactly;
+    # the bound moves by -N ln 2^20
     S = X.copy()
     S[:, 1] *= 2.0 ** 20
-    g = vbgmm.BayesianGaussianMixture(n_components=3, random_state=0).fit(X)
-    h = vbgmm.BayesianGaussianMixture(n_components=3, random_state=0).fit(S)
+    g = vbgmm.BayesianGaussianMixture(n_components=3, random_state=0,
+                                      init_params="random").fit(X)
+    h = vbgmm.BayesianGaussianMixture(n_components=3, random_state=0,
+                                      init_params="random").fit(S)
     assert (g.predict_proba(X) == h.predict_proba(S)).all()
     assert (h.means_[:, 1] == g.means_[:, 1] * 2.0 ** 20).all()
     assert (h.means_[:, 0] == g.means_[:, 0]).all()
@@ -107,3 +110,14 @@ def test_units_a_power_of_two_changes_only_that():
     assert (h.precisions_ == g.precisions_ * f[:, None] * f[None, :]).all()
     want = g.lower_bound_ - X.shape[0] * 20 * np.log(2)
     assert abs(h.lower_bound_ - want) <= 1e-12 * abs(want)
+
+
+def test_units_all_data_times_a_power_of_two():
+    # every column times 2^-30 with the default k-means start, which
+    # measures distances in the data's units: the same responsibilities
+    # to the bit, the means times 2^-30
+    S = X * 2.0 ** -30
+    g = vbgmm.BayesianGaussianMixture(n_components=3, random_state=0).fit(X)
+    h = vbgmm.BayesianGaussianMixture(n_components=3, random_state=0).fit(S)
+    assert (g.predict_proba(X) == h.predict_proba(S)).all()
+    assert (h.means_ == g.means_ * 2.0 ** -30).all()
