@@ -399,6 +399,27 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
           s[b] += e;
         }
     }
+  /* A point whose ln rho_nk overflowed (-inf for every k, or not a
+     number) leaves s not a number: such points, far beyond every
+     component, are made again one by one (estep_far_point).  */
+  int far = 0;
+  for (size_t b = 0; b < B; b++)
+    far |= s[b] != s[b];
+  if (far)
+    for (size_t b = 0; b < B; b++)
+      if (s[b] != s[b])
+        {
+          estep_far_point (es, y, b, nl, lr);
+          s[b] = 0;
+          for (size_t c = 0; c < k; c++)
+            if (pos[c] < nl)
+              {
+                const double v = lr[pos[c] * BLOCK + b];
+                const double e = v < LN_R_MIN ? 0.0 : exp (v);
+                r[pos[c] * BLOCK + b] = e;
+                s[b] += e;
+              }
+        }
   double rlnr = 0;
   SIMD_SUM (rlnr) for (size_t b = 0; b < B; b++)
     rlnr -= vbgmm_vlog (s[b]);
@@ -411,10 +432,11 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
       double *restrict lrc = lr + pos[c] * BLOCK;
       double *restrict rc = r + pos[c] * BLOCK;
       double acc = 0;
+      /* r ln rho is 0 where r is: ln rho may be -inf there.  */
       SIMD_SUM (acc) for (size_t b = 0; b < B; b++)
         {
           rc[b] *= s[b];
-          acc += rc[b] * lrc[b];
+          acc += rc[b] == 0 ? 0.0 : rc[b] * lrc[b];
         }
       for (size_t b = B; b < Bp; b++)
         rc[b] = 0;

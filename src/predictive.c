@@ -219,6 +219,62 @@ student_select (void)
     }
 }
 
+/* ln(1 + e^t), for any t.  */
+static double
+ln1p_exp (double t)
+{
+  return t > 0 ? t + log1p (exp (-t)) : log1p (exp (t));
+}
+
+/* ln p(x | X) of a point X so far from every component that the block
+   kernel's sums overflow (ln(1 + q/v) with q beyond the range of
+   doubles): ln q = 2 ln s + ln |C'z|^2 with s = max_i |x_i - m_i|,
+   z = (x - m) / s, and ln(1 + q/v) = ln(1 + e^(ln q - ln v)); halves
+   first, so that x - m itself cannot overflow.  */
+static double
+student_far (const vbgmm_predictive *p, const double *x)
+{
+  const size_t d = p->d, k = p->k;
+  double t[k], z[d], mx = -INFINITY;
+  for (size_t c = 0; c < k; c++)
+    {
+      const double *m = p->m + c * d, *C = p->C + c * d * d;
+      const double ln_v = log (p->v[c]);
+      double sh = 0, L = 0;
+      for (size_t i = 0; i < d; i++)
+        {
+          z[i] = x[i] / 2 - m[i] / 2;
+          sh = fabs (z[i]) > sh ? fabs (z[i]) : sh;
+        }
+      if (p->independent)
+        for (size_t j = 0; j < d; j++)
+          {
+            if (z[j] != 0)
+              L += ln1p_exp (2 * log (fabs (C[j * d + j]))
+                             + 2 * log (2 * fabs (z[j])) - ln_v);
+          }
+      else if (sh > 0)
+        {
+          double qz = 0;
+          for (size_t j = 0; j < d; j++)
+            {
+              double u = 0;
+              for (size_t i = j; i < d; i++)
+                u += C[i * d + j] * (z[i] / sh);
+              qz += u * u;
+            }
+          if (qz > 0)
+            L = ln1p_exp (2 * log (2 * sh) + log (qz) - ln_v);
+        }
+      t[c] = p->c[c] - p->e[c] * L;
+      mx = t[c] > mx ? t[c] : mx;
+    }
+  double sum = 0;
+  for (size_t c = 0; c < k; c++)
+    sum += exp (t[c] - mx);
+  return mx + log (sum);
+}
+
 int
 vbgmm_predictive_ln_density (const vbgmm_predictive *pred, const double *x,
                              size_t n, int threads, double *ln_p,
@@ -253,6 +309,9 @@ vbgmm_predictive_ln_density (const vbgmm_predictive *pred, const double *x,
             xb = xs;
           }
         block (pred, xb, rows, mine, ln_p + i0);
+        for (size_t b = 0; b < rows; b++)
+          if (!isfinite (ln_p[i0 + b]))
+            ln_p[i0 + b] = student_far (pred, xb + b * pred->d);
       }
   }
   free (ws);

@@ -361,6 +361,52 @@ stats_order (size_t d, int quad, size_t *map)
    rounding of the sum that would have made it.  */
 #define LN_R_MARGIN 1.0
 
+/* ln rho_nk - max_j ln rho_nj of point B of the block (coordinate i
+   at Y[i * BLOCK + B]) for the NL packed components, into LR (row q at
+   LR[q * BLOCK + B]), for a point whose sums in the kernel overflowed
+   or are not numbers: one some 1e150 spreads from the components.
+   With s = max_i |y_i| and z = y / s,
+     ln rho_k = c_k + w_k'y + y'Q_k y = s^2 (c_k / s^2 + w_k'z / s + z'Q_k z),
+   each part finite; the differences from the largest, times s^2, are
+   the exact ones, -inf where they pass the range of doubles (r = 0).
+   A point's result depends on that point alone, so every kernel and
+   thread count gives the same.  */
+static void
+estep_far_point (const vbgmm_estep *es, const double *y, size_t b,
+                 size_t nl, double *lr)
+{
+  const size_t d = es->d, p = es->p;
+  const int quad = es->quad;
+  const size_t from_diag = quad != VBGMM_QUAD_FULL;
+  const size_t past_diag = quad != VBGMM_QUAD_NONE;
+  double z[d], s = 0;
+  for (size_t i = 0; i < d; i++)
+    s = fabs (y[i * BLOCK + b]) > s ? fabs (y[i * BLOCK + b]) : s;
+  for (size_t i = 0; i < d; i++)
+    z[i] = isinf (s) ? (isinf (y[i * BLOCK + b]) ? copysign (1, y[i * BLOCK + b]) : 0)
+           : y[i * BLOCK + b] / s;
+  double fmax = -INFINITY;
+  for (size_t q = 0; q < nl; q++)
+    {
+      const double *wt = es->wtp + q * p, *wq = wt + d;
+      double lin = 0, sq = 0;
+      for (size_t i = 0; i < d; i++)
+        {
+          lin += wt[i] * z[i];
+          for (size_t j = from_diag * i; j < i + past_diag; j++, wq++)
+            sq += *wq * z[i] * z[j];
+        }
+      double f = es->cp[q] / s / s + lin / s + sq;
+      lr[q * BLOCK + b] = f;
+      fmax = f > fmax ? f : fmax;
+    }
+  for (size_t q = 0; q < nl; q++)
+    {
+      double f = lr[q * BLOCK + b] - fmax;
+      lr[q * BLOCK + b] = f == 0 ? 0 : f * s * s;
+    }
+}
+
 /* One kernel per instruction set, chosen when the library is loaded.  */
 typedef void kernel_fn (const vbgmm_estep *es, const double *restrict x,
                         size_t rows, workspace *w, double *restrict stats,

@@ -95,11 +95,15 @@ random_model (gsl_rng *rng, const vbgmm_data *data, size_t k,
 }
 
 /* ln rho_nk by 10.46, 10.64-10.66 with (x - m)' W (x - m) summed in full,
-   ln |W| from GSL's Cholesky factor.  */
+   ln |W| from GSL's Cholesky factor; in long double, whose range holds
+   the quadratic forms of points 1e200 away (x86: to 1e4932).  With one
+   W for all (tied), x'W x is the same for every k and is left out:
+   -2 m'W x + m'W m, which cancels nothing for a far x.  */
 static void
-ln_rho (const vbgmm_model *m, const double *x, double *lr)
+ln_rho (const vbgmm_model *m, const double *x, long double *lr)
 {
   const size_t k = m->k, d = m->d;
+  const int tied = m->covariance == vbgmm_covariance_lookup ("tied");
   double asum = 0;
   for (size_t c = 0; c < k; c++)
     asum += m->alpha[c];
@@ -112,33 +116,36 @@ ln_rho (const vbgmm_model *m, const double *x, double *lr)
       /* Independent Gammas (diag, spherical): psi(nu/2) for each.  */
       int gammas = m->covariance == vbgmm_covariance_lookup ("diag")
                    || m->covariance == vbgmm_covariance_lookup ("spherical");
-      double ln_det = 0, e_ln_det = d * M_LN2, q = 0;
+      double ln_det = 0, e_ln_det = d * M_LN2;
+      long double q = 0;
       for (size_t i = 0; i < d; i++)
         {
           ln_det += 2 * log (gsl_matrix_get (L, i, i));
           e_ln_det += gsl_sf_psi ((m->nu[c] - (gammas ? 0 : i)) / 2);
           for (size_t j = 0; j < d; j++)
-            q += (x[i] - mu[i]) * W[i * d + j] * (x[j] - mu[j]);
+            q += tied ? ((long double) mu[i] - 2.0L * x[i]) * W[i * d + j] * mu[j]
+                 : ((long double) x[i] - mu[i]) * W[i * d + j]
+                   * ((long double) x[j] - mu[j]);
         }
       e_ln_det += ln_det;
       lr[c] = gsl_sf_psi (m->alpha[c]) - gsl_sf_psi (asum)
               + 0.5 * e_ln_det - 0.5 * d * log (2 * M_PI)
-              - 0.5 * d / m->beta[c] - 0.5 * m->nu[c] * q;
+              - 0.5 * d / m->beta[c] - 0.5L * m->nu[c] * q;
     }
   gsl_matrix_free (L);
 }
 
 /* r_nk (10.49) from ln rho_nk, as a reader would write it.  */
 static void
-softmax (const double *lr, size_t k, double *r)
+softmax (const long double *lr, size_t k, double *r)
 {
-  double mx = lr[0], s = 0;
+  long double mx = lr[0], s = 0;
   for (size_t c = 1; c < k; c++)
     mx = GSL_MAX (mx, lr[c]);
   for (size_t c = 0; c < k; c++)
-    s += exp (lr[c] - mx);
+    s += expl (lr[c] - mx);
   for (size_t c = 0; c < k; c++)
-    r[c] = exp (lr[c] - mx) / s;
+    r[c] = expl (lr[c] - mx) / s;
 }
 
 /* The statistics by the formulas, with beside each the sum of the
@@ -148,7 +155,8 @@ naive_pass (const vbgmm_model *m, const vbgmm_data *data, size_t p,
             size_t len, double *st, double *mag)
 {
   const size_t k = m->k, d = m->d;
-  double *lr = malloc (k * sizeof (double)), *r = malloc (k * sizeof (double));
+  long double *lr = malloc (k * sizeof (long double));
+  double *r = malloc (k * sizeof (double));
   double *y = malloc (d * sizeof (double));
   memset (st, 0, len * sizeof (double));
   memset (mag, 0, len * sizeof (double));
@@ -276,8 +284,8 @@ test_one (gsl_rng *rng, const char *kernel, const char *form, size_t d,
   /* The responsibilities themselves, as z.csv gets them.  */
   struct collect c = { malloc (ROWS * k * sizeof (double)), 0 };
   bad = vbgmm_responsibilities (m, data, 1, collect, &c, &err);
-  double *lr = malloc (k * sizeof (double)), rworst = 0;
-  double *r = malloc (k * sizeof (double));
+  long double *lr = malloc (k * sizeof (long double));
+  double *r = malloc (k * sizeof (double)), rworst = 0;
   for (size_t n = 0; !bad && n < ROWS; n++)
     {
       ln_rho (m, data->x + n * d, lr);
@@ -300,6 +308,47 @@ test_one (gsl_rng *rng, const char *kernel, const char *form, size_t d,
   vbgmm_data_free (data);
 }
 
+/* Points so far from every component that ln rho_nk overflow in the
+   kernel's sums (1e150 to 1e308 away): responsibilities as the
+   formulas give them in long double, not NaN.  */
+static void
+test_far (gsl_rng *rng, const char *kernel, const char *form, size_t d,
+          size_t k)
+{
+  static const double far[] = { 1e200, -1e160, 1.7e308, 3e155, -1e300 };
+  const size_t rows = 5 * d;
+  vbgmm_data *data = vbgmm_data_alloc (rows, d);
+  for (size_t i = 0; i < rows * d; i++)
+    data->x[i] = 100 + 3 * gsl_rng_uniform (rng);
+  vbgmm_model *m = random_model (rng, data, k, form);
+  /* Point n far along coordinate n % d (and near in the others).  */
+  for (size_t n = 0; n < rows; n++)
+    data->x[n * d + n % d] = far[n / d];
+  struct collect c = { malloc (rows * k * sizeof (double)), 0 };
+  vbgmm_error err;
+  int bad = vbgmm_responsibilities (m, data, 1, collect, &c, &err);
+  long double *lr = malloc (k * sizeof (long double));
+  double *r = malloc (k * sizeof (double)), rworst = 0;
+  for (size_t n = 0; !bad && n < rows; n++)
+    {
+      ln_rho (m, data->x + n * d, lr);
+      softmax (lr, k, r);
+      for (size_t j = 0; j < k; j++)
+        rworst = GSL_MAX (rworst, fabs (c.r[n * k + j] - r[j]));
+      for (size_t j = 0; j < k; j++)
+        if (!isfinite (c.r[n * k + j]))
+          rworst = INFINITY;
+    }
+  gsl_test (bad || !(rworst < 1e-12),
+            "%s %s D = %zu K = %zu: responsibilities of far points as by "
+            "the formulas (worst %.2g)", kernel, form, d, k, rworst);
+  free (lr);
+  free (r);
+  free (c.r);
+  vbgmm_model_free (m);
+  vbgmm_data_free (data);
+}
+
 int
 main (void)
 {
@@ -315,7 +364,10 @@ main (void)
       for (size_t d = 1; d <= 17; d++)
         for (size_t j = 0; j < 3; j++)
           for (size_t f = 0; f < 4; f++)
-            test_one (rng, kernels[i], forms[f], d, ks[j]);
+            {
+              test_one (rng, kernels[i], forms[f], d, ks[j]);
+              test_far (rng, kernels[i], forms[f], d, ks[j]);
+            }
     }
   gsl_rng_free (rng);
   exit (gsl_test_summary ());

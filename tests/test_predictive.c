@@ -108,45 +108,73 @@ det (const double *a, size_t d)
 
 /* ln p(x) written from PRML 10.81-10.82 and B.68 with lgamma: the
    independent evaluation the library must agree with.  diag: the sum
-   over d of D = 1 Student-t's, each with its own scale l_d.  */
+   over d of D = 1 Student-t's, each with its own scale l_d.  In long
+   double, whose range holds the quadratic forms of points 1e200 away
+   (x86: to 1e4932), which overflow doubles.  */
 static double
 reference_ln_p (const vbgmm_model *m, const double *x)
 {
   size_t k = m->k, d = m->d;
-  double sum_alpha = 0, t[16], mx = -INFINITY;
+  long double sum_alpha = 0, t[16], mx = -INFINITY;
   for (size_t c = 0; c < k; c++)
     sum_alpha += m->alpha[c];
   for (size_t c = 0; c < k; c++)
     {
-      double v = dof (m, c);
-      double s = v * m->beta[c] / (1 + m->beta[c]);
-      double L[9], q = 0;
+      long double v = dof (m, c);
+      long double s = v * m->beta[c] / (1 + m->beta[c]);
+      long double q = 0;
+      double L[9];
       for (size_t i = 0; i < d * d; i++)
         L[i] = s * m->W[c * d * d + i];
-      t[c] = log (m->alpha[c] / sum_alpha);
+      t[c] = logl (m->alpha[c] / sum_alpha);
       if (is_diag (m))
         for (size_t i = 0; i < d; i++)
           {
-            double l = L[i * d + i], u = x[i] - m->m[c * d + i];
-            t[c] += lgamma ((v + 1) / 2) - lgamma (v / 2) + 0.5 * log (l)
-                    - 0.5 * log (v * M_PI) - (v + 1) / 2 * log (1 + l * u * u / v);
+            long double l = L[i * d + i];
+            long double u = (long double) x[i] - m->m[c * d + i];
+            t[c] += lgammal ((v + 1) / 2) - lgammal (v / 2) + 0.5L * logl (l)
+                    - 0.5L * logl (v * M_PI) - (v + 1) / 2 * logl (1 + l * u * u / v);
           }
       else
         {
           for (size_t i = 0; i < d; i++)
             for (size_t j = 0; j < d; j++)
-              q += (x[i] - m->m[c * d + i]) * L[i * d + j]
-                   * (x[j] - m->m[c * d + j]);
-          t[c] += lgamma ((v + d) / 2) - lgamma (v / 2) + 0.5 * log (det (L, d))
-                  - 0.5 * d * log (v * M_PI) - (v + d) / 2 * log (1 + q / v);
+              q += ((long double) x[i] - m->m[c * d + i]) * L[i * d + j]
+                   * ((long double) x[j] - m->m[c * d + j]);
+          t[c] += lgammal ((v + d) / 2) - lgammal (v / 2) + 0.5L * logl (det (L, d))
+                  - 0.5L * d * logl (v * M_PI) - (v + d) / 2 * logl (1 + q / v);
         }
       if (t[c] > mx)
         mx = t[c];
     }
-  double s = 0;
+  long double sum = 0;
   for (size_t c = 0; c < k; c++)
-    s += exp (t[c] - mx);
-  return mx + log (s);
+    sum += expl (t[c] - mx);
+  return (double) (mx + logl (sum));
+}
+
+/* Points so far from every component that their quadratic forms pass
+   the range of doubles: a finite ln p, the reference's.  */
+static void
+test_far (const char *form, size_t d)
+{
+  vbgmm_model *m = make_model (form, 3, d, 5);
+  vbgmm_predictive *p = vbgmm_predictive_alloc (m, NULL);
+  static const double far[][3] = {
+    { 1e200, 1e200, 1e200 }, { -1e160, 0, 3 }, { 1.7e308, -1.7e308, 1 },
+    { 0, 1e-300, 1e300 }, { 2, 1e155, -1e154 } };
+  const size_t n = sizeof far / sizeof far[0];
+  double x[5 * 3], got[5];
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = 0; j < d; j++)
+      x[i * d + j] = far[i][j];
+  vbgmm_predictive_ln_density (p, x, n, 1, got, NULL);
+  for (size_t i = 0; i < n; i++)
+    gsl_test_rel (got[i], reference_ln_p (m, x + i * d), 1e-12,
+                  "%s D = %zu: ln p of far point %zu against the reference",
+                  form, d, i);
+  vbgmm_predictive_free (p);
+  vbgmm_model_free (m);
 }
 
 static void
@@ -422,6 +450,8 @@ main (void)
       test_reference (forms[f], 2, 14);
       test_reference (forms[f], 3, 5);
       test_reference (forms[f], 3, 400);
+      test_far (forms[f], 1);
+      test_far (forms[f], 3);
       test_integral_1d (forms[f]);
       test_integral_2d (forms[f]);
       test_sample (forms[f]);
@@ -438,6 +468,7 @@ main (void)
         {
           test_reference (forms[f], 2, 14);
           test_reference (forms[f], 3, 400);
+          test_far (forms[f], 3);
           test_threads (forms[f]);
         }
     }
