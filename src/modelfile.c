@@ -143,6 +143,54 @@ component (const vbgmm_model *model, size_t c)
   return o;
 }
 
+/* Bytes of NAME up to the first that does not begin a valid UTF-8
+   sequence (overlong forms, surrogates and code points past U+10FFFF
+   are not valid): how long the valid sequence at S is, 0 if none.  */
+static size_t
+utf8_sequence (const unsigned char *s)
+{
+  unsigned c = s[0];
+  size_t len = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2
+               : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+  for (size_t i = 1; i < len; i++)
+    if ((s[i] & 0xc0) != 0x80)
+      return 0;
+  if ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] > 0x9f)
+      || (c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] > 0x8f))
+    return 0;
+  return len;
+}
+
+char *
+vbgmm_name_utf8 (const char *name)
+{
+  const unsigned char *s = (const unsigned char *) name;
+  size_t n = strlen (name);
+  /* Each byte at most two.  */
+  char *out = malloc (2 * n + 1), *o = out;
+  if (!out)
+    return NULL;
+  while (*s)
+    {
+      size_t len = utf8_sequence (s);
+      if (len)
+        {
+          memcpy (o, s, len);
+          o += len;
+          s += len;
+        }
+      else
+        {
+          /* A byte of another encoding: read as Latin-1.  */
+          *o++ = (char) (0xc0 | (*s >> 6));
+          *o++ = (char) (0x80 | (*s & 0x3f));
+          s++;
+        }
+    }
+  *o = 0;
+  return out;
+}
+
 static json_t *
 model_to_json (const vbgmm_model *model)
 {
@@ -162,9 +210,10 @@ model_to_json (const vbgmm_model *model)
     {
       char buf[32];
       snprintf (buf, sizeof buf, "x%zu", j + 1);
-      if (json_array_append_new (names, json_string (model->names
-                                                      ? model->names[j] : buf)))
+      char *u = vbgmm_name_utf8 (model->names ? model->names[j] : buf);
+      if (!u || json_array_append_new (names, json_string (u)))
         ok = 0;
+      free (u);
     }
   put (root, "columns", names, &ok);
   put (root, "columns_from_header", json_boolean (model->names != NULL), &ok);

@@ -214,8 +214,20 @@ match_columns (const predict_params *p, const vbgmm_model *model,
   for (size_t j = 0; j < d; j++)
     {
       size_t i = 0;
-      while (i < data->d && strcmp (data->names[i], model->names[j]) != 0)
-        i++;
+      for (; i < data->d; i++)
+        {
+          /* As the model file holds names: UTF-8.  */
+          char *u = vbgmm_name_utf8 (data->names[i]);
+          if (!u)
+            {
+              cli_error ("out of memory");
+              exit (EXIT_DATA);
+            }
+          int same = strcmp (u, model->names[j]) == 0;
+          free (u);
+          if (same)
+            break;
+        }
       if (i == data->d)
         {
           cli_error ("%s: no column '%s' (the model has %s)", name,

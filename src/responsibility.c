@@ -260,6 +260,19 @@ vbgmm_estep_prepare (vbgmm_estep *es, const vbgmm_model *model,
           gsl_matrix_free (L);
           return status;
         }
+      /* A mean so far from the centre, for its precision, that u'A u
+         or A u overflow (a model file made so; no fit of data within
+         the range of doubles comes near): ln rho cannot be evaluated.  */
+      int finite = isfinite (es->uAu[c]);
+      for (size_t i = 0; finite && i < es->p; i++)
+        finite = isfinite (es->wt[c * es->p + i]);
+      if (!finite)
+        {
+          gsl_matrix_free (L);
+          return vbgmm_fail (err, VBGMM_ENUM, "component %zu: its mean is "
+                             "too far from the centre for its precision "
+                             "(ln rho overflows)", c);
+        }
       /* 10.46 without the terms in y: it is what all points share.  */
       es->c[c] = es->e_ln_pi[c] + 0.5 * es->e_ln_det[c]
                  - 0.5 * d * log (2 * M_PI) - 0.5 * d / model->beta[c]

@@ -384,6 +384,9 @@ int vbgmm_predictive_sample_labels (const vbgmm_predictive *pred,
    model read and written again gives the same bytes.  On a bad file
    the message names the field (ERR->line the line, for bad JSON).  */
 int vbgmm_model_write (FILE *fp, const vbgmm_model *model, vbgmm_error *err);
+/* A column name as model.json holds it (malloc'd; NULL when out of
+   memory): valid UTF-8 as it is, any other byte read as Latin-1.  */
+char *vbgmm_name_utf8 (const char *name);
 int vbgmm_model_save (const char *path, const vbgmm_model *model,
                       vbgmm_error *err);
 vbgmm_model *vbgmm_model_read (FILE *fp, vbgmm_error *err);
