@@ -118,7 +118,7 @@ component_ln_rho (const vbgmm_estep *es, size_t c, const double *x,
   const size_t k = es->k, d = es->d, ldp = VBGMM_DENSE_PAD (d);
   const double *restrict L = es->L + c * d * ldp;
   double *restrict Z = w->Z;
-  const double *restrict m = es->m + c * d;
+  const double *restrict m = es->m + c * d, *restrict scale = es->scale;
   const double half_nu = 0.5 * es->nu[c], c0 = es->c[c];
   for (size_t b0 = 0; b0 < rows; b0 += ROWS)
     {
@@ -127,8 +127,9 @@ component_ln_rho (const vbgmm_estep *es, size_t c, const double *x,
         {
           const double *restrict xb = x + (b0 + b) * d;
           double *restrict zb = Z + b * ldp;
+          /* In the units of the fit (x 2^-e, exact).  */
           for (size_t j = 0; j < d; j++)
-            zb[j] = xb[j] - m[j];
+            zb[j] = xb[j] * scale[j] - m[j];
         }
       /* q_n = |L' (x_n - m)|^2 */
       vbgmm_dense_quad (nb, d, Z, ldp, L, ldp, w->qv, w->q);
@@ -184,7 +185,7 @@ component_stats (const vbgmm_estep *es, size_t c, const double *x,
                  size_t rows, const double *r, dense_work *w, double *stats)
 {
   const size_t k = es->k, d = es->d, p = es->p, ldp = VBGMM_DENSE_PAD (d);
-  const double *restrict shift = es->shift;
+  const double *restrict shift = es->shift, *restrict scale = es->scale;
   double *restrict Z = w->Z, *restrict S = w->L;
   double *restrict sy = VBGMM_STATS_SY (stats, c, p);
   double *restrict sq = VBGMM_STATS_SQ (stats, c, p, d);
@@ -202,7 +203,7 @@ component_stats (const vbgmm_estep *es, size_t c, const double *x,
           N += rb;
           for (size_t j = 0; j < d; j++)
             {
-              const double y = xb[j] - shift[j];
+              const double y = xb[j] * scale[j] - shift[j];
               sy[j] += rb * y;
               zb[j] = sr * y;
             }

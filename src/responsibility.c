@@ -263,8 +263,8 @@ vbgmm_estep_prepare (vbgmm_estep *es, const vbgmm_model *model,
       /* A mean so far from the centre, for its precision, that u'A u
          or A u overflow (a model file made so; no fit of data within
          the range of doubles comes near): ln rho cannot be evaluated.  */
-      int finite = isfinite (es->uAu[c]);
-      for (size_t i = 0; finite && i < es->p; i++)
+      int finite = es->dense || isfinite (es->uAu[c]);
+      for (size_t i = 0; finite && !es->dense && i < es->p; i++)
         finite = isfinite (es->wt[c * es->p + i]);
       if (!finite)
         {
