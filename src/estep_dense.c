@@ -138,6 +138,51 @@ component_ln_rho (const vbgmm_estep *es, size_t c, const double *x,
     }
 }
 
+/* ln rho_nk - max_j ln rho_nj of a point X so far from every component
+   that its quadratic forms overflow (ln rho -inf for every k, or not a
+   number), into L (K of them).  With z_k = y - m_k, s_k = max_i |z_ki|
+   and s = max_k s_k, ln rho_k / s^2 = c_k / s^2 - nu_k (s_k / s)^2
+   (z_k / s_k)'W_k (z_k / s_k) / 2 is finite, and its differences times
+   s^2 are the exact ones (-inf past the range of doubles: r = 0).  */
+static void
+far_row (const vbgmm_estep *es, const double *x, double *l)
+{
+  const size_t k = es->k, d = es->d;
+  double z[d], sk[k], g = 0, fmax = -INFINITY;
+  for (size_t c = 0; c < k; c++)
+    {
+      sk[c] = 0;
+      for (size_t j = 0; j < d; j++)
+        {
+          /* Halves, so that the difference itself cannot overflow.  */
+          double v = fabs (x[j] * es->scale[j] / 2 - es->m[c * d + j] / 2);
+          sk[c] = v > sk[c] ? v : sk[c];
+        }
+      g = sk[c] > g ? sk[c] : g;
+    }
+  for (size_t c = 0; c < k; c++)
+    {
+      const double *W = es->W + c * d * d;
+      double q = 0;
+      for (size_t j = 0; j < d; j++)
+        z[j] = sk[c] > 0 ? (x[j] * es->scale[j] / 2 - es->m[c * d + j] / 2)
+                           / sk[c] : 0;
+      /* W's lower triangle, as the factorisation reads it.  */
+      for (size_t i = 0; i < d; i++)
+        for (size_t j = 0; j <= i; j++)
+          q += (j == i ? 1 : 2) * z[i] * W[i * d + j] * z[j];
+      const double t = sk[c] / g;
+      /* (2 s)^2: the halves back.  */
+      l[c] = es->c[c] / (4 * g) / g - 0.5 * es->nu[c] * t * t * q;
+      fmax = l[c] > fmax ? l[c] : fmax;
+    }
+  for (size_t c = 0; c < k; c++)
+    {
+      const double f = l[c] - fmax;
+      l[c] = f == 0 ? 0 : f * (2 * g) * (2 * g);
+    }
+}
+
 /* The responsibilities r_nk of the ROWS points of X into LR (by points,
    K apart), and sum_nk r_nk ln r_nk added to *RLNR.  */
 static void
@@ -164,11 +209,20 @@ round_resp (const vbgmm_estep *es, const double *x, size_t rows,
           l[c] = v;
           s += v < LN_R_MIN ? 0.0 : exp (v);
         }
+      if (s != s)
+        {
+          /* ln rho overflowed: a point far beyond every component.  */
+          far_row (es, x + b * es->d, l);
+          s = 0;
+          for (size_t c = 0; c < k; c++)
+            s += l[c] < LN_R_MIN ? 0.0 : exp (l[c]);
+        }
       double inv = 1 / s;
       for (size_t c = 0; c < k; c++)
         {
           double v = l[c], r = v < LN_R_MIN ? 0.0 : exp (v) * inv;
-          t += r * v;
+          /* r ln rho is 0 where r is: ln rho may be -inf there.  */
+          t += r == 0 ? 0.0 : r * v;
           l[c] = r;
         }
       /* sum_k r ln r = sum_k r (ln rho - max) - ln sum_j exp(ln rho_j - max) */
