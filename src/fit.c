@@ -472,8 +472,11 @@ fit_run (const vbgmm_data *data, const vbgmm_prior *given,
       if (t >= 2)
         {
           double change = L - model->bound[t - 2];
-          /* The bound never falls; more than rounding is a fault.  */
-          if (change < -1e-9 * fabs (L))
+          /* The bound never falls; more than rounding is a fault.
+             Rounding grows with the terms, some D of them a point,
+             not with L itself, which may be near 0 in the units of
+             the fit (the data's differ by a constant).  */
+          if (change < -1e-9 * fmax (fabs (L), (double) data->n_total * d))
             model->decreases++;
           if (opt->tol > 0 && change < opt->tol * fabs (L))
             {

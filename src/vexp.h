@@ -62,10 +62,13 @@ vbgmm_vexp (double x)
   int64_t ti, si;
   memcpy (&ti, &t, sizeof ti);
   memcpy (&si, &shifter, sizeof si);
-  int64_t ni = ti - si;
+  int64_t ni = (int64_t) ((uint64_t) ti - (uint64_t) si);
   int64_t n1 = ni >> 1;
   int64_t n2 = ni - n1;
-  int64_t b1 = (n1 + 1023) << 52, b2 = (n2 + 1023) << 52;
+  /* Unsigned: outside the domain (x not a number) the bits are any,
+     and a shift of a negative integer would be undefined.  */
+  uint64_t b1 = (uint64_t) (n1 + 1023) << 52;
+  uint64_t b2 = (uint64_t) (n2 + 1023) << 52;
   double s1, s2;
   memcpy (&s1, &b1, sizeof s1);
   memcpy (&s2, &b2, sizeof s2);

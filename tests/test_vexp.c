@@ -63,6 +63,11 @@ main (void)
   gsl_test_abs (vbgmm_vexp (-746), 0, 0, "exp(-746) underflows to 0");
   gsl_test_rel (vbgmm_vexp (-700), exp (-700), 1e-15, "exp(-700)");
   gsl_test_rel (vbgmm_vexp (-1e-300), 1, 0, "exp(-1e-300)");
+  /* Outside the domain the value is any, but no operation is undefined
+     (the sanitizer build stops on one): a NaN once reached it.  */
+  volatile double nan_in = NAN, inf_in = -INFINITY, big = 1e300;
+  double junk = vbgmm_vexp (nan_in) + vbgmm_vexp (inf_in) + vbgmm_vexp (-big);
+  gsl_test (0, "exp of NaN, -inf, -1e300: defined operations (%g)", junk);
 
   /* ln: densely where the E-step takes it (1 to the number of
      components), around 1, and over the whole normal range.  */
