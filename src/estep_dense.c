@@ -160,17 +160,22 @@ far_row (const vbgmm_estep *es, const double *x, double *l)
         }
       g = sk[c] > g ? sk[c] : g;
     }
+  const size_t ldp = VBGMM_DENSE_PAD (d);
   for (size_t c = 0; c < k; c++)
     {
-      const double *W = es->W + c * d * d;
+      /* z'W z = |L'z|^2, L the kept lower factor of W.  */
+      const double *L = es->L + c * d * ldp;
       double q = 0;
       for (size_t j = 0; j < d; j++)
         z[j] = sk[c] > 0 ? (x[j] * es->scale[j] / 2 - es->m[c * d + j] / 2)
                            / sk[c] : 0;
-      /* W's lower triangle, as the factorisation reads it.  */
-      for (size_t i = 0; i < d; i++)
-        for (size_t j = 0; j <= i; j++)
-          q += (j == i ? 1 : 2) * z[i] * W[i * d + j] * z[j];
+      for (size_t j = 0; j < d; j++)
+        {
+          double u = 0;
+          for (size_t i = j; i < d; i++)
+            u += L[i * ldp + j] * z[i];
+          q += u * u;
+        }
       const double t = sk[c] / g;
       /* (2 s)^2: the halves back.  */
       l[c] = es->c[c] / (4 * g) / g - 0.5 * es->nu[c] * t * t * q;
