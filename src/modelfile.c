@@ -29,6 +29,7 @@
 #include <jansson.h>
 
 #include "error.h"
+#include "fmt17.h"
 #include "units.h"
 #include "vbgmm.h"
 #include "weights.h"
@@ -39,109 +40,11 @@
 #define FORMAT_NAME "vbgmm-model"
 #define FORMAT_VERSION 1
 
-/* jansson writes a real as "%.17g" (a ".0" added to what would read as
-   an integer), whatever the locale: it reads back as the same double.  */
-#define DUMP_FLAGS (JSON_INDENT (2) | JSON_REAL_PRECISION (17))
-
 /* By VBGMM_INIT_*.  */
 static const char *const init_names[] = { "kmeans++", "random", "means",
                                           "kmeans", "labels", "resp",
                                           "model" };
 #define N_INIT (sizeof init_names / sizeof *init_names)
-
-/* ---- Writing.  A failed allocation anywhere makes the whole tree
-   NULL: jansson's _new calls take ownership even on failure.  */
-
-static json_t *
-vector (const double *v, size_t n)
-{
-  json_t *a = json_array ();
-  for (size_t i = 0; a && i < n; i++)
-    if (json_array_append_new (a, json_real (v[i])))
-      {
-        json_decref (a);
-        return NULL;
-      }
-  return a;
-}
-
-/* A d x d matrix as d rows.  */
-static json_t *
-matrix (const double *v, size_t d)
-{
-  json_t *a = json_array ();
-  for (size_t i = 0; a && i < d; i++)
-    if (json_array_append_new (a, vector (v + i * d, d)))
-      {
-        json_decref (a);
-        return NULL;
-      }
-  return a;
-}
-
-/* Set KEY of OBJ to VALUE (owned); *OK becomes 0 on failure.  */
-static void
-put (json_t *obj, const char *key, json_t *value, int *ok)
-{
-  if (!obj || json_object_set_new (obj, key, value))
-    *ok = 0;
-}
-
-/* A component's W in the shape of its form: D x D, the diagonal, one
-   number.  */
-static json_t *
-scale (const vbgmm_model *model, const double *W)
-{
-  size_t d = model->d;
-  switch (vbgmm_covariance_shape (model->covariance))
-    {
-    case VBGMM_W_SCALAR:
-      return json_real (W[0]);
-    case VBGMM_W_DIAGONAL:
-      {
-        json_t *a = json_array ();
-        for (size_t i = 0; a && i < d; i++)
-          if (json_array_append_new (a, json_real (W[i * d + i])))
-            {
-              json_decref (a);
-              return NULL;
-            }
-        return a;
-      }
-    default:
-      return matrix (W, d);
-    }
-}
-
-static json_t *
-component (const vbgmm_model *model, size_t c)
-{
-  size_t d = model->d;
-  const vbgmm_weights_type *wt = model->weights;
-  int ok = 1;
-  json_t *o = json_object ();
-  /* alpha, or a and b of the stick (none for the last component).  */
-  if (c < wt->rows (model->k))
-    put (o, wt->sections[0], json_real (model->alpha[c]), &ok);
-  if (c < wt->rows (model->k) && wt->sections[1])
-    put (o, wt->sections[1], json_real (model->b[c]), &ok);
-  put (o, "beta", json_real (model->beta[c]), &ok);
-  put (o, "m", vector (model->m + c * d, d), &ok);
-  /* A shared W and nu are written once, beside the components.  */
-  if (!vbgmm_covariance_shared (model->covariance))
-    {
-      put (o, "W", scale (model, model->W + c * d * d), &ok);
-      put (o, "nu", json_real (model->nu[c]), &ok);
-    }
-  put (o, "N", json_real (model->N[c]), &ok);
-  put (o, "weight", json_real (vbgmm_model_weight (model, c)), &ok);
-  if (!ok)
-    {
-      json_decref (o);
-      return NULL;
-    }
-  return o;
-}
 
 /* Bytes of NAME up to the first that does not begin a valid UTF-8
    sequence (overlong forms, surrogates and code points past U+10FFFF
@@ -191,98 +94,346 @@ vbgmm_name_utf8 (const char *name)
   return out;
 }
 
-static json_t *
-model_to_json (const vbgmm_model *model)
+/* ---- Writing.  model.json is written as it goes, not built as a
+   jansson tree and dumped: at D = 1000, K = 10 its W and W0 are 11
+   million numbers, and a tree of them took 264 MB, ten times the
+   data.  The text is the one json_dumpf wrote with JSON_INDENT (2) and
+   JSON_REAL_PRECISION (17), to the byte (a model read and written
+   again gives the same bytes): two spaces an indent level, ": " after
+   a key, empty arrays as "[]"; a real as "%.17g" (vbgmm_fmt17) with
+   jansson's changes to it; strings, through jansson's own escaping.  */
+
+#define MAX_DEPTH 8
+
+typedef struct writer
+{
+  FILE *fp;                  /* NULL: only check that every real is finite */
+  int depth;
+  int members[MAX_DEPTH];    /* written so far at each open level */
+  int failed;                /* a real not finite, or out of memory */
+} writer;
+
+static void
+put_text (writer *w, const char *s, size_t n)
+{
+  if (w->fp && !w->failed)
+    fwrite (s, 1, n, w->fp);
+}
+
+/* A new line at the current level's indentation.  */
+static void
+new_line (writer *w)
+{
+  static const char spaces[2 * MAX_DEPTH + 1] = "\n                ";
+  put_text (w, spaces, 1 + 2 * (size_t) w->depth);
+}
+
+/* Before the next member of the open object or array.  */
+static void
+next_member (writer *w)
+{
+  if (w->members[w->depth]++)
+    put_text (w, ",", 1);
+  new_line (w);
+}
+
+static void
+open_level (writer *w, char c)
+{
+  put_text (w, &c, 1);
+  /* The deepest level of the file is 5 (components, W, a row).  */
+  if (++w->depth >= MAX_DEPTH)
+    abort ();
+  w->members[w->depth] = 0;
+}
+
+static void
+close_level (writer *w, char c)
+{
+  int had = w->members[w->depth--];
+  if (had)
+    new_line (w);
+  put_text (w, &c, 1);
+}
+
+static void
+put_key (writer *w, const char *key)
+{
+  next_member (w);
+  put_text (w, "\"", 1);
+  put_text (w, key, strlen (key));
+  put_text (w, "\": ", 3);
+}
+
+/* A real as jansson writes it: "%.17g", ".0" added to what would read
+   as an integer, no "+" and no leading zeros in the exponent.  */
+static void
+put_real (writer *w, double v)
+{
+  if (!isfinite (v))
+    {
+      w->failed = 1;
+      return;
+    }
+  if (!w->fp)
+    return;
+  char buf[32];
+  size_t n = vbgmm_fmt17 (v, buf);
+  buf[n] = 0;
+  char *e = strchr (buf, 'e');
+  if (!e && !strchr (buf, '.'))
+    {
+      memcpy (buf + n, ".0", 3);
+      n += 2;
+    }
+  if (e)
+    {
+      char *from = e + 1, *to = e + 1;
+      if (*from == '+')
+        from++;
+      else if (*from == '-')
+        from++, to++;
+      while (*from == '0')
+        from++;
+      memmove (to, from, strlen (from) + 1);
+      n = strlen (buf);
+    }
+  put_text (w, buf, n);
+}
+
+static void
+put_integer (writer *w, json_int_t v)
+{
+  if (w->fp && !w->failed)
+    fprintf (w->fp, "%" JSON_INTEGER_FORMAT, v);
+}
+
+static void
+put_word (writer *w, const char *word)
+{
+  put_text (w, word, strlen (word));
+}
+
+/* A string, escaped by jansson.  */
+static void
+put_string (writer *w, const char *s)
+{
+  if (!w->fp)
+    return;
+  json_t *j = json_string (s);
+  char *text = j ? json_dumps (j, JSON_ENCODE_ANY) : NULL;
+  if (text)
+    put_word (w, text);
+  else
+    w->failed = 1;
+  free (text);
+  json_decref (j);
+}
+
+static void
+put_vector (writer *w, const double *v, size_t n, size_t step)
+{
+  open_level (w, '[');
+  for (size_t i = 0; i < n; i++)
+    {
+      next_member (w);
+      put_real (w, v[i * step]);
+    }
+  close_level (w, ']');
+}
+
+/* A d x d matrix as d rows.  */
+static void
+put_matrix (writer *w, const double *v, size_t d)
+{
+  open_level (w, '[');
+  for (size_t i = 0; i < d; i++)
+    {
+      next_member (w);
+      put_vector (w, v + i * d, d, 1);
+    }
+  close_level (w, ']');
+}
+
+static void
+key_real (writer *w, const char *key, double v)
+{
+  put_key (w, key);
+  put_real (w, v);
+}
+
+static void
+key_integer (writer *w, const char *key, json_int_t v)
+{
+  put_key (w, key);
+  put_integer (w, v);
+}
+
+static void
+key_string (writer *w, const char *key, const char *s)
+{
+  put_key (w, key);
+  put_string (w, s);
+}
+
+static void
+key_bool (writer *w, const char *key, int v)
+{
+  put_key (w, key);
+  put_word (w, v ? "true" : "false");
+}
+
+/* A component's W in the shape of its form: D x D, the diagonal, one
+   number.  */
+static void
+put_scale (writer *w, const vbgmm_model *model, const double *W)
+{
+  size_t d = model->d;
+  switch (vbgmm_covariance_shape (model->covariance))
+    {
+    case VBGMM_W_SCALAR:
+      put_real (w, W[0]);
+      break;
+    case VBGMM_W_DIAGONAL:
+      put_vector (w, W, d, d + 1);
+      break;
+    default:
+      put_matrix (w, W, d);
+    }
+}
+
+static void
+put_component (writer *w, const vbgmm_model *model, size_t c)
+{
+  size_t d = model->d;
+  const vbgmm_weights_type *wt = model->weights;
+  open_level (w, '{');
+  /* alpha, or a and b of the stick (none for the last component).  */
+  if (c < wt->rows (model->k))
+    key_real (w, wt->sections[0], model->alpha[c]);
+  if (c < wt->rows (model->k) && wt->sections[1])
+    key_real (w, wt->sections[1], model->b[c]);
+  key_real (w, "beta", model->beta[c]);
+  put_key (w, "m");
+  put_vector (w, model->m + c * d, d, 1);
+  /* A shared W and nu are written once, beside the components.  */
+  if (!vbgmm_covariance_shared (model->covariance))
+    {
+      put_key (w, "W");
+      put_scale (w, model, model->W + c * d * d);
+      key_real (w, "nu", model->nu[c]);
+    }
+  key_real (w, "N", model->N[c]);
+  key_real (w, "weight", vbgmm_model_weight (model, c));
+  close_level (w, '}');
+}
+
+static void
+put_model (writer *w, const vbgmm_model *model)
 {
   size_t k = model->k, d = model->d;
   const vbgmm_prior *prior = model->prior;
-  int ok = 1;
-  json_t *root = json_object ();
-  put (root, "format", json_string (FORMAT_NAME), &ok);
-  put (root, "format_version", json_integer (FORMAT_VERSION), &ok);
-  put (root, "vbgmm_version", json_string (PACKAGE_VERSION), &ok);
-  put (root, "N", json_integer ((json_int_t) model->n_points), &ok);
-  put (root, "D", json_integer ((json_int_t) d), &ok);
-  put (root, "K", json_integer ((json_int_t) k), &ok);
+  open_level (w, '{');
+  key_string (w, "format", FORMAT_NAME);
+  key_integer (w, "format_version", FORMAT_VERSION);
+  key_string (w, "vbgmm_version", PACKAGE_VERSION);
+  key_integer (w, "N", (json_int_t) model->n_points);
+  key_integer (w, "D", (json_int_t) d);
+  key_integer (w, "K", (json_int_t) k);
 
-  json_t *names = json_array ();
-  for (size_t j = 0; names && j < d; j++)
+  put_key (w, "columns");
+  open_level (w, '[');
+  for (size_t j = 0; j < d; j++)
     {
       char buf[32];
       snprintf (buf, sizeof buf, "x%zu", j + 1);
       char *u = vbgmm_name_utf8 (model->names ? model->names[j] : buf);
-      if (!u || json_array_append_new (names, json_string (u)))
-        ok = 0;
+      next_member (w);
+      if (u)
+        put_string (w, u);
+      else
+        w->failed = 1;
       free (u);
     }
-  put (root, "columns", names, &ok);
-  put (root, "columns_from_header", json_boolean (model->names != NULL), &ok);
-  json_t *fields = model->fields ? json_array () : json_null ();
-  for (size_t j = 0; model->fields && fields && j < model->n_fields; j++)
-    if (json_array_append_new (fields,
-                               json_integer ((json_int_t) model->fields[j] + 1)))
-      ok = 0;
-  put (root, "fields", fields, &ok);
+  close_level (w, ']');
+  key_bool (w, "columns_from_header", model->names != NULL);
+  put_key (w, "fields");
+  if (model->fields)
+    {
+      open_level (w, '[');
+      for (size_t j = 0; j < model->n_fields; j++)
+        {
+          next_member (w);
+          put_integer (w, (json_int_t) model->fields[j] + 1);
+        }
+      close_level (w, ']');
+    }
+  else
+    put_word (w, "null");
 
-  put (root, "covariance",
-       json_string (vbgmm_covariance_name (model->covariance)), &ok);
-  put (root, "weights", json_string (vbgmm_weights_name (model->weights)),
-       &ok);
+  key_string (w, "covariance", vbgmm_covariance_name (model->covariance));
+  key_string (w, "weights", vbgmm_weights_name (model->weights));
 
-  json_t *p = json_object ();
-  put (p, "alpha0", json_real (prior->alpha0), &ok);
-  put (p, "beta0", json_real (prior->beta0), &ok);
-  put (p, "nu0", json_real (prior->nu0), &ok);
-  put (p, "gamma0", json_real (prior->gamma0), &ok);
-  put (p, "m0", vector (prior->m0, d), &ok);
-  put (p, "W0", matrix (prior->W0, d), &ok);
-  put (root, "prior", p, &ok);
+  put_key (w, "prior");
+  open_level (w, '{');
+  key_real (w, "alpha0", prior->alpha0);
+  key_real (w, "beta0", prior->beta0);
+  key_real (w, "nu0", prior->nu0);
+  key_real (w, "gamma0", prior->gamma0);
+  put_key (w, "m0");
+  put_vector (w, prior->m0, d, 1);
+  put_key (w, "W0");
+  put_matrix (w, prior->W0, d);
+  close_level (w, '}');
 
-  put (root, "shift", vector (model->shift, d), &ok);
+  put_key (w, "shift");
+  put_vector (w, model->shift, d, 1);
   /* The units of m, W, shift, m0 and W0 (vbgmm.h), when not the
      data's: in the data's units a W may be beyond the range of
      doubles.  */
   if (!vbgmm_units_none (model->units, d))
     {
-      json_t *u = json_array ();
-      for (size_t j = 0; u && j < d; j++)
-        if (json_array_append_new (u, json_integer (model->units[j])))
-          ok = 0;
-      put (root, "units", u, &ok);
+      put_key (w, "units");
+      open_level (w, '[');
+      for (size_t j = 0; j < d; j++)
+        {
+          next_member (w);
+          put_integer (w, model->units[j]);
+        }
+      close_level (w, ']');
     }
   if (vbgmm_covariance_shared (model->covariance))
     {
-      put (root, "W", scale (model, model->W), &ok);
-      put (root, "nu", json_real (model->nu[0]), &ok);
+      put_key (w, "W");
+      put_scale (w, model, model->W);
+      key_real (w, "nu", model->nu[0]);
     }
-  json_t *comps = json_array ();
-  for (size_t c = 0; comps && c < k; c++)
-    if (json_array_append_new (comps, component (model, c)))
-      ok = 0;
-  put (root, "components", comps, &ok);
-
-  json_t *f = json_object ();
-  put (f, "init", json_string (model->init >= 0 && (size_t) model->init < N_INIT
-                               ? init_names[model->init] : "unknown"), &ok);
-  /* Seeds above the largest json_int_t come back by the same cast.  */
-  put (f, "seed", json_integer ((json_int_t) model->seed), &ok);
-  put (f, "n_init", json_integer ((json_int_t) model->n_init), &ok);
-  put (f, "accelerate", json_boolean (model->accelerate), &ok);
-  put (f, "tol", json_real (model->tol), &ok);
-  put (f, "max_iter", json_integer ((json_int_t) model->max_iter), &ok);
-  put (f, "iterations", json_integer ((json_int_t) model->iterations), &ok);
-  put (f, "converged", json_boolean (model->converged), &ok);
-  put (f, "lower_bound", json_real (model->bound[model->iterations - 1]), &ok);
-  put (f, "decreases", json_integer ((json_int_t) model->decreases), &ok);
-  put (f, "passes", json_integer ((json_int_t) model->passes), &ok);
-  put (root, "fit", f, &ok);
-
-  if (!ok)
+  put_key (w, "components");
+  open_level (w, '[');
+  for (size_t c = 0; c < k; c++)
     {
-      json_decref (root);
-      return NULL;
+      next_member (w);
+      put_component (w, model, c);
     }
-  return root;
+  close_level (w, ']');
+
+  put_key (w, "fit");
+  open_level (w, '{');
+  key_string (w, "init", model->init >= 0 && (size_t) model->init < N_INIT
+                         ? init_names[model->init] : "unknown");
+  /* Seeds above the largest json_int_t come back by the same cast.  */
+  key_integer (w, "seed", (json_int_t) model->seed);
+  key_integer (w, "n_init", (json_int_t) model->n_init);
+  key_bool (w, "accelerate", model->accelerate);
+  key_real (w, "tol", model->tol);
+  key_integer (w, "max_iter", (json_int_t) model->max_iter);
+  key_integer (w, "iterations", (json_int_t) model->iterations);
+  key_bool (w, "converged", model->converged);
+  key_real (w, "lower_bound", model->bound[model->iterations - 1]);
+  key_integer (w, "decreases", (json_int_t) model->decreases);
+  key_integer (w, "passes", (json_int_t) model->passes);
+  close_level (w, '}');
+  close_level (w, '}');
 }
 
 int
@@ -291,13 +442,19 @@ vbgmm_model_write (FILE *fp, const vbgmm_model *model, vbgmm_error *err)
   if (!model->prior || model->iterations < 1)
     return vbgmm_fail (err, VBGMM_EINVAL,
                        "the model holds no prior or no iteration");
-  json_t *root = model_to_json (model);
-  if (!root)
+  /* Every real checked first, so that a model that cannot be written
+     leaves nothing written.  */
+  writer check = { NULL, 0, { 0 }, 0 };
+  put_model (&check, model);
+  if (check.failed)
     return vbgmm_fail (err, VBGMM_ENOMEM,
                        "out of memory, or a number that is not finite");
-  int status = json_dumpf (root, fp, DUMP_FLAGS);
-  json_decref (root);
-  if (status || fputc ('\n', fp) == EOF || ferror (fp))
+  writer w = { fp, 0, { 0 }, 0 };
+  errno = 0;
+  put_model (&w, model);
+  if (w.failed)
+    return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
+  if (fputc ('\n', fp) == EOF || ferror (fp))
     return vbgmm_fail (err, VBGMM_EIO, "write error: %s",
                        strerror (errno ? errno : EIO));
   return VBGMM_SUCCESS;
