@@ -560,3 +560,36 @@ vbgmm_responsibilities (const vbgmm_model *model, const vbgmm_data *data,
   vbgmm_estep_free (es);
   return status;
 }
+
+int
+vbgmm_responsibilities_rows (const vbgmm_model *model,
+                             const vbgmm_data *data, const size_t *rows,
+                             size_t nrows, int threads, vbgmm_sink sink,
+                             void *arg, vbgmm_error *err)
+{
+  /* The rows are gathered a batch at a time into a small data set of
+     their own; the E-step is prepared once for all batches.  */
+  enum { BATCH = 4096 };
+  const size_t d = model->d;
+  for (size_t j = 0; j < nrows; j++)
+    if (rows[j] >= data->n)
+      return vbgmm_fail (err, VBGMM_EINVAL, "row %zu is not in the data "
+                         "(%zu rows)", rows[j] + 1, data->n);
+  gsl_set_error_handler_off ();
+  vbgmm_estep *es = vbgmm_estep_alloc (model->k, d, model->covariance->quad);
+  vbgmm_data *batch = vbgmm_data_alloc (nrows < BATCH ? nrows : BATCH, d);
+  int status = !es || !batch
+    ? vbgmm_fail (err, VBGMM_ENOMEM, "out of memory")
+    : vbgmm_estep_prepare (es, model, err);
+  for (size_t j0 = 0; !status && j0 < nrows; j0 += BATCH)
+    {
+      batch->n = batch->n_total = nrows - j0 < BATCH ? nrows - j0 : BATCH;
+      for (size_t j = 0; j < batch->n; j++)
+        memcpy (batch->x + j * d, data->x + rows[j0 + j] * d,
+                d * sizeof (double));
+      status = vbgmm_estep_stream (es, batch, threads, sink, arg, err);
+    }
+  vbgmm_data_free (batch);
+  vbgmm_estep_free (es);
+  return status;
+}

@@ -18,6 +18,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +31,20 @@
 #endif
 
 #ifdef HAVE_PLPLOT
+/* The rows a picture is made of: all of them up to a budget of the
+   E-step's work (about K D^2 / 2 multiply-adds a row, 2^30 in all, some
+   0.05 s) and of 2^18 rows, else a fixed-stride sample of that many (at
+   least 500, what a scatter matrix shows): the pictures cost the same
+   whatever N.  */
+static size_t
+picture_rows (size_t n, size_t k, size_t d)
+{
+  double per_row = 0.5 * k * d * (d + 3.) + k;
+  double m = ldexp (1, 30) / per_row;
+  m = m < 500 ? 500 : m > 262144 ? 262144 : m;
+  return n < m ? n : (size_t) m;
+}
+
 /* The most likely component of each point, from the responsibilities.  */
 typedef struct label_sink
 {
@@ -54,33 +69,26 @@ take_labels (const double *r, size_t rows, size_t k, void *arg)
 
 /* The covariance drawn for component c: E[Lambda_c]^-1 = (nu_c W_c)^-1,
    defined for every nu > D - 1 (W^-1 / (nu - D - 1), the expected
-   covariance, needs nu > D + 1, which an emptied component lacks); in
-   the data's units, as the means in M.  */
+   covariance, needs nu > D + 1, which an emptied component lacks), in
+   the drawn dimensions DIMS alone (K x NDIMS x NDIMS); means in M
+   (K x D); both in the data's units.  */
 static int
-expected_covariances (const vbgmm_model *model, double *cov, double *m)
+expected_covariances (const vbgmm_model *model, const size_t *dims,
+                      size_t ndims, double *cov, double *m)
 {
   size_t k = model->k, d = model->d;
-  gsl_matrix *A = gsl_matrix_alloc (d, d);
-  if (!A)
-    return -1;
+  const int *u = model->units;
   for (size_t c = 0; c < k; c++)
     {
-      for (size_t i = 0; i < d * d; i++)
-        A->data[i] = model->nu[c] * model->W[c * d * d + i];
-      if (gsl_linalg_cholesky_decomp1 (A) || gsl_linalg_cholesky_invert (A))
-        {
-          gsl_matrix_free (A);
-          return -1;
-        }
+      double *cc = cov + c * ndims * ndims;
+      if (vbgmm_model_covariance (model, c, dims, ndims, cc))
+        return -1;
       for (size_t i = 0; i < d; i++)
-        {
-          const int *u = model->units;
-          m[c * d + i] = ldexp (model->m[c * d + i], u[i]);
-          for (size_t j = 0; j < d; j++)
-            cov[(c * d + i) * d + j] = ldexp (A->data[i * d + j], u[i] + u[j]);
-        }
+        m[c * d + i] = ldexp (model->m[c * d + i], u[i]);
+      for (size_t a = 0; a < ndims; a++)
+        for (size_t b = 0; b < ndims; b++)
+          cc[a * ndims + b] = ldexp (cc[a * ndims + b], u[dims[a]] + u[dims[b]]);
     }
-  gsl_matrix_free (A);
   return 0;
 }
 #endif
@@ -101,10 +109,12 @@ pictures_draw (const cli_params *p, const vbgmm_data *data,
   plot_spec spec = { device, p->plot_width, p->plot_height };
 
   size_t k = model->k, d = model->d, n = data->n;
-  int *label = malloc ((n ? n : 1) * sizeof *label);
+  size_t ns = picture_rows (n, k, d);
+  size_t *rows = malloc ((ns ? ns : 1) * sizeof *rows);
+  int *label = malloc ((ns ? ns : 1) * sizeof *label);
   int *effective = malloc (k * sizeof *effective);
   double *weight = malloc (k * sizeof *weight);
-  double *cov = malloc (k * d * d * sizeof *cov);
+  double *cov = malloc (k * PLOT_MAX_DIMS * PLOT_MAX_DIMS * sizeof *cov);
   double *means = malloc (k * d * sizeof *means);
   size_t dims[4], ndims;
   const size_t *use_dims = dims;
@@ -112,16 +122,26 @@ pictures_draw (const cli_params *p, const vbgmm_data *data,
   vbgmm_error verr;
   label_sink ls = { label, 0 };
 
+  if (p->n_plot_dims)
+    {
+      use_dims = p->plot_dims;
+      ndims = p->n_plot_dims;
+    }
+  else
+    for (ndims = 0; ndims < d && ndims < 4; ndims++)
+      dims[ndims] = ndims;
   *failed = vb_name;
   why[0] = '\0';
-  if (!label || !effective || !weight || !cov || !means)
+  if (!rows || !label || !effective || !weight || !cov || !means)
     {
       errno = ENOMEM;
       goto done;
     }
-  if (vbgmm_responsibilities (model, data, p->opt.threads, take_labels, &ls,
-                              &verr)
-      || expected_covariances (model, cov, means))
+  for (size_t j = 0; j < ns; j++)
+    rows[j] = plot_pick (j, ns, n);
+  if (vbgmm_responsibilities_rows (model, data, rows, ns, p->opt.threads,
+                                   take_labels, &ls, &verr)
+      || expected_covariances (model, use_dims, ndims, cov, means))
     {
       errno = EDOM;
       goto done;
@@ -131,21 +151,14 @@ pictures_draw (const cli_params *p, const vbgmm_data *data,
       effective[c] = model->N[c] >= 1;
       weight[c] = vbgmm_model_weight (model, c);
     }
-  if (p->n_plot_dims)
-    {
-      use_dims = p->plot_dims;
-      ndims = p->n_plot_dims;
-    }
-  else
-    for (ndims = 0; ndims < d && ndims < 4; ndims++)
-      dims[ndims] = ndims;
 
   const char *path = atomic_reserve (set, p->output_dir, vb_name);
   if (!path)
     goto done;
-  if (plot_clusters (path, &spec, n, d, data->x, label, k, weight, means,
-                     cov, effective, (const char *const *) data->names,
-                     use_dims, ndims, p->n_plot_dims == 3, why, whylen))
+  if (plot_clusters (path, &spec, n, d, data->x, rows, ns, label, k,
+                     weight, means, cov, effective,
+                     (const char *const *) data->names, use_dims, ndims,
+                     p->n_plot_dims == 3, why, whylen))
     goto done;
   *failed = bound_name;
   if (!(path = atomic_reserve (set, p->output_dir, bound_name)))
@@ -158,6 +171,7 @@ pictures_draw (const cli_params *p, const vbgmm_data *data,
 done:
   if (status && !why[0])
     snprintf (why, whylen, "%s", strerror (errno ? errno : EIO));
+  free (rows);
   free (label);
   free (effective);
   free (weight);

@@ -389,7 +389,9 @@ typedef struct plot_cluster_args
 {
   size_t n, d;
   const double *x;
-  const int *label;
+  const size_t *rows; /* ns: the sample the picture is made of (NULL: all) */
+  size_t ns;
+  const int *label;   /* ns: the component of each row of the sample */
   size_t k;
   const double *weight, *m, *cov;
   const int *effective;
@@ -414,12 +416,19 @@ typedef struct plot_cluster_args
   PLFLT symbol;       /* point size for the number of points */
 } plot_cluster_args;
 
-/* The group of row I: its component if that is effective, else the
-   grey group.  */
+/* Row J of the sample: its row in X.  */
 static size_t
-plot_group (const plot_cluster_args *a, size_t i)
+plot_row (const plot_cluster_args *a, size_t j)
 {
-  int l = a->label[i];
+  return a->rows ? a->rows[j] : j;
+}
+
+/* The group of row J of the sample: its component if that is
+   effective, else the grey group.  */
+static size_t
+plot_group (const plot_cluster_args *a, size_t j)
+{
+  int l = a->label[j];
   return l >= 0 && (size_t) l < a->k && a->effective[l] ? (size_t) l : a->k;
 }
 
@@ -454,7 +463,7 @@ plot_shown_max (const plot_cluster_args *a)
 /* The row shown as number J of SHOWN out of N: a fixed stride over the
    file, so large data is thinned the same way every time.  Written so
    that J * N cannot overflow.  */
-static size_t
+size_t
 plot_pick (size_t j, size_t shown, size_t n)
 {
   return j * (n / shown) + j * (n % shown) / shown;
@@ -477,8 +486,9 @@ plot_cluster_prepare (plot_cluster_args *a, char *err, size_t errlen)
       char fallback[32];
       const char *name;
 
-      for (i = 0; i < a->n; i++)
+      for (j = 0; j < a->ns; j++)
         {
+          i = plot_row (a, j);
           double v = a->x[i * a->d + dim];
           if (!isfinite (v))
             {
@@ -529,7 +539,7 @@ plot_cluster_prepare (plot_cluster_args *a, char *err, size_t errlen)
     }
 
   a->ngroups = a->k + 1;
-  a->shown = a->n < plot_shown_max (a) ? a->n : plot_shown_max (a);
+  a->shown = a->ns < plot_shown_max (a) ? a->ns : plot_shown_max (a);
   a->count = calloc (a->ngroups, sizeof *a->count);
   a->first = calloc (a->ngroups, sizeof *a->first);
   a->order = malloc (a->ngroups * sizeof *a->order);
@@ -546,7 +556,7 @@ plot_cluster_prepare (plot_cluster_args *a, char *err, size_t errlen)
     }
 
   for (j = 0; j < a->shown; j++)
-    a->count[plot_group (a, plot_pick (j, a->shown, a->n))]++;
+    a->count[plot_group (a, plot_pick (j, a->shown, a->ns))]++;
   for (g = 1; g < a->ngroups; g++)
     a->first[g] = a->first[g - 1] + a->count[g - 1];
   {
@@ -558,9 +568,9 @@ plot_cluster_prepare (plot_cluster_args *a, char *err, size_t errlen)
       }
     for (j = 0; j < a->shown; j++)
       {
-        size_t row = plot_pick (j, a->shown, a->n);
-        g = plot_group (a, row);
-        a->index[a->first[g] + fill[g]++] = row;
+        size_t s = plot_pick (j, a->shown, a->ns);
+        g = plot_group (a, s);
+        a->index[a->first[g] + fill[g]++] = plot_row (a, s);
       }
     free (fill);
   }
@@ -618,7 +628,7 @@ plot_m (const plot_cluster_args *a, size_t c, size_t q)
 static double
 plot_cov (const plot_cluster_args *a, size_t c, size_t qa, size_t qb)
 {
-  return a->cov[c * a->d * a->d + a->dims[qa] * a->d + a->dims[qb]];
+  return a->cov[(c * a->ndims + qa) * a->ndims + qb];
 }
 
 /* Title above the current viewport, caption below it: what the marks
@@ -633,6 +643,9 @@ plot_page_text (const plot_cluster_args *a, const char *what, int thinned)
   if (thinned && a->shown < a->n)
     snprintf (caption, sizeof caption, "%s;  %zu of %zu points shown",
               what, a->shown, a->n);
+  else if (a->ns < a->n)
+    snprintf (caption, sizeof caption, "%s;  %zu of %zu points counted",
+              what, a->ns, a->n);
   else
     snprintf (caption, sizeof caption, "%s", what);
   plcol0 (COL_FG);
@@ -831,8 +844,9 @@ plot_bins (size_t n, size_t lo, size_t hi)
   return b < lo ? lo : b > hi ? hi : b;
 }
 
-/* Histogram of dimension number Q from all N points (it costs nothing
-   to count them all), each bar stacked by cluster, with the fitted
+/* Histogram of dimension number Q from the sample's points, scaled to
+   all N (the sample is all of them up to the caller's budget), each bar
+   stacked by cluster, with the fitted
    mixture density sum_k w_k N(x | m_k, S_k) scaled to counts over it,
    and each effective component's share dashed if COMPONENTS.  Sets
    its own window; the caller has set the viewport.  HEADROOM leaves
@@ -843,15 +857,17 @@ plot_histogram (plot_cluster_args *a, size_t q, size_t nbins, PLFLT width,
 {
   enum { NCURVE = 400 };
   double lo = a->lo[q], hi = a->hi[q], h = (hi - lo) / nbins, top = 0.;
+  /* A sample's counts, scaled to all the points.  */
+  double scale = (double) a->n / a->ns;
   size_t *counts = calloc (nbins * a->ngroups, sizeof *counts);
   PLFLT cx[NCURVE + 1], cy[NCURVE + 1];
   size_t i, b, g;
 
   if (counts == NULL)
     return -1;
-  for (i = 0; i < a->n; i++)
+  for (i = 0; i < a->ns; i++)
     {
-      b = (size_t) ((plot_x (a, i, q) - lo) / h);
+      b = (size_t) ((plot_x (a, plot_row (a, i), q) - lo) / h);
       if (b >= nbins)
         b = nbins - 1;
       counts[b * a->ngroups + plot_group (a, i)]++;
@@ -861,8 +877,8 @@ plot_histogram (plot_cluster_args *a, size_t q, size_t nbins, PLFLT width,
       size_t sum = 0;
       for (g = 0; g < a->ngroups; g++)
         sum += counts[b * a->ngroups + g];
-      if (sum > top)
-        top = sum;
+      if (sum * scale > top)
+        top = sum * scale;
     }
   for (i = 0; i <= NCURVE; i++)
     {
@@ -893,10 +909,10 @@ plot_histogram (plot_cluster_args *a, size_t q, size_t nbins, PLFLT width,
           if (c == 0)
             continue;
           by[0] = by[3] = base;
-          by[1] = by[2] = base + c;
+          by[1] = by[2] = base + c * scale;
           plcol0 (plot_group_colour (a, grp));
           plfill (4, bx, by);
-          base += c;
+          base += c * scale;
         }
       if (base > 0.)
         {
@@ -933,7 +949,7 @@ static int
 plot_draw_1d (plot_cluster_args *a, PLFLT width)
 {
   plvpor (PLOT_X0, PLOT_X1, PLOT_Y0, PLOT_Y1);
-  if (plot_histogram (a, 0, plot_bins (a->n, 10, 80), width, 1, 1.08) != 0)
+  if (plot_histogram (a, 0, plot_bins (a->ns, 10, 80), width, 1, 1.08) != 0)
     return -1;
   plcol0 (COL_FG);
   plwidth (width);
@@ -1106,7 +1122,7 @@ plot_draw_matrix (plot_cluster_args *a, PLFLT width)
         plwidth (width);
         if (r == c)
           {
-            if (plot_histogram (a, r, plot_bins (a->n, 5, 30), width, 0,
+            if (plot_histogram (a, r, plot_bins (a->ns, 5, 30), width, 0,
                                 1.3) != 0)
               return -1;
             plcol0 (COL_FG);
@@ -1182,7 +1198,8 @@ plot_cluster_draw (void *arg, const plot_spec *spec, char *err, size_t errlen)
 
 int
 plot_clusters (const char *path, const plot_spec *spec,
-               size_t n, size_t d, const double *x, const int *label,
+               size_t n, size_t d, const double *x, const size_t *rows,
+               size_t nrows, const int *label,
                size_t k, const double *weight, const double *m,
                const double *cov, const int *effective,
                const char *const *names,
@@ -1193,7 +1210,9 @@ plot_clusters (const char *path, const plot_spec *spec,
   size_t i;
   int status;
 
-  if (n == 0 || d == 0 || k == 0 || x == NULL || label == NULL
+  if (!rows)
+    nrows = n;
+  if (n == 0 || nrows == 0 || d == 0 || k == 0 || x == NULL || label == NULL
       || weight == NULL || m == NULL || cov == NULL || effective == NULL
       || dims == NULL)
     {
@@ -1218,6 +1237,8 @@ plot_clusters (const char *path, const plot_spec *spec,
   a.n = n;
   a.d = d;
   a.x = x;
+  a.rows = rows;
+  a.ns = nrows;
   a.label = label;
   a.k = k;
   a.weight = weight;

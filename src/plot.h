@@ -25,6 +25,10 @@
    a fixed stride, so the same input always gives the same picture.  */
 #define PLOT_MAX_POINTS 20000
 
+/* The row of a fixed-stride sample of SHOWN of N rows numbered J (J <
+   SHOWN <= N): the same rows every time.  */
+size_t plot_pick (size_t j, size_t shown, size_t n);
+
 /* At most this many dimensions in one picture (a 6 x 6 matrix is the
    most that stays readable on a normal page).  */
 #define PLOT_MAX_DIMS 6
@@ -43,11 +47,15 @@ typedef struct plot_spec
 #define PLOT_GREY 0xa0a0a0
 extern const unsigned long plot_palette[PLOT_PALETTE_SIZE];
 
-/* Draw the N points X (N x D, row-major) coloured by LABEL[i], the
-   component each is most likely to belong to (a value outside 0..K-1
-   is drawn grey).  The fitted mixture has K components with weights
-   WEIGHT[K], means M (K x D) and covariances COV (K x D x D; the
-   program passes (nu_k W_k)^-1 = E[Lambda_k]^-1); only components with
+/* Draw the N points X (N x D, row-major), or a sample of them: ROWS
+   [0..NROWS-1] (0-based rows of X; NULL: all N, NROWS is ignored), each
+   coloured by LABEL[j] (one for each row of the sample), the component
+   it is most likely to belong to (a value outside 0..K-1 is drawn
+   grey).  Histograms count the sample, scaled to N; scatters thin it
+   further to at most PLOT_MAX_POINTS.  The fitted mixture has K components with weights
+   WEIGHT[K], means M (K x D) and covariances COV in the drawn
+   dimensions (K x NDIMS x NDIMS, in the order of DIMS; the program
+   passes (nu_k W_k)^-1 = E[Lambda_k]^-1); only components with
    EFFECTIVE[k] non-zero (N_k >= 1) get ellipses, densities and a
    legend entry.  NAMES[D] are the column names (NULL: x1, x2, ...).
    DIMS[NDIMS] are the 0-based dimensions to draw:
@@ -58,7 +66,8 @@ extern const unsigned long plot_palette[PLOT_PALETTE_SIZE];
    Writes PATH (creating or truncating it).  Returns 0, or non-zero with
    a message in ERR.  Never prints, never exits.  */
 int plot_clusters (const char *path, const plot_spec *spec,
-                   size_t n, size_t d, const double *x, const int *label,
+                   size_t n, size_t d, const double *x, const size_t *rows,
+                   size_t nrows, const int *label,
                    size_t k, const double *weight, const double *m,
                    const double *cov, const int *effective,
                    const char *const *names,

@@ -328,6 +328,13 @@ typedef int (*vbgmm_sink) (const double *r, size_t rows, size_t k,
 int vbgmm_responsibilities (const vbgmm_model *model, const vbgmm_data *data,
                             int threads, vbgmm_sink sink, void *arg,
                             vbgmm_error *err);
+/* The same for the rows ROWS[0..NROWS-1] of DATA alone (0-based, in
+   that order; a row may come twice): a sample costs its own size, not
+   the data's.  */
+int vbgmm_responsibilities_rows (const vbgmm_model *model,
+                                 const vbgmm_data *data, const size_t *rows,
+                                 size_t nrows, int threads, vbgmm_sink sink,
+                                 void *arg, vbgmm_error *err);
 
 /* Output files (DESIGN 4), in the C locale whatever the caller's.  */
 int vbgmm_write_params (FILE *fp, const vbgmm_model *model);
@@ -399,6 +406,14 @@ int vbgmm_write_z_npy (FILE *fp, const vbgmm_model *model,
 /* Expected weight E[pi_k]: alpha_k / sum alpha (dirichlet),
    a_k/(a_k+b_k) prod_{j<k} b_j/(a_j+b_j) (dp).  */
 double vbgmm_model_weight (const vbgmm_model *model, size_t k);
+
+/* The covariance E[Lambda_c]^-1 = (nu_c W_c)^-1 of component C (defined
+   for every nu > D - 1) restricted to the dimensions DIMS[0..NDIMS-1]:
+   COV[NDIMS x NDIMS], in the units of the model's W.  Costs a
+   factorisation, not a whole inverse.  0, or -1 when nu W is not
+   positive definite or memory is short.  */
+int vbgmm_model_covariance (const vbgmm_model *model, size_t c,
+                            const size_t *dims, size_t ndims, double *cov);
 
 const char *vbgmm_version (void);
 

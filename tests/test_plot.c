@@ -166,15 +166,100 @@ check_file (const char *path)
          "%s missing or empty", path);
 }
 
-/* plot_clusters of the mixture MX.  */
+/* plot_clusters of the mixture MX, or of the sample ROWS[0..NROWS-1]
+   of its points (ROWS NULL: all).  */
+static int
+plot_sample (const char *path, const plot_spec *spec, const mixture *mx,
+             const size_t *rows, size_t nrows, const char *const *names,
+             const size_t *dims, size_t ndims, int force_matrix, char *err,
+             size_t errlen)
+{
+  /* The covariances of the drawn dimensions, when they are valid ones
+     (the others are for plot_clusters to refuse).  */
+  size_t k = mx->k, d = mx->d, nd = ndims;
+  double *cov = calloc (k * (nd ? nd * nd : 1), sizeof *cov);
+  int status;
+  CHECK (cov != NULL, "out of memory");
+  for (size_t c = 0; cov && c < k; c++)
+    for (size_t a = 0; a < nd; a++)
+      for (size_t b = 0; b < nd; b++)
+        if (dims && dims[a] < d && dims[b] < d)
+          cov[(c * nd + a) * nd + b] = mx->cov[(c * d + dims[a]) * d + dims[b]];
+  int *label = malloc ((rows ? nrows : 1) * sizeof *label);
+  CHECK (label != NULL, "out of memory");
+  for (size_t j = 0; rows && label && j < nrows; j++)
+    label[j] = mx->label[rows[j]];
+  status = plot_clusters (path, spec, mx->n, mx->d, mx->x, rows, nrows,
+                          rows ? label : mx->label, mx->k, mx->weight, mx->m,
+                          cov, mx->effective, names, dims, ndims,
+                          force_matrix, err, errlen);
+  free (label);
+  free (cov);
+  return status;
+}
+
 static int
 plot_mixture (const char *path, const plot_spec *spec, const mixture *mx,
               const char *const *names, const size_t *dims, size_t ndims,
               int force_matrix, char *err, size_t errlen)
 {
-  return plot_clusters (path, spec, mx->n, mx->d, mx->x, mx->label, mx->k,
-                        mx->weight, mx->m, mx->cov, mx->effective, names,
-                        dims, ndims, force_matrix, err, errlen);
+  return plot_sample (path, spec, mx, NULL, 0, names, dims, ndims,
+                      force_matrix, err, errlen);
+}
+
+/* The bytes of the file PATH, or NULL; its length in LEN.  */
+static char *
+slurp (const char *path, size_t *len)
+{
+  FILE *fp = fopen (path, "rb");
+  char *buf = NULL;
+  long size;
+  if (fp && fseek (fp, 0, SEEK_END) == 0 && (size = ftell (fp)) >= 0
+      && fseek (fp, 0, SEEK_SET) == 0 && (buf = malloc (size + 1))
+      && fread (buf, 1, size, fp) == (size_t) size)
+    *len = size;
+  else
+    {
+      free (buf);
+      buf = NULL;
+    }
+  if (fp)
+    fclose (fp);
+  return buf;
+}
+
+/* A sample of every row, in order, draws the very picture of all the
+   rows; a sample of every STEP-th row draws one too.  */
+static void
+draw_samples (const char *dir, const char *file, const plot_spec *spec,
+              const mixture *mx, const size_t *dims, size_t ndims,
+              size_t step)
+{
+  char all[4096], same[4096], thin[4096], err[512] = "";
+  size_t *rows = malloc (mx->n * sizeof *rows), i, la = 0, ls = 0;
+  CHECK (rows != NULL, "out of memory");
+  if (!rows)
+    return;
+  snprintf (all, sizeof all, "%s/%s.png", dir, file);
+  snprintf (same, sizeof same, "%s/%s-rows.png", dir, file);
+  snprintf (thin, sizeof thin, "%s/%s-thin.png", dir, file);
+  for (i = 0; i < mx->n; i++)
+    rows[i] = i;
+  CHECK (plot_mixture (all, spec, mx, NULL, dims, ndims, 0, err, sizeof err)
+         == 0, "%s: %s", all, err);
+  CHECK (plot_sample (same, spec, mx, rows, mx->n, NULL, dims, ndims, 0, err,
+                      sizeof err) == 0, "%s: %s", same, err);
+  char *a = slurp (all, &la), *b = slurp (same, &ls);
+  CHECK (a && b && la == ls && memcmp (a, b, la) == 0,
+         "%s: a sample of every row draws the picture of all of them", file);
+  free (a);
+  free (b);
+  for (i = 0; i * step < mx->n; i++)
+    rows[i] = i * step;
+  CHECK (plot_sample (thin, spec, mx, rows, i, NULL, dims, ndims, 0, err,
+                      sizeof err) == 0, "%s: %s", thin, err);
+  check_file (thin);
+  free (rows);
 }
 
 static void
@@ -279,6 +364,10 @@ main (int argc, char **argv)
   draw (dir, "clusters-3d.png", &png, &m3, names3, dims, 3, 0);
   draw (dir, "clusters-3d-matrix.png", &png, &m3, names3, dims, 3, 1);
   draw (dir, "clusters-5d.png", &png, &m5, names5, dims, 4, 0);
+  /* Samples of the rows: histograms (1-D and the matrix's diagonal)
+     and scatters.  */
+  draw_samples (dir, "sample-1d", &png, &m1, dims, 1, 3);
+  draw_samples (dir, "sample-5d", &png, &m5, dims, 4, 3);
   {
     /* Other sizes and formats, and the same picture twice: a fresh
        stream each time.  */
