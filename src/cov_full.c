@@ -61,11 +61,22 @@ bound (const vbgmm_cov_prior *cp, const vbgmm_cov_suff *suff,
     return status;
   for (size_t c = 0; c < model->k; c++)
     {
-      const double *W = model->W + c * d * d, nu = model->nu[c];
+      const double nu = model->nu[c];
       double h;
       if ((status = vbgmm_wishart_entropy (d, nu, ln_det_W[c], e_ln_det[c],
                                            &h)))
         return status;
+      if (!model->W)
+        {
+          /* A fit in many dimensions (mstep_dense.h): the M-step left
+             dx'W dx and Tr ((W0^-1 + N_k S_k) W) in place of W.  */
+          acc += vbgmm_cov_mean_terms_q (cp, suff + c, model->beta[c],
+                                         suff[c].q_W, nu, e_ln_det[c],
+                                         suff[c].tr_W)
+                 + ln_b0 + (cp->nu0 - d - 1) / 2 * e_ln_det[c] + h;
+          continue;
+        }
+      const double *W = model->W + c * d * d;
       acc += vbgmm_cov_mean_terms (cp, suff + c, model->beta[c], W, nu,
                                    e_ln_det[c],
                                    vbgmm_cov_trace_prod (d, suff[c].NS, W))

@@ -145,7 +145,9 @@ vbgmm_cov_start_each (const vbgmm_prior *prior, double Nk, vbgmm_model *model)
   for (size_t c = 0; c < model->k; c++)
     {
       model->nu[c] = prior->nu0 + Nk;
-      memcpy (model->W + c * d * d, prior->W0, d * d * sizeof (double));
+      /* A fit in many dimensions holds no W (mstep_dense.h).  */
+      if (model->W)
+        memcpy (model->W + c * d * d, prior->W0, d * d * sizeof (double));
     }
 }
 
@@ -228,6 +230,8 @@ vbgmm_cov_suff_set (const vbgmm_cov_prior *cp, int quad, const double *shift,
   /* N_k S_k = sum r (y - e)(y - e)' (10.53), from the moments about c:
      whole, its diagonal, or none, as the form took them.  */
   const double *e = suff->e;
+  if (!suff->NS)
+    return;
   memset (suff->NS, 0, d * d * sizeof (double));
   if (quad == VBGMM_QUAD_FULL)
     for (size_t i = 0; i < d; i++)
@@ -275,12 +279,21 @@ vbgmm_cov_mean_terms (const vbgmm_cov_prior *cp, const vbgmm_cov_suff *suff,
                       double beta, const double *W, double nu, double T,
                       double tr_NSW)
 {
+  return vbgmm_cov_mean_terms_q (cp, suff, beta,
+                                 vbgmm_cov_quad (cp->d, W, suff->dx), nu, T,
+                                 tr_NSW);
+}
+
+double
+vbgmm_cov_mean_terms_q (const vbgmm_cov_prior *cp, const vbgmm_cov_suff *suff,
+                        double beta, double q, double nu, double T,
+                        double tr_NSW)
+{
   size_t d = cp->d;
   double N = suff->N, beta0 = cp->beta0;
 
   /* xbar - m = beta0 (xbar - m0) / beta and m - m0 = N (xbar - m0) / beta
      (from 10.61): both from dx, without cancellation.  */
-  double q = vbgmm_cov_quad (d, W, suff->dx);
   double q_xm = q * (beta0 / beta) * (beta0 / beta);
   double q_mm0 = q * (N / beta) * (N / beta);
 

@@ -71,7 +71,10 @@ typedef struct vbgmm_cov_suff
   int keep;      /* statistics all 0 again: the component keeps the W and
                     nu that the M-step made of them before */
   double *NS;    /* d * d: N_k S_k (10.53); only its diagonal for
-                    VBGMM_QUAD_DIAG, zero for VBGMM_QUAD_NONE */
+                    VBGMM_QUAD_DIAG, zero for VBGMM_QUAD_NONE; NULL
+                    where the M-step is mstep_dense.c's */
+  double q_W;    /* mstep_dense.c: dx'W_k dx */
+  double tr_W;   /* mstep_dense.c: Tr ((W0^-1 + N_k S_k) W_k) */
   double *dx;    /* d: xbar_k - m0 */
   double *e;     /* d: xbar_k - shift */
   const double *sy; /* d: sum_n r_nk y_n, as the pass summed it */
@@ -115,6 +118,12 @@ extern const vbgmm_covariance_type vbgmm_cov_full, vbgmm_cov_diag,
 void vbgmm_cov_suff_set (const vbgmm_cov_prior *cp, int quad,
                          const double *shift, double r_sum, const double *sy,
                          const double *sq, vbgmm_cov_suff *suff);
+
+/* The terms of the means in the bound, as vbgmm_cov_mean_terms, from
+   Q = dx'W dx.  */
+double vbgmm_cov_mean_terms_q (const vbgmm_cov_prior *cp,
+                               const vbgmm_cov_suff *suff, double beta,
+                               double q, double nu, double T, double tr_NSW);
 
 /* beta_k = beta0 + N_k (10.60), m_k = (beta0 m0 + N_k xbar_k)/beta_k
    (10.61), for component C.  */

@@ -152,33 +152,27 @@ vbgmm_dense_cholesky (size_t d, double *A, size_t lda)
 }
 
 int
-vbgmm_dense_spd_invert (size_t d, double *A, size_t lda, double *inv)
+vbgmm_dense_tri_invert (size_t d, const double *L, size_t ldl, double *T,
+                        size_t ldt)
 {
-  int status = vbgmm_dense_cholesky (d, A, lda);
-  if (status)
-    return status;
-  /* T = L^-1 (lower), by blocks of rows: the rows I of T are
-     L_II^-1 (E_I - L_I,<I T_<I).  */
-  const size_t ldp = VBGMM_DENSE_PAD (d);
-  double *T = calloc (d * ldp, sizeof (double));
-  if (!T)
-    return -2;
+  for (size_t i = 0; i < d; i++)
+    memset (T + i * ldt, 0, ldt * sizeof (double));
   for (size_t i0 = 0; i0 < d; i0 += NB)
     {
       const size_t nb = d - i0 < NB ? d - i0 : NB;
       /* Rows I of T, columns < I0: - L_I,<I T_<I.  */
       if (i0 > 0)
-        vbgmm_dense_gemm (nb, i0, i0, A + i0 * lda, lda, 1, T, ldp,
-                          T + i0 * ldp, ldp, -1.0, 0);
+        vbgmm_dense_gemm (nb, i0, i0, L + i0 * ldl, ldl, 1, T, ldt,
+                          T + i0 * ldt, ldt, -1.0, 0);
       for (size_t i = i0; i < i0 + nb; i++)
         {
-          const double *restrict li = A + i * lda;
-          double *restrict ti = T + i * ldp;
+          const double *restrict li = L + i * ldl;
+          double *restrict ti = T + i * ldt;
           ti[i] = 1;
           for (size_t l = i0; l < i; l++)
             {
               const double c = li[l];
-              const double *restrict tl = T + l * ldp;
+              const double *restrict tl = T + l * ldt;
               for (size_t j = 0; j <= l; j++)
                 ti[j] -= c * tl[j];
             }
@@ -187,6 +181,22 @@ vbgmm_dense_spd_invert (size_t d, double *A, size_t lda, double *inv)
             ti[j] *= inv_ii;
         }
     }
+  return 0;
+}
+
+int
+vbgmm_dense_spd_invert (size_t d, double *A, size_t lda, double *inv)
+{
+  int status = vbgmm_dense_cholesky (d, A, lda);
+  if (status)
+    return status;
+  /* T = L^-1 (lower), by blocks of rows: the rows I of T are
+     L_II^-1 (E_I - L_I,<I T_<I).  */
+  const size_t ldp = VBGMM_DENSE_PAD (d);
+  double *T = malloc (d * ldp * sizeof (double));
+  if (!T)
+    return -2;
+  vbgmm_dense_tri_invert (d, A, lda, T, ldp);
   /* A^-1 = T'T: (T'T)[i][j] = sum_{l >= i} T[l][i] T[l][j], j <= i,
      by blocks of rows I, from row I0 of T on.  */
   for (size_t i = 0; i < d * d; i++)

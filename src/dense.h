@@ -55,6 +55,12 @@ void vbgmm_dense_quad (size_t m, size_t d, const double *Z, size_t ldz,
    A is not positive definite, -2 out of memory.  */
 int vbgmm_dense_cholesky (size_t d, double *A, size_t lda);
 
+/* T = L^-1 for the lower triangular L (D x D, nonzero diagonal,
+   read on and below it): T lower, zero above its diagonal and in
+   columns D to LDT.  */
+int vbgmm_dense_tri_invert (size_t d, const double *L, size_t ldl,
+                            double *T, size_t ldt);
+
 /* The inverse of the symmetric positive definite A (lower triangle
    read), into INV (D x D, whole); A is overwritten.  -1 when A is not
    positive definite, -2 out of memory.  */

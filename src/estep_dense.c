@@ -25,7 +25,10 @@
      rows z_n = sqrt(r_nk) y_n of the points it holds (r_nk not 0: in
      many dimensions a point is held by few components, and the others
      would add only zeros).
-   The factors are vbgmm_estep_prepare's.  The components are shared
+   The factors are those of the fit's M-step or vbgmm_estep_prepare's,
+   kept (in a fit) or made again for each block of points (the one
+   pass of the outputs, which need not hold them beside W: K D^2 / 2
+   doubles, 42 MB at D = 1024, K = 10).  The components are shared
    among the threads, each with one D x D matrix of sums, never K; each
    component's sums run in one fixed order, so that the results do not
    depend on the number of threads.  */
@@ -70,6 +73,7 @@ typedef struct dense_work
   double *Z;   /* ROWS * ldp: points, zero past column d */
   double *qv;  /* ROWS * 8 */
   double *q;   /* ROWS */
+  int failed;  /* a factor could not be made again (out of memory) */
 } dense_work;
 
 static void
@@ -109,6 +113,55 @@ dense_work_alloc (int nt, size_t d)
   return w;
 }
 
+int
+vbgmm_estep_dense_factor (vbgmm_estep *es, size_t c, const double *W,
+                          double *L)
+{
+  const size_t d = es->d, ldp = VBGMM_DENSE_PAD (d);
+  for (size_t i = 0; i < d; i++)
+    memcpy (L + i * ldp, W + i * d, d * sizeof (double));
+  int status = vbgmm_dense_cholesky (d, L, ldp);
+  if (status)
+    return status;
+  double ln_det = 0;
+  for (size_t i = 0; i < d; i++)
+    ln_det += 2 * log (L[i * ldp + i]);
+  es->ln_det_W[c] = ln_det;
+  if (es->L)
+    {
+      double *restrict f = VBGMM_ESTEP_FACTOR (es, c);
+      for (size_t i = 0; i < d; i++)
+        memcpy (f + i * (i + 1) / 2, L + i * ldp, (i + 1) * sizeof (double));
+    }
+  return 0;
+}
+
+/* The factor of component C into L (d x VBGMM_DENSE_PAD (d), zero above
+   the diagonal and past column d): unpacked, or made again from W.  */
+static int
+component_factor (const vbgmm_estep *es, size_t c, double *L)
+{
+  const size_t d = es->d, ldp = VBGMM_DENSE_PAD (d);
+  if (es->L)
+    {
+      const double *restrict f = VBGMM_ESTEP_FACTOR (es, c);
+      for (size_t i = 0; i < d; i++)
+        {
+          memcpy (L + i * ldp, f + i * (i + 1) / 2, (i + 1) * sizeof (double));
+          memset (L + i * ldp + i + 1, 0, (ldp - i - 1) * sizeof (double));
+        }
+      return 0;
+    }
+  for (size_t i = 0; i < d; i++)
+    {
+      memcpy (L + i * ldp, es->W + (c * d + i) * d, d * sizeof (double));
+      memset (L + i * ldp + d, 0, (ldp - d) * sizeof (double));
+    }
+  /* The same numbers as vbgmm_estep_prepare factorised: it cannot fail
+     but for memory.  */
+  return vbgmm_dense_cholesky (d, L, ldp);
+}
+
 /* ln rho_nk of component C for the ROWS points of X, into column C of
    LR (by points, K apart).  */
 static void
@@ -116,7 +169,12 @@ component_ln_rho (const vbgmm_estep *es, size_t c, const double *x,
                   size_t rows, dense_work *w, double *lr)
 {
   const size_t k = es->k, d = es->d, ldp = VBGMM_DENSE_PAD (d);
-  const double *restrict L = es->L + c * d * ldp;
+  const double *restrict L = w->L;
+  if (component_factor (es, c, w->L))
+    {
+      w->failed = 1;
+      return;
+    }
   double *restrict Z = w->Z;
   const double *restrict m = es->m + c * d, *restrict scale = es->scale;
   const double half_nu = 0.5 * es->nu[c], c0 = es->c[c];
@@ -160,21 +218,35 @@ far_row (const vbgmm_estep *es, const double *x, double *l)
         }
       g = sk[c] > g ? sk[c] : g;
     }
-  const size_t ldp = VBGMM_DENSE_PAD (d);
   for (size_t c = 0; c < k; c++)
     {
-      /* z'W z = |L'z|^2, L the kept lower factor of W.  */
-      const double *L = es->L + c * d * ldp;
       double q = 0;
       for (size_t j = 0; j < d; j++)
         z[j] = sk[c] > 0 ? (x[j] * es->scale[j] / 2 - es->m[c * d + j] / 2)
                            / sk[c] : 0;
-      for (size_t j = 0; j < d; j++)
+      if (es->L)
         {
-          double u = 0;
-          for (size_t i = j; i < d; i++)
-            u += L[i * ldp + j] * z[i];
-          q += u * u;
+          /* z'W z = |L'z|^2, L the kept lower factor of W.  */
+          const double *L = VBGMM_ESTEP_FACTOR (es, c);
+          for (size_t j = 0; j < d; j++)
+            {
+              double u = 0;
+              for (size_t i = j; i < d; i++)
+                u += L[i * (i + 1) / 2 + j] * z[i];
+              q += u * u;
+            }
+        }
+      else
+        {
+          /* No factor kept: z'W z itself, |z_i| <= 1.  */
+          const double *W = es->W + c * d * d;
+          for (size_t i = 0; i < d; i++)
+            {
+              double u = 0;
+              for (size_t j = 0; j < d; j++)
+                u += W[i * d + j] * z[j];
+              q += z[i] * u;
+            }
         }
       const double t = sk[c] / g;
       /* (2 s)^2: the halves back.  */
@@ -189,8 +261,8 @@ far_row (const vbgmm_estep *es, const double *x, double *l)
 }
 
 /* The responsibilities r_nk of the ROWS points of X into LR (by points,
-   K apart), and sum_nk r_nk ln r_nk added to *RLNR.  */
-static void
+   K apart), and sum_nk r_nk ln r_nk added to *RLNR; -1 out of memory.  */
+static int
 round_resp (const vbgmm_estep *es, const double *x, size_t rows,
             dense_work *ws, int nt, double *lr, double *rlnr)
 {
@@ -198,6 +270,9 @@ round_resp (const vbgmm_estep *es, const double *x, size_t rows,
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
   for (size_t c = 0; c < k; c++)
     component_ln_rho (es, c, x, rows, ws + vbgmm_thread_id (), lr);
+  for (int t = 0; t < nt; t++)
+    if (ws[t].failed)
+      return -1;
 
   /* r_nk = exp(ln rho_nk - logsumexp_j ln rho_nj) (10.49), shifted by
      the largest, as the feature kernel does.  */
@@ -234,6 +309,7 @@ round_resp (const vbgmm_estep *es, const double *x, size_t rows,
       acc += t - log (s);
     }
   *rlnr += acc;
+  return 0;
 }
 
 /* The statistics of component C from the ROWS points of X, whose
@@ -310,7 +386,12 @@ vbgmm_estep_dense_pass (const vbgmm_estep *es, const vbgmm_data *data,
     {
       const size_t rows = n - r0 < ROUND ? n - r0 : ROUND;
       const double *x = data->x + r0 * d;
-      round_resp (es, x, rows, ws, nt, lr, &rlnr);
+      if (round_resp (es, x, rows, ws, nt, lr, &rlnr))
+        {
+          dense_work_free (ws, nt);
+          free (lr);
+          return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
+        }
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
       for (size_t c = 0; c < k; c++)
         component_stats (es, c, x, rows, lr, ws + vbgmm_thread_id (), stats);
@@ -338,8 +419,9 @@ vbgmm_estep_dense_stream (const vbgmm_estep *es, const vbgmm_data *data,
   for (size_t r0 = 0; r0 < n && !status; r0 += ROUND)
     {
       const size_t rows = n - r0 < ROUND ? n - r0 : ROUND;
-      round_resp (es, data->x + r0 * d, rows, ws, nt, lr, &rlnr);
-      if (sink (lr, rows, k, arg))
+      if (round_resp (es, data->x + r0 * d, rows, ws, nt, lr, &rlnr))
+        status = vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
+      else if (sink (lr, rows, k, arg))
         status = vbgmm_fail (err, VBGMM_EIO,
                              "cannot write the responsibilities");
     }

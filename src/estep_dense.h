@@ -29,6 +29,13 @@
    testing aid: both give the same numbers within rounding).  */
 int vbgmm_estep_dense_chosen (int quad, size_t d);
 
+/* The Cholesky factor of W (d x d) of component C into L (room for
+   d x VBGMM_DENSE_PAD (d)), ln |W| into ES->ln_det_W[C], and the factor
+   into ES->L when it keeps them.  -1 when W is not positive definite,
+   -2 out of memory.  */
+int vbgmm_estep_dense_factor (vbgmm_estep *es, size_t c, const double *W,
+                              double *L);
+
 /* vbgmm_pass and vbgmm_estep_stream for such an ES: the same
    statistics, the same responsibilities.  */
 int vbgmm_estep_dense_pass (const vbgmm_estep *es, const vbgmm_data *data,

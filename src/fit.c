@@ -28,10 +28,12 @@
 #include "comm.h"
 #include "covariance.h"
 #include "error.h"
+#include "estep_dense.h"
 #include "accel.h"
 #include "fit.h"
 #include "kmeans.h"
 #include "model.h"
+#include "mstep_dense.h"
 #include "responsibility.h"
 #include "units.h"
 #include "vbgmm.h"
@@ -55,6 +57,12 @@ typedef struct fit_work
   unsigned char *settled; /* k: the parameters are the M-step of 0 */
   unsigned char *fresh;   /* k: the E-step holds what it needs of them */
   double *metric;    /* d: how k-means weighs each column */
+  /* Where the pass is estep_dense.c's, the fit holds no W
+     (mstep_dense.h): FACTORS (k d d doubles) holds the E-step's factors,
+     packed at its start, and becomes the model's W at the end.  */
+  int dense;
+  double *factors;
+  double *mwork;     /* vbgmm_mstep_dense's room */
 } fit_work;
 
 static void
@@ -72,6 +80,8 @@ fit_work_free (fit_work *w)
   free (w->settled);
   free (w->fresh);
   free (w->metric);
+  free (w->factors);
+  free (w->mwork);
 }
 
 static int
@@ -85,9 +95,21 @@ fit_work_alloc (fit_work *w, const vbgmm_prior *prior, size_t k,
     return status;
   w->es = vbgmm_estep_alloc (k, d, prior->covariance->quad);
   w->suff = calloc (k, sizeof *w->suff);
-  w->suff_mem = calloc (k * (d * d + 2 * d), sizeof (double));
   if (!w->es)
     return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
+  w->dense = w->es->dense;
+  /* No N_k S_k either: the dense M-step makes W_k^-1 of the sums.  */
+  const size_t ns = w->dense ? 0 : d * d;
+  w->suff_mem = calloc (k * (ns + 2 * d), sizeof (double));
+  if (w->dense)
+    {
+      /* Untouched past the factors until the end.  */
+      w->factors = calloc (k * d * d, sizeof (double));
+      w->mwork = malloc (2 * d * VBGMM_DENSE_PAD (d) * sizeof (double));
+      if (!w->factors || !w->mwork)
+        return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
+      vbgmm_estep_keep_factors (w->es, w->factors);
+    }
   /* One more: on many processes, how many failed in the pass.  */
   size_t len = vbgmm_stats_size (w->es) + 1;
   w->stats = calloc (len, sizeof (double));
@@ -99,18 +121,19 @@ fit_work_alloc (fit_work *w, const vbgmm_prior *prior, size_t k,
       w->from = calloc (len, sizeof (double));
       w->step = calloc (len, sizeof (double));
     }
-  w->A = gsl_matrix_alloc (d, d);
+  w->A = w->dense ? NULL : gsl_matrix_alloc (d, d);
   w->settled = calloc (k, 1);
   w->fresh = calloc (k, 1);
   w->metric = malloc (d * sizeof (double));
-  if (!w->es || !w->suff || !w->suff_mem || !w->stats || !w->A
+  if (!w->es || !w->suff || !w->suff_mem || !w->stats
+      || (!w->dense && !w->A)
       || !w->settled || !w->fresh || !w->metric
       || (accelerate && (!w->accepted || !w->from || !w->step)))
     return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
   for (size_t c = 0; c < k; c++)
     {
-      w->suff[c].NS = w->suff_mem + c * (d * d + 2 * d);
-      w->suff[c].dx = w->suff[c].NS + d * d;
+      w->suff[c].NS = w->dense ? NULL : w->suff_mem + c * (ns + 2 * d);
+      w->suff[c].dx = w->suff_mem + c * (ns + 2 * d) + ns;
       w->suff[c].e = w->suff[c].dx + d;
     }
   return VBGMM_SUCCESS;
@@ -145,11 +168,30 @@ m_step (vbgmm_model *model, const vbgmm_prior *prior, fit_work *w,
                           VBGMM_STATS_SQ (s, c, p, d), w->suff + c);
       vbgmm_cov_means_update (&w->cp, w->suff + c, model, c);
       model->N[c] = w->suff[c].N;
+      if (w->dense)
+        {
+          /* nu_k and the E-step's factor of W_k, without W_k.  */
+          int status = vbgmm_mstep_dense (&w->cp, VBGMM_STATS_SQ (s, c, p, d),
+                                          w->suff + c, model, c, w->es,
+                                          w->mwork);
+          if (status)
+            {
+              memset (w->settled, 0, k);
+              return status == -2
+                     ? vbgmm_fail (err, VBGMM_ENOMEM, "out of memory")
+                     : status == -3
+                     ? vbgmm_fail (err, VBGMM_ENUM,
+                                   "cannot evaluate E[ln |Lambda|]")
+                     : vbgmm_fail (err, VBGMM_ENUM,
+                                   "a component's W is not positive definite");
+            }
+          w->fresh[c] = 1;
+        }
     }
   /* A shared W changes for every component.  */
   if (form->shared)
     memset (w->fresh, 0, k);
-  if (form->update (&w->cp, w->suff, model, w->A))
+  if (!w->dense && form->update (&w->cp, w->suff, model, w->A))
     {
       /* Some components may be half made: make them all again.  */
       memset (w->settled, 0, k);
@@ -240,9 +282,49 @@ start_from_model (vbgmm_model *model, const vbgmm_model *from)
   memcpy (model->beta, from->beta, k * sizeof (double));
   memcpy (model->nu, from->nu, k * sizeof (double));
   memcpy (model->m, from->m, k * d * sizeof (double));
-  memcpy (model->W, from->W, k * d * d * sizeof (double));
   vbgmm_units_points (model->m, k, d, from->units, model->units);
-  vbgmm_units_precisions (model->W, k, d, from->units, model->units);
+  if (model->W)
+    {
+      memcpy (model->W, from->W, k * d * d * sizeof (double));
+      vbgmm_units_precisions (model->W, k, d, from->units, model->units);
+    }
+}
+
+/* A fit that holds no W (mstep_dense.h) starts from the factors of the
+   W_k of its start state: W, or those of FROM (a warm start) in the
+   units of MODEL.  */
+static int
+dense_start (fit_work *w, vbgmm_model *model, const double *W,
+             const vbgmm_model *from, vbgmm_error *err)
+{
+  size_t k = model->k, d = model->d;
+  double *Wc = malloc (d * d * sizeof (double));
+  if (!Wc)
+    return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
+  for (size_t c = 0; c < k; c++)
+    {
+      memcpy (Wc, from ? from->W + c * d * d : W, d * d * sizeof (double));
+      if (from)
+        vbgmm_units_precisions (Wc, 1, d, from->units, model->units);
+      int status = vbgmm_estep_dense_factor (w->es, c, Wc, w->mwork);
+      if (!status
+          && model->covariance->e_ln_det (d, model->nu[c], w->es->ln_det_W[c],
+                                          w->es->e_ln_det + c))
+        status = -3;
+      if (status)
+        {
+          free (Wc);
+          return status == -2 ? vbgmm_fail (err, VBGMM_ENOMEM, "out of memory")
+                 : status == -3 ? vbgmm_fail (err, VBGMM_ENUM, "cannot "
+                                              "evaluate E[ln |Lambda|]")
+                 : vbgmm_fail (err, VBGMM_ENUM, "component %zu: W is not "
+                               "positive definite", c);
+        }
+      w->es->uAu[c] = 0;
+      w->fresh[c] = 1;
+    }
+  free (Wc);
+  return VBGMM_SUCCESS;
 }
 
 /* The start state of OPT->init that is the M-step of an assignment of
@@ -372,6 +454,12 @@ fit_run (const vbgmm_data *data, const vbgmm_prior *given,
   if (vbgmm_comm_agree (comm, fit_work_alloc (&w, prior, k, opt->accelerate,
                                               err), err))
     goto error;
+  if (w.dense)
+    {
+      /* Made at the end, of the factors.  */
+      free (model->W);
+      model->W = NULL;
+    }
   /* k-means and k-means++ measure distances in the data's units, as
      before the units existed and as scikit-learn's KMeans does: column
      i of the fit is x_i 2^-e_i, so it weighs 2^(2 (e_i - max e)), a
@@ -402,13 +490,19 @@ fit_run (const vbgmm_data *data, const vbgmm_prior *given,
         goto error;
     }
   else if (opt->init == VBGMM_INIT_MODEL)
-    start_from_model (model, opt->init_model);
+    {
+      start_from_model (model, opt->init_model);
+      if (w.dense && dense_start (&w, model, NULL, opt->init_model, err))
+        goto error;
+    }
   else
     {
       if (vbgmm_init_means_units (data, opt, model->units, w.metric, means,
                                   err))
         goto error;
       start_state (model, prior, means, data->n_total);
+      if (w.dense && dense_start (&w, model, prior->W0, NULL, err))
+        goto error;
     }
   if (e_prepare (&w, model, err))
     goto error;
@@ -508,7 +602,19 @@ fit_run (const vbgmm_data *data, const vbgmm_prior *given,
         }
     }
 done:
-  fit_work_free (&w);
+  if (w.dense)
+    {
+      /* W_k = L_k L_k', in place of the factors, with the fit's other
+         room given back first.  */
+      double *block = w.factors, *mw = w.mwork;
+      w.factors = w.mwork = NULL;
+      fit_work_free (&w);
+      vbgmm_mstep_dense_W (k, d, block, mw);
+      free (mw);
+      model->W = block;
+    }
+  else
+    fit_work_free (&w);
   free (means);
   for (size_t i = 0; i < model->iterations; i++)
     model->bound[i] += pu.offset;

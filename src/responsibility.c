@@ -106,8 +106,6 @@ vbgmm_estep_alloc (size_t k, size_t d, int quad)
   es->cp = calloc (k, sizeof (double));
   es->wtp = calloc (np, sizeof (double));
   es->top = calloc (k, sizeof (double));
-  if (es->dense)
-    es->L = calloc (k * d * VBGMM_DENSE_PAD (d), sizeof (double));
   es->keep = calloc (k, 1);
   es->uAu = calloc (k, sizeof (double));
   es->scale = vbgmm_units_scale (NULL, d);
@@ -115,13 +113,19 @@ vbgmm_estep_alloc (size_t k, size_t d, int quad)
   es->skip = !(skip && strcmp (skip, "no") == 0);
   if (!es->c || !es->wt || !es->e_ln_pi || !es->e_ln_det
       || !es->ln_det_W || !es->order || !es->pos || !es->cp || !es->wtp
-      || !es->top || (es->dense && !es->L) || !es->keep || !es->uAu
+      || !es->top || !es->keep || !es->uAu
       || !es->scale)
     {
       vbgmm_estep_free (es);
       return NULL;
     }
   return es;
+}
+
+void
+vbgmm_estep_keep_factors (vbgmm_estep *es, double *L)
+{
+  es->L = L;
 }
 
 void
@@ -139,7 +143,6 @@ vbgmm_estep_free (vbgmm_estep *es)
   free (es->cp);
   free (es->wtp);
   free (es->top);
-  free (es->L);
   free (es->keep);
   free (es->uAu);
   free (es->scale);
@@ -209,26 +212,35 @@ feature_coefficients (vbgmm_estep *es, const vbgmm_model *model, size_t c)
 /* What the E-step needs of the parameters of component C but
    E[ln pi_c]: ln |W|, E[ln |Lambda|], and for the feature pass the
    coefficients wt and u'A u (the dense pass takes x - m itself).
-   L: room for a factor.  */
+   L: room for a factor (dense: d x VBGMM_DENSE_PAD (d)).  */
 static int
 estep_component (vbgmm_estep *es, const vbgmm_model *model, size_t c,
-                 gsl_matrix *L, vbgmm_error *err)
+                 double *L, vbgmm_error *err)
 {
   const size_t d = model->d;
   const vbgmm_covariance_type *form = model->covariance;
-  /* The dense pass keeps the factors.  */
-  const size_t ldl = es->dense ? VBGMM_DENSE_PAD (d) : d;
-  double *Lc = es->dense ? es->L + c * d * ldl : L->data;
-  for (size_t i = 0; i < d; i++)
-    memcpy (Lc + i * ldl, model->W + (c * d + i) * d, d * sizeof (double));
-  if (es->dense ? vbgmm_dense_cholesky (d, Lc, ldl) != 0
-      : gsl_linalg_cholesky_decomp1 (L) != GSL_SUCCESS)
-    return vbgmm_fail (err, VBGMM_ENUM,
-                       "component %zu: W is not positive definite", c);
   double ln_det = 0;
-  for (size_t i = 0; i < d; i++)
-    ln_det += 2 * log (Lc[i * ldl + i]);
-  es->ln_det_W[c] = ln_det;
+  if (es->dense)
+    {
+      int status = vbgmm_estep_dense_factor (es, c, model->W + c * d * d, L);
+      if (status == -2)
+        return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
+      if (status)
+        return vbgmm_fail (err, VBGMM_ENUM,
+                           "component %zu: W is not positive definite", c);
+      ln_det = es->ln_det_W[c];
+    }
+  else
+    {
+      gsl_matrix_view Lv = gsl_matrix_view_array (L, d, d);
+      memcpy (L, model->W + c * d * d, d * d * sizeof (double));
+      if (gsl_linalg_cholesky_decomp1 (&Lv.matrix) != GSL_SUCCESS)
+        return vbgmm_fail (err, VBGMM_ENUM,
+                           "component %zu: W is not positive definite", c);
+      for (size_t i = 0; i < d; i++)
+        ln_det += 2 * log (L[i * d + i]);
+      es->ln_det_W[c] = ln_det;
+    }
   if (form->e_ln_det (d, model->nu[c], ln_det, es->e_ln_det + c))
     return vbgmm_fail (err, VBGMM_ENUM, "cannot evaluate E[ln |Lambda|]");
   es->uAu[c] = es->dense ? 0 : feature_coefficients (es, model, c);
@@ -248,7 +260,10 @@ vbgmm_estep_prepare (vbgmm_estep *es, const vbgmm_model *model,
   if (model->weights->e_ln_pi (model, es->e_ln_pi))
     return vbgmm_fail (err, VBGMM_ENUM, "cannot evaluate E[ln pi]");
 
-  gsl_matrix *L = gsl_matrix_alloc (d, d);
+  es->W = model->W;
+  /* Room for one factor.  */
+  double *L = malloc (d * (es->dense ? VBGMM_DENSE_PAD (d) : d)
+                      * sizeof (double));
   if (!L)
     return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
   for (size_t c = 0; c < k; c++)
@@ -257,7 +272,7 @@ vbgmm_estep_prepare (vbgmm_estep *es, const vbgmm_model *model,
                    : estep_component (es, model, c, L, err);
       if (status)
         {
-          gsl_matrix_free (L);
+          free (L);
           return status;
         }
       /* A mean so far from the centre, for its precision, that u'A u
@@ -268,7 +283,7 @@ vbgmm_estep_prepare (vbgmm_estep *es, const vbgmm_model *model,
         finite = isfinite (es->wt[c * es->p + i]);
       if (!finite)
         {
-          gsl_matrix_free (L);
+          free (L);
           return vbgmm_fail (err, VBGMM_ENUM, "component %zu: its mean is "
                              "too far from the centre for its precision "
                              "(ln rho overflows)", c);
@@ -283,7 +298,7 @@ vbgmm_estep_prepare (vbgmm_estep *es, const vbgmm_model *model,
       es->top[c] = es->c[c] + (es->quad == VBGMM_QUAD_NONE ? 0
                                : 0.5 * es->uAu[c]);
     }
-  gsl_matrix_free (L);
+  free (L);
   if (!es->dense)
     estep_pack (es, model);
   return VBGMM_SUCCESS;

@@ -69,10 +69,21 @@ typedef struct vbgmm_estep
      of ln rho_nk that does not depend on the point.  */
   int dense;
   const double *nu, *m;
-  double *L;           /* k * d * VBGMM_DENSE_PAD (d), dense pass only:
-                          the Cholesky factor of each W_k, by rows,
-                          zero above the diagonal and past column d */
+  const double *W;     /* k * d * d: the W_k of the model prepared, or
+                          NULL in a fit (vbgmm_estep_keep_factors) */
+  double *L;           /* NULL, or k * d (d + 1) / 2 (not owned): the
+                          Cholesky factor L_k of each W_k (W_k = L_k L_k'),
+                          its lower triangle by rows; when NULL, each
+                          pass factorises the W_k again (a fit keeps the
+                          factors; the outputs' one pass need not) */
 } vbgmm_estep;
+
+/* The factors of the dense pass kept in L (k * d (d + 1) / 2 doubles,
+   owned by the caller), for a fit whose M-step makes them.  */
+void vbgmm_estep_keep_factors (vbgmm_estep *es, double *L);
+
+/* Where the factor of component C begins in ES->L.  */
+#define VBGMM_ESTEP_FACTOR(es, c) ((es)->L + (c) * ((es)->d * ((es)->d + 1) / 2))
 
 /* For K components in D dimensions of a model whose form takes the
    quadratic features QUAD.  The environment variable VBGMM_SKIP_EMPTY=no
