@@ -17,8 +17,8 @@ For seeds 0..S-1 (S = BENCH_FIT_SEEDS, default 5) each configuration
 of vbgmm (-j1) and scikit-learn (one thread) runs once; the table gives
 the median over the seeds of the final bound, the effective clusters
 (N_k >= 1), the adjusted Rand index against the labels, the passes over
-the data of the kept fit (vbgmm: its iterations plus the over-relaxed
-steps turned down; scikit-learn: n_iter_) and the wall time of all.  scikit-learn's solution
+the data of the kept fit (vbgmm: its iterations plus the extrapolated
+steps turned down, every E-step; scikit-learn: n_iter_) and the wall time of all.  scikit-learn's solution
 is scored with vbgmm's own bound: vbgmm starts from scikit-learn's
 responsibilities (the M-step of them) and runs one iteration, whose
 bound is at least that of scikit-learn's solution itself.  vbgmm's time

@@ -1,5 +1,5 @@
-/* accel.h -- over-relaxed steps of the coordinate ascent, on the
-   statistics that the M-step is made of
+/* accel.h -- extrapolated steps of the coordinate ascent (SQUAREM), on
+   the statistics that the M-step is made of
 
    Copyright (C) 2026 The vbgmm developers
 
@@ -21,34 +21,66 @@
 
 #include <stddef.h>
 
-/* Adaptive over-relaxation (Salakhutdinov and Roweis 2003, "Adaptive
-   overrelaxed bound optimization methods").  One plain iteration maps
-   the statistics S that made q(theta) to the statistics F(S) of the
-   pass with that q(theta).  The over-relaxed step goes further along
-   the same line, S + eta (F(S) - S), eta > 1; the natural parameters
-   of q(theta) are linear in the statistics, so this is their
-   over-relaxed step too, whatever the form of the components.  The
-   caller keeps a step only when the bound of the pass that follows it
-   is not below the last kept one, and otherwise goes back to the plain
-   update: the bound never falls.  ETA grows while steps are kept and
-   falls back to 1 when one is turned down.  */
+/* One plain iteration maps the statistics S that made q(theta) to the
+   statistics F(S) of the pass with that q(theta).  From three points
+   of that map, x0, x1 = F(x0), x2 = F(x1), SQUAREM (Varadhan and
+   Roland 2008, "Simple and globally convergent methods for
+   accelerating the convergence of any EM algorithm", the step length
+   S3) goes to
+
+     x' = x0 - 2 alpha r + alpha^2 v,  r = x1 - x0,  v = x2 - 2 x1 + x0,
+     alpha = -|r| / |v|  (alpha = -1 gives x2, the plain update),
+
+   and the pass with the q(theta) of x' gives the next x0, x1.  The
+   points are taken in the coordinates of each component's moments:
+   ln N_k and the statistics divided by N_k (the mean of y, of its
+   products or squares, as the form sums them).  In them a component
+   that empties goes down geometrically, never below zero, and a
+   component's mean and spread move on their own scale whatever its
+   N_k; the N_k of the step are scaled to the sum of x2's.  |r| and |v|
+   measure each coordinate in the spreads of the columns it is made of
+   (y_i / s_i, y_i y_j / (s_i s_j)), so that the step does not depend
+   on the units of the columns.  The caller
+   keeps a step only when the bound of the pass that follows it is not
+   below the last kept one, and otherwise goes back to the plain update
+   of x2: the bound never falls.  |alpha| is at most STEP_MAX, which
+   grows fourfold when a step of that length is kept and falls fourfold
+   when one is turned down.  Every step costs a pass over the data,
+   kept or not.  */
 typedef struct vbgmm_accel
 {
-  double eta;
+  size_t k, p;       /* components; features of each (responsibility.h) */
+  double *weight;    /* 1 + P: what each coordinate is multiplied by in
+                        |r| and |v| */
+  int phase;         /* what x0 and x1 hold (accel.c) */
+  double alpha;      /* the step length of the last step */
+  double step_max;
+  double *x0, *x1;   /* K (1 + P) moment coordinates each */
 } vbgmm_accel;
 
-void vbgmm_accel_init (vbgmm_accel *a);
+/* K components in D dimensions, with the quadratic features QUAD
+   (covariance.h) of the data whose columns have the spreads SPREAD (in
+   the units of the fit, all > 0).  Returns 0, or -1 when out of
+   memory (A can be freed either way).  */
+int vbgmm_accel_init (vbgmm_accel *a, size_t k, size_t d, int quad,
+                      const double *spread);
+void vbgmm_accel_free (vbgmm_accel *a);
 
-/* The next step from FROM (the statistics the last pass's q(theta) was
-   made of) and OUT (that pass's statistics), both laid out as
-   responsibility.h says (P features per component), into STEP.  Each component's share of the
-   step is shortened so that its N_k stays positive.  Returns 0 when
-   the next update is to be the plain one (STEP untouched), 1 when STEP
-   holds a step.  */
-int vbgmm_accel_step (vbgmm_accel *a, size_t k, size_t p,
-                      const double *from, const double *out, double *step);
+/* After a pass whose bound was kept: OUT is its statistics (laid out
+   as responsibility.h says), STEP the buffer of the steps (after a
+   step, still holding it).  Returns 1 when STEP holds statistics to
+   make the next q(theta) of, 0 when the next update is the plain one
+   (M-step of OUT).  */
+int vbgmm_accel_next (vbgmm_accel *a, const double *out, double *step);
 
-/* The bound fell after a step (or its q(theta) could not be made).  */
-void vbgmm_accel_reject (vbgmm_accel *a);
+/* The M-step could not make q(theta) of STEP (a W that is not positive
+   definite): a shorter step into STEP from the same OUT, alpha halfway
+   to -1.  Returns 0 when the step is no longer beyond the plain update
+   (STEP undefined).  */
+int vbgmm_accel_shorten (vbgmm_accel *a, const double *out, double *step);
+
+/* The bound of the pass after a step fell: the next pass goes from
+   ACCEPTED, the statistics of the last kept pass.  */
+void vbgmm_accel_reject (vbgmm_accel *a, const double *accepted);
 
 #endif

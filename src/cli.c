@@ -97,8 +97,11 @@ Fit:\n\
   -s, --seed=N           random seed (default 0)\n\
       --n-init=R         R fits from seeds N, N+1, ..., N+R-1; the one with\n\
                            the highest bound is kept (default 1)\n\
-      --accelerate=WHEN  'yes': over-relaxed steps, each kept only when the\n\
-                           bound rises; 'no': the plain updates (default no)\n\
+      --accelerate=WHEN  'yes': extrapolated steps (SQUAREM), each kept only\n\
+                           when the bound rises; 'no': the plain updates;\n\
+                           'auto': 'yes' unless the statistics the steps\n\
+                           keep pass 32 MB (full form, K = 10: D > 456)\n\
+                           (default auto)\n\
   -i, --max-iter=N       iteration limit, >= 1 (default 1000)\n\
   -t, --tol=T            stop when the bound rises by less than T times its\n\
                            size; 0 runs all iterations (default 1e-10)\n\
@@ -453,8 +456,10 @@ set_option (int c, const char *arg, void *params)
         p->opt.accelerate = 1;
       else if (strcmp (arg, "no") == 0)
         p->opt.accelerate = 0;
+      else if (strcmp (arg, "auto") == 0)
+        p->opt.accelerate = VBGMM_ACCELERATE_AUTO;
       else
-        bad_value ("accelerate", arg, "'yes' or 'no'");
+        bad_value ("accelerate", arg, "'yes', 'no' or 'auto'");
       break;
     case OPT_INIT_MODEL:
       p->init_model_file = arg;

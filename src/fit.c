@@ -48,8 +48,9 @@ typedef struct fit_work
   double *suff_mem;
   double *stats;
   double *accepted;  /* the statistics of the last pass whose bound was kept */
-  double *from;      /* those the parameters of the last pass came from */
-  double *step;      /* an over-relaxed step */
+  double *step;      /* an extrapolated step (accel.h) */
+  vbgmm_accel accel;
+  int accelerate;    /* whether this fit takes them */
   gsl_matrix *A;
   /* An emptied component (statistics all 0) that the last M-step made
      of statistics all 0 already keeps its parameters, and the E-step
@@ -74,8 +75,8 @@ fit_work_free (fit_work *w)
   free (w->suff_mem);
   free (w->stats);
   free (w->accepted);
-  free (w->from);
   free (w->step);
+  vbgmm_accel_free (&w->accel);
   gsl_matrix_free (w->A);
   free (w->settled);
   free (w->fresh);
@@ -86,7 +87,7 @@ fit_work_free (fit_work *w)
 
 static int
 fit_work_alloc (fit_work *w, const vbgmm_prior *prior, size_t k,
-                int accelerate, vbgmm_error *err)
+                int accelerate, const double *spread, vbgmm_error *err)
 {
   size_t d = prior->d;
   memset (w, 0, sizeof *w);
@@ -113,13 +114,18 @@ fit_work_alloc (fit_work *w, const vbgmm_prior *prior, size_t k,
   /* One more: on many processes, how many failed in the pass.  */
   size_t len = vbgmm_stats_size (w->es) + 1;
   w->stats = calloc (len, sizeof (double));
-  /* Three more copies of the statistics for the over-relaxed steps
+  /* Four more copies of the statistics for the extrapolated steps
      alone: K (D + 1)(D + 2)/2 doubles each, 40 MB at D = 1000, K = 10.  */
+  int accel_status = 0;
+  if (accelerate == VBGMM_ACCELERATE_AUTO)
+    accelerate = 4 * len * sizeof (double) <= VBGMM_ACCELERATE_AUTO_BYTES;
+  w->accelerate = accelerate;
   if (accelerate)
     {
       w->accepted = calloc (len, sizeof (double));
-      w->from = calloc (len, sizeof (double));
       w->step = calloc (len, sizeof (double));
+      accel_status = vbgmm_accel_init (&w->accel, k, d,
+                                       prior->covariance->quad, spread);
     }
   w->A = w->dense ? NULL : gsl_matrix_alloc (d, d);
   w->settled = calloc (k, 1);
@@ -128,7 +134,7 @@ fit_work_alloc (fit_work *w, const vbgmm_prior *prior, size_t k,
   if (!w->es || !w->suff || !w->suff_mem || !w->stats
       || (!w->dense && !w->A)
       || !w->settled || !w->fresh || !w->metric
-      || (accelerate && (!w->accepted || !w->from || !w->step)))
+      || (accelerate && (!w->accepted || !w->step || accel_status)))
     return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
   for (size_t c = 0; c < k; c++)
     {
@@ -141,7 +147,7 @@ fit_work_alloc (fit_work *w, const vbgmm_prior *prior, size_t k,
 
 /* The M-step (10.58, 10.60-10.63, and DESIGN 6 for the other forms)
    from the statistics S of one pass (or of the start, or an
-   over-relaxed step).  */
+   extrapolated step).  */
 static int
 m_step (vbgmm_model *model, const vbgmm_prior *prior, fit_work *w,
         const double *s, vbgmm_error *err)
@@ -429,7 +435,8 @@ fit_run (const vbgmm_data *data, const vbgmm_prior *given,
   if (vbgmm_comm_agree_alloc (comm, model && means, err))
     goto error;
   model->seed = given_opt->seed;
-  /* The units of the fit (MEANS holds the spreads, unused here).  */
+  /* The units of the fit; MEANS holds the spreads, which the
+     extrapolated steps measure in, until the start overwrites it.  */
   if (vbgmm_data_units_spread (data, comm, given->covariance, model->units,
                                means, err)
       || vbgmm_comm_agree_alloc (comm, (prior = prior_in_units
@@ -452,7 +459,7 @@ fit_run (const vbgmm_data *data, const vbgmm_prior *given,
     goto error;
 
   if (vbgmm_comm_agree (comm, fit_work_alloc (&w, prior, k, opt->accelerate,
-                                              err), err))
+                                              means, err), err))
     goto error;
   if (w.dense)
     {
@@ -510,12 +517,6 @@ fit_run (const vbgmm_data *data, const vbgmm_prior *given,
     goto done;
 
   size_t len = vbgmm_stats_size (w.es);
-  /* Over-relaxation (Salakhutdinov and Roweis 2003) on the statistics
-     the M-step is made of: the natural parameters of q(theta) are
-     linear in them, so the step is the same for every form of the
-     components.  ETA is the step length; 1 is the plain update.  */
-  vbgmm_accel accel_state, *accel = &accel_state;
-  vbgmm_accel_init (accel);
   int extrapolated = 0;   /* the parameters of this pass came from a step */
   size_t t = 1;
   while (t <= opt->max_iter)
@@ -551,9 +552,8 @@ fit_run (const vbgmm_data *data, const vbgmm_prior *given,
         {
           /* The step lost bound: back to the plain update from the last
              pass that was kept.  */
-          vbgmm_accel_reject (accel);
+          vbgmm_accel_reject (&w.accel, w.accepted);
           extrapolated = 0;
-          memcpy (w.from, w.accepted, len * sizeof (double));
           if (m_step (model, prior, &w, w.accepted, err)
               || e_prepare (&w, model, err))
             goto error;
@@ -582,23 +582,22 @@ fit_run (const vbgmm_data *data, const vbgmm_prior *given,
         break;
       t++;
       extrapolated = 0;
-      if (opt->accelerate && t > 2
-          && vbgmm_accel_step (accel, k, w.es->p, w.from, w.stats, w.step))
-        {
-          /* The step's parameters, unless the M-step cannot make any
-             of them (a W that is not positive definite).  */
-          extrapolated = m_step (model, prior, &w, w.step, NULL) == 0;
-          if (!extrapolated)
-            vbgmm_accel_reject (accel);
-        }
-      if (opt->accelerate)
+      if (w.accelerate)
         {
           memcpy (w.accepted, w.stats, len * sizeof (double));
-          memcpy (w.from, extrapolated ? w.step : w.stats,
-                  len * sizeof (double));
-          if ((!extrapolated && m_step (model, prior, &w, w.stats, err))
-              || e_prepare (&w, model, err))
-            goto error;
+          if (vbgmm_accel_next (&w.accel, w.stats, w.step))
+            {
+              /* The step's q(theta), or a shorter step's where the M-step
+                 cannot make it (a W that is not positive definite); at
+                 worst the plain update's.  */
+              extrapolated = m_step (model, prior, &w, w.step, NULL) == 0;
+              while (!extrapolated
+                     && vbgmm_accel_shorten (&w.accel, w.stats, w.step))
+                extrapolated = m_step (model, prior, &w, w.step, NULL) == 0;
+              if ((!extrapolated && m_step (model, prior, &w, w.stats, err))
+                  || e_prepare (&w, model, err))
+                goto error;
+            }
         }
     }
 done:
@@ -625,6 +624,8 @@ done:
       vbgmm_model_free (model);
       return NULL;
     }
+  /* What the fit did, not what it was asked (auto).  */
+  model->accelerate = w.accelerate;
   vbgmm_prior_free (prior);
   return model;
 

@@ -190,7 +190,7 @@ vbgmm_options_default (vbgmm_options *opt)
   opt->init_model = NULL;
   opt->seed = 0;
   opt->n_init = 1;
-  opt->accelerate = 0;
+  opt->accelerate = VBGMM_ACCELERATE_AUTO;
   opt->max_iter = 1000;
   opt->tol = 1e-10;
   opt->threads = 0;

@@ -434,7 +434,7 @@ summary (const cli_params *p, const vbgmm_model *model)
   printf ("iterations: %zu (%s)\n", model->iterations,
           model->converged ? "converged" : "not converged");
   if (model->passes > model->iterations)
-    printf ("passes over the data: %zu (%zu over-relaxed steps turned "
+    printf ("passes over the data: %zu (%zu extrapolated steps turned "
             "down)\n", model->passes, model->passes - model->iterations);
   if (p->opt.n_init > 1)
     printf ("starts: %zu, seeds %lu to %lu; kept: seed %lu\n",

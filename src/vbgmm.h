@@ -221,6 +221,17 @@ enum
 
 struct vbgmm_model;
 
+/* When the fit takes extrapolated steps (vbgmm_options.accelerate).  */
+enum
+{
+  VBGMM_ACCELERATE_NO = 0,    /* the plain updates */
+  VBGMM_ACCELERATE_YES = 1,   /* always */
+  /* unless the statistics they keep (four copies, K (1 + P) doubles
+     each) would pass VBGMM_ACCELERATE_AUTO_BYTES: the default */
+  VBGMM_ACCELERATE_AUTO = -1
+};
+#define VBGMM_ACCELERATE_AUTO_BYTES (32 * 1024 * 1024)
+
 typedef struct vbgmm_options
 {
   size_t k;                  /* number of components */
@@ -235,9 +246,9 @@ typedef struct vbgmm_options
   size_t n_init;             /* fits from seeds seed, seed + 1, ...: the
                                 highest final bound is kept (ties, to
                                 1e-9 relative: the lowest seed); >= 1 */
-  int accelerate;            /* 1: over-relaxed steps, each kept only when
-                                the bound rises (default); 0: the plain
-                                updates */
+  int accelerate;            /* VBGMM_ACCELERATE_*: extrapolated steps
+                                (SQUAREM), each kept only when the bound
+                                rises, or the plain updates */
   size_t max_iter;           /* >= 1 */
   double tol;                /* >= 0; 0: run max_iter iterations */
   int threads;               /* 0: all cores */
@@ -277,7 +288,7 @@ typedef struct vbgmm_model
   int converged;       /* 1 when the tolerance was met */
   size_t decreases;    /* iterations whose bound fell by more than rounding */
   size_t passes;       /* passes over the data: iterations, plus the
-                          over-relaxed steps that the bound turned down */
+                          extrapolated steps that the bound turned down */
   unsigned long seed;  /* the seed of the start that was kept */
 
   /* What the model was fitted to and how, for the model file.  The fit

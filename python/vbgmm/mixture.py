@@ -274,9 +274,11 @@ default='kmeans'
         vbgmm's own: start from the M-step of these hard labels of the
         points of X, integers from 0 to n_components - 1, instead of
         ``init_params`` (``vbgmm --init-labels``).
-    accelerate : bool, default=False
-        vbgmm's own: over-relaxed steps, each kept only when the bound
-        rises (``vbgmm --accelerate=yes``).
+    accelerate : bool or 'auto', default='auto'
+        vbgmm's own: extrapolated steps (SQUAREM), each kept only when
+        the bound rises (``vbgmm --accelerate=yes``); False: the plain
+        updates; 'auto': True unless the statistics the steps keep
+        would pass 32 MB (``vbgmm --accelerate=auto``).
     n_jobs : int or None, default=None
         vbgmm's own: threads of the fit and the predictions.  None: 1;
         -1: all processors; -2: all but one, and so on.
@@ -327,7 +329,7 @@ default='kmeans'
                  mean_prior=None, degrees_of_freedom_prior=None,
                  covariance_prior=None, random_state=None, warm_start=False,
                  verbose=0, verbose_interval=10, means_init=None,
-                 labels_init=None, accelerate=False, n_jobs=None):
+                 labels_init=None, accelerate="auto", n_jobs=None):
         self.n_components = n_components
         self.covariance_type = covariance_type
         self.tol = tol
@@ -536,7 +538,9 @@ default='kmeans'
         opt.tol = self.tol
         opt.threads = threads
         opt.n_init = self.n_init
-        opt.accelerate = 1 if self.accelerate else 0
+        opt.accelerate = (-1 if isinstance(self.accelerate, str)
+                          and self.accelerate == "auto"
+                          else 1 if self.accelerate else 0)
         warm = None
         if self.warm_start and hasattr(self, "_state"):
             fitted = self._state["m"].shape[0]

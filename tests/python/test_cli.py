@@ -57,6 +57,10 @@ DIR = {"weight_concentration_prior_type": "dirichlet_distribution"}
      dict(n_components=4, covariance_type="tied", max_iter=30,
           init_params="k-means++",
           weight_concentration_prior=1, random_state=0)),
+    # The defaults of both: extrapolated steps ('auto').
+    (["-k", 6, "--seed=5", "--max-iter=80"],
+     dict(n_components=6, random_state=5, max_iter=80,
+          init_params="k-means++", weight_concentration_prior=0.001, **DIR)),
 ])
 def test_same_fit_as_command_line(tmp_path, cli, kw):
     X = read_csv(X_CSV)
@@ -66,6 +70,8 @@ def test_same_fit_as_command_line(tmp_path, cli, kw):
         np.savetxt(path, labels, fmt="%d")
         cli = [str(a).replace("LABELS", str(path)) for a in cli]
         kw = dict(kw, labels_init=labels)
+    if "--accelerate=no" in cli:
+        kw = dict(kw, accelerate=False)
     status, out, err = run_vbgmm("-q", "-j1", "-o", tmp_path / "out", *cli,
                                  X_CSV)
     assert status == 0, err
