@@ -42,27 +42,53 @@ chunk_count (size_t n)
   return c < 1 ? 1 : c > KM_CHUNKS ? KM_CHUNKS : c;
 }
 
-/* The nearest of the K means to X (ties: the lowest index).  */
+/* The nearest of the K means to X (ties: the lowest index).  Four
+   components at a time: four chains of additions, each in the order of
+   the dimensions as for one component alone (the same bits), so that
+   one addition's latency does not wait for the last.  */
 static size_t
 nearest (const double *x, const double *means, size_t k, size_t d,
          const double *metric)
 {
-  size_t best = 0;
-  double best_d2 = INFINITY;
-  for (size_t c = 0; c < k; c++)
+  size_t best = 0, c = 0;
+  double best_d2 = INFINITY, d2[4];
+  for (; c < k; c += 4)
     {
+      const size_t q = k - c < 4 ? k - c : 4;
       const double *m = means + c * d;
-      double d2 = 0;
-      for (size_t i = 0; i < d; i++)
+      if (q == 4)
         {
-          double v = x[i] - m[i];
-          d2 += (metric ? metric[i] : 1) * v * v;
+          double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+          for (size_t i = 0; i < d; i++)
+            {
+              double w = metric ? metric[i] : 1;
+              double v0 = x[i] - m[i], v1 = x[i] - m[d + i];
+              double v2 = x[i] - m[2 * d + i], v3 = x[i] - m[3 * d + i];
+              s0 += w * v0 * v0;
+              s1 += w * v1 * v1;
+              s2 += w * v2 * v2;
+              s3 += w * v3 * v3;
+            }
+          d2[0] = s0, d2[1] = s1, d2[2] = s2, d2[3] = s3;
         }
-      if (d2 < best_d2)
-        {
-          best_d2 = d2;
-          best = c;
-        }
+      else
+        for (size_t j = 0; j < q; j++)
+          {
+            double s0 = 0;
+            for (size_t i = 0; i < d; i++)
+              {
+                double w = metric ? metric[i] : 1;
+                double v0 = x[i] - m[j * d + i];
+                s0 += w * v0 * v0;
+              }
+            d2[j] = s0;
+          }
+      for (size_t j = 0; j < q; j++)
+        if (d2[j] < best_d2)
+          {
+            best_d2 = d2[j];
+            best = c + j;
+          }
     }
   return best;
 }
