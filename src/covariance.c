@@ -174,7 +174,7 @@ vbgmm_cov_prior_init (vbgmm_cov_prior *cp, const vbgmm_prior *prior,
     }
   memcpy (L->data, prior->W0, d * d * sizeof (double));
   /* Many dimensions: the inverse at once, L left holding the factor.  */
-  const int dense = d >= VBGMM_DENSE_MIN_D;
+  const int dense = d >= VBGMM_DENSE_FACTOR_MIN_D;
   if (dense ? vbgmm_dense_spd_invert (d, L->data, d, cp->W0inv) != 0
       : gsl_linalg_cholesky_decomp1 (L) != GSL_SUCCESS)
     {
@@ -262,7 +262,7 @@ int
 vbgmm_cov_invert (gsl_matrix *work, double *W)
 {
   size_t d = work->size1;
-  if (d >= VBGMM_DENSE_MIN_D)
+  if (d >= VBGMM_DENSE_FACTOR_MIN_D)
     return vbgmm_dense_spd_invert (d, work->data, work->tda, W) == 0
            ? GSL_SUCCESS : GSL_EDOM;
   if (gsl_linalg_cholesky_decomp1 (work) != GSL_SUCCESS

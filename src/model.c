@@ -141,7 +141,7 @@ vbgmm_model_covariance (const vbgmm_model *model, size_t c,
   for (size_t i = 0; i < d; i++)
     for (size_t j = 0; j <= i; j++)
       L[i * ld + j] = model->nu[c] * W[i * d + j];
-  if (d >= VBGMM_DENSE_MIN_D)
+  if (d >= VBGMM_DENSE_FACTOR_MIN_D)
     {
       if (vbgmm_dense_cholesky (d, L, ld))
         goto done;
