@@ -93,6 +93,8 @@ vbgmm_dense_quad (size_t m, size_t d, const double *Z, size_t ldz,
 
 /* Columns of a panel of the factorisations.  */
 #define NB 48
+/* Columns of a panel of the triangular inverse's products.  */
+#define JB 192
 
 int
 vbgmm_dense_cholesky (size_t d, double *A, size_t lda)
@@ -160,10 +162,18 @@ vbgmm_dense_tri_invert (size_t d, const double *L, size_t ldl, double *T,
   for (size_t i0 = 0; i0 < d; i0 += NB)
     {
       const size_t nb = d - i0 < NB ? d - i0 : NB;
-      /* Rows I of T, columns < I0: - L_I,<I T_<I.  */
-      if (i0 > 0)
-        vbgmm_dense_gemm (nb, i0, i0, L + i0 * ldl, ldl, 1, T, ldt,
-                          T + i0 * ldt, ldt, -1.0, 0);
+      /* Rows I of T, columns < I0: - L_I,<I T_<I, by panels of
+         columns J: T is zero above its diagonal, so only the terms
+         from J on count (D^3 / 6 multiply-adds in all, not D^3 / 3).
+         The panels are whole tiles wide (I0 and JB are multiples
+         of 24): the tiles read no column of T past the panel.  */
+      for (size_t j0 = 0; j0 < i0; j0 += JB)
+        {
+          const size_t jw = i0 - j0 < JB ? i0 - j0 : JB;
+          vbgmm_dense_gemm (nb, jw, i0 - j0, L + i0 * ldl + j0, ldl, 1,
+                            T + j0 * ldt + j0, ldt, T + i0 * ldt + j0, ldt,
+                            -1.0, 0);
+        }
       for (size_t i = i0; i < i0 + nb; i++)
         {
           const double *restrict li = L + i * ldl;

@@ -182,8 +182,9 @@ int
 main (void)
 {
   gsl_set_error_handler_off ();
-  /* Sizes below, at and past whole tiles and panels (48 columns).  */
-  static const size_t sizes[] = { 1, 2, 7, 25, 48, 49, 97, 130 };
+  /* Sizes below, at and past whole tiles and panels (48 columns; the
+     triangular inverse: 192).  */
+  static const size_t sizes[] = { 1, 2, 7, 25, 48, 49, 97, 130, 437 };
   static const char *const kernels[] = { "avx512", "avx2", "generic" };
   for (size_t k = 0; k < 3; k++)
     {
