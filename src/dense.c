@@ -109,13 +109,14 @@ vbgmm_dense_cholesky (size_t d, double *A, size_t lda)
     {
       const size_t nb = d - k0 < NB ? d - k0 : NB, k1 = k0 + nb;
       /* The panel, column by column, from the rows already updated
-         for the columns left of it.  */
+         for the columns left of it: column J divided by its diagonal,
+         then taken from the columns right of it in the panel, row by
+         row (a contiguous run, on SIMD lanes).  Each element is
+         a_ij - a_i,k0 a_j,k0 - a_i,k0+1 a_j,k0+1 - ... in that order, as
+         a dot product would take it.  */
       for (size_t j = k0; j < k1; j++)
         {
-          const double *restrict aj = A + j * lda;
-          double s = aj[j];
-          for (size_t l = k0; l < j; l++)
-            s -= aj[l] * aj[l];
+          const double s = A[j * lda + j];
           if (!(s > 0))
             {
               free (pt);
@@ -123,13 +124,18 @@ vbgmm_dense_cholesky (size_t d, double *A, size_t lda)
             }
           const double ljj = sqrt (s);
           A[j * lda + j] = ljj;
+          double v[NB];
+          for (size_t i = j + 1; i < d; i++)
+            A[i * lda + j] /= ljj;
+          for (size_t l = j + 1; l < k1; l++)
+            v[l - k0] = A[l * lda + j];
           for (size_t i = j + 1; i < d; i++)
             {
               double *restrict ai = A + i * lda;
-              double t = ai[j];
-              for (size_t l = k0; l < j; l++)
-                t -= ai[l] * aj[l];
-              ai[j] = t / ljj;
+              const double aij = ai[j];
+              const size_t end = i < k1 ? i + 1 : k1;
+              for (size_t l = j + 1; l < end; l++)
+                ai[l] -= aij * v[l - k0];
             }
         }
       if (k1 >= d)
