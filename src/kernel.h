@@ -36,12 +36,32 @@
    depend on the thread that runs the block.  */
 
 #define vec KERNEL_PASTE (vec, W)
+#define ivec KERNEL_PASTE (ivec, W)
+#define vexp KERNEL_PASTE (vexp, W)
 #define estep_tile KERNEL_PASTE (estep_tile, W)
 #define estep_rows KERNEL_PASTE (estep_rows, W)
 #define stats_tile KERNEL_PASTE (stats_tile, W)
 #define transpose KERNEL_PASTE (transpose, W)
 #define to_rows KERNEL_PASTE (to_rows, W)
 typedef double vec __attribute__ ((vector_size (W * sizeof (double))));
+typedef long long ivec __attribute__ ((vector_size (W * sizeof (long long))));
+
+/* CUT ? A : B, lane by lane (CUT: a comparison's all-ones or zero).  */
+#define SELECT(cut, a, b) ((vec) (((cut) & (ivec) (a)) | (~(cut) & (ivec) (b))))
+/* A > B ? A : B, lane by lane.  */
+#define MAX(a, b) SELECT ((a) > (b), (a), (b))
+
+/* exp (vbgmm_vexp) of the W numbers of X, on the lanes of one vector.  */
+KERNEL_TARGET static inline __attribute__ ((always_inline)) vec
+vexp (vec x)
+{
+  double t[W];
+  STORE (t, x);
+  SIMD for (int l = 0; l < W; l++)
+    t[l] = vbgmm_vexp (t[l]);
+  LOAD (x, t);
+  return x;
+}
 
 /* Register tiles: PG groups of W points by KE components for ln rho,
    KC components by FV vectors of features for the statistics; AVX-512
@@ -61,11 +81,13 @@ typedef double vec __attribute__ ((vector_size (W * sizeof (double))));
 /* ln rho_nk = c_k + w_k . phi(y_n) for KE components (KE of them valid)
    and PG * W points, the products y_i y_j formed as they are needed
    (those QUAD takes: j <= i, j = i, or none); Y holds the coordinates
-   by rows of BLOCK points.  */
+   by rows of BLOCK points.  MX: the largest over the components so
+   far, FIRST: none so far (the first tile sets it).  */
 KERNEL_TARGET static inline __attribute__ ((always_inline)) void
 estep_tile (const double *restrict y, size_t d, size_t p, int quad,
             const double *restrict wt, const double *restrict c0, size_t ke,
-            double *restrict lr, uintptr_t pf, size_t pn)
+            double *restrict lr, double *restrict mx, int first,
+            uintptr_t pf, size_t pn)
 {
   const size_t from_diag = quad != VBGMM_QUAD_FULL;
   const size_t past_diag = quad != VBGMM_QUAD_NONE;
@@ -113,6 +135,23 @@ estep_tile (const double *restrict y, size_t d, size_t p, int quad,
 #pragma GCC unroll 8
       for (size_t g = 0; g < PG; g++)
         STORE (lr + u * BLOCK + g * W, a[u][g]);
+  /* The largest, component by component in the packed order (a
+     comparison that is false keeps the one before: a NaN first stays,
+     later ones are passed over).  */
+#pragma GCC unroll 8
+  for (size_t g = 0; g < PG; g++)
+    {
+      vec m;
+      if (first)
+        m = a[0][g];
+      else
+        LOAD (m, mx + g * W);
+#pragma GCC unroll 8
+      for (size_t u = first; u < KE; u++)
+        if (u < ke)
+          m = MAX (a[u][g], m);
+      STORE (mx + g * W, m);
+    }
 }
 
 /* OUT[u][f] += sum_n r_un phi_f(y_n) for KC components (KC of them
@@ -276,23 +315,15 @@ estep_rows (const vbgmm_estep *es, const double *restrict y, size_t Bp,
           {
 #define ESTEP_CASE(KEV)                                                 \
           case KEV:                                                     \
-            estep_tile (y + b, d, p, quad, wt, c0, KEV, lrc + b, *pf, pn); \
+            estep_tile (y + b, d, p, quad, wt, c0, KEV, lrc + b, mx + b, \
+                        c == 0, *pf, pn);                               \
             break;
           ESTEP_CASE (1) ESTEP_CASE (2) ESTEP_CASE (3) ESTEP_CASE (4)
 #undef ESTEP_CASE
           default:
-            estep_tile (y + b, d, p, quad, wt, c0, 5, lrc + b, *pf, pn);
+            estep_tile (y + b, d, p, quad, wt, c0, 5, lrc + b, mx + b,
+                        c == 0, *pf, pn);
           }
-    }
-  for (size_t c = from; c < to; c++)
-    {
-      const double *restrict lrc = lr + c * BLOCK;
-      if (c == 0)
-        SIMD for (size_t b = 0; b < Bp; b++)
-          mx[b] = lrc[b];
-      else
-        SIMD for (size_t b = 0; b < Bp; b++)
-          mx[b] = lrc[b] > mx[b] ? lrc[b] : mx[b];
     }
 }
 
@@ -371,33 +402,39 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
   const size_t *restrict pos = es->pos;
 
   /* r_nk = exp(ln rho_nk - logsumexp_j ln rho_nj) (10.49), shifted by
-     the largest term so that nothing overflows and some term is 1.
-     The components are taken by index, so that s sums them in the
-     same order whichever are passed over (they would add 0).  */
-  SIMD for (size_t b = 0; b < Bp; b++)
-    s[b] = 0;
-  for (size_t c = 0; c < k; c++)
+     the largest term so that nothing overflows and some term is 1: W
+     points at a time over all the components, R gets e_nk = exp(ln
+     rho_nk - max), S their sum and EV sum_k e_nk (ln rho_nk - max), of
+     which sum_k r_nk ln r_nk = EV / S - ln S.  The statistics take
+     e_nk times features divided by S, and the responsibilities
+     themselves are e_nk / S.  The components are taken by index, so
+     that S sums them in the same order whichever are passed over (they
+     would add 0).  A responsibility below e^LN_R_MIN is taken as 0:
+     subnormal numbers would slow every operation on them a
+     hundredfold.  */
+  for (size_t b = 0; b < Bp; b += W)
     {
-      if (pos[c] >= nl)
-        continue;
-      double *restrict lrc = lr + pos[c] * BLOCK;
-      double *restrict rc = r + pos[c] * BLOCK;
-      /* A responsibility below e^LN_R_MIN is taken as 0: subnormal
-         numbers would slow every operation on them a hundredfold.  */
-      SIMD for (size_t b = 0; b < Bp; b++)
+      vec m, sv = ZERO, ev = ZERO;
+      LOAD (m, mx + b);
+      for (size_t c = 0; c < k; c++)
         {
-          double v = lrc[b] - mx[b];
-          lrc[b] = v;
-          rc[b] = v < LN_R_MIN ? LN_R_MIN : v;
+          const size_t q = pos[c];
+          if (q >= nl)
+            continue;
+          vec v, e;
+          LOAD (v, lr + q * BLOCK + b);
+          v -= m;
+          /* True for v not a number too: a NaN reaches S.  */
+          const ivec cut = v < SPLAT (LN_R_MIN);
+          e = SELECT (cut, SPLAT (LN_R_MIN), v);
+          e = vexp (e);
+          e = SELECT (cut, ZERO, e);
+          STORE (r + q * BLOCK + b, e);
+          sv += e;
+          ev += SELECT (cut, ZERO, e * v);
         }
-      SIMD for (size_t b = 0; b < Bp; b++)
-        rc[b] = vbgmm_vexp (rc[b]);
-      SIMD for (size_t b = 0; b < Bp; b++)
-        {
-          double e = lrc[b] < LN_R_MIN ? 0.0 : rc[b];
-          rc[b] = e;
-          s[b] += e;
-        }
+      STORE (s + b, sv);
+      STORE (w->ev + b, ev);
     }
   /* A point whose ln rho_nk overflowed (-inf for every k, or not a
      number) leaves s not a number: such points, far beyond every
@@ -411,6 +448,7 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
         {
           estep_far_point (es, y, b, nl, lr);
           s[b] = 0;
+          w->ev[b] = 0;
           for (size_t c = 0; c < k; c++)
             if (pos[c] < nl)
               {
@@ -418,31 +456,21 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
                 const double e = v < LN_R_MIN ? 0.0 : exp (v);
                 r[pos[c] * BLOCK + b] = e;
                 s[b] += e;
+                w->ev[b] += e == 0 ? 0.0 : e * v;
               }
         }
+  /* sum_k r ln r = sum_k r (ln rho - max) - ln sum_j exp(ln rho_j - max);
+     S becomes 1 / S, 0 past the points of the block.  */
   double rlnr = 0;
+  const double *restrict evb = w->ev;
   SIMD_SUM (rlnr) for (size_t b = 0; b < B; b++)
-    rlnr -= vbgmm_vlog (s[b]);
-  SIMD for (size_t b = 0; b < Bp; b++)
-    s[b] = 1 / s[b];
-  for (size_t c = 0; c < k; c++)
     {
-      if (pos[c] >= nl)
-        continue;
-      double *restrict lrc = lr + pos[c] * BLOCK;
-      double *restrict rc = r + pos[c] * BLOCK;
-      double acc = 0;
-      /* r ln rho is 0 where r is: ln rho may be -inf there.  */
-      SIMD_SUM (acc) for (size_t b = 0; b < B; b++)
-        {
-          rc[b] *= s[b];
-          acc += rc[b] == 0 ? 0.0 : rc[b] * lrc[b];
-        }
-      for (size_t b = B; b < Bp; b++)
-        rc[b] = 0;
-      /* sum_k r ln r = sum_k r (ln rho - max) - ln sum_j exp(ln rho_j - max) */
-      rlnr += acc;
+      const double inv = 1 / s[b];
+      rlnr += evb[b] * inv - vbgmm_vlog (s[b]);
+      s[b] = inv;
     }
+  for (size_t b = B; b < Bp; b++)
+    s[b] = 0;
 
   if (stats)
     {
@@ -497,6 +525,7 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
                     LOAD (u, yp + b * ys + sd + j0);
                     LOAD (v, yp + b * ys + j0);
                     v *= u;
+                    v *= SPLAT (s[s0 + b]);
                     STORE (pt + b * fs + off + j0, v);
                   }
               off += len;
@@ -506,10 +535,11 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
               {
                 vec v;
                 LOAD (v, yp + b * ys + j0);
+                v *= SPLAT (s[s0 + b]);
                 STORE (pt + b * fs + off + j0, v);
               }
           for (size_t b = 0; b < sn; b++)
-            pt[b * fs + off + d] = 1;
+            pt[b * fs + off + d] = s[s0 + b];
           for (size_t c = 0; c < nl; c += KC)
             {
               const size_t kc = nl - c < KC ? nl - c : KC;
@@ -546,7 +576,7 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
   if (r_out)
     for (size_t b = 0; b < B; b++)
       for (size_t c = 0; c < k; c++)
-        r_out[b * k + c] = pos[c] < nl ? r[pos[c] * BLOCK + b] : 0.0;
+        r_out[b * k + c] = pos[c] < nl ? r[pos[c] * BLOCK + b] * s[b] : 0.0;
 }
 
 #undef PG
@@ -554,6 +584,10 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
 #undef KC
 #undef FV
 #undef vec
+#undef ivec
+#undef vexp
+#undef SELECT
+#undef MAX
 #undef estep_tile
 #undef estep_rows
 #undef stats_tile

@@ -315,9 +315,10 @@ typedef struct workspace
                   followed by itself again */
   double *pt;  /* SUB * fs: their features with phi_0 = 1, point by point */
   size_t ys, fs; /* strides of yp and pt: room for a vector past the end */
-  double *lr;  /* k * BLOCK: ln rho, then ln rho - max */
-  double *r;   /* k * BLOCK: responsibilities */
-  double *mx, *s; /* BLOCK each */
+  double *lr;  /* k * BLOCK: ln rho */
+  double *r;   /* k * BLOCK: exp(ln rho - max), responsibilities but
+                  for the sum of each point (see kernel.h) */
+  double *mx, *s, *ev; /* BLOCK each */
   double *lo, *hi; /* dw each: the smallest and largest y_i of the block */
 } workspace;
 
@@ -334,7 +335,7 @@ workspace_alloc (workspace *w, size_t k, size_t d, size_t p)
   const size_t dw = VBGMM_FPAD (d);
   w->ys = 2 * dw + 8;
   w->fs = VBGMM_FPAD (1 + p) + 8;
-  const size_t total = (dw + 2 * k + 2) * BLOCK + SUB * (w->ys + w->fs)
+  const size_t total = (dw + 2 * k + 3) * BLOCK + SUB * (w->ys + w->fs)
                        + 2 * dw;
   /* Zeroed: the padding is read, though what it adds is not used.  */
   w->y = aligned_alloc (64, total * sizeof (double));
@@ -345,7 +346,8 @@ workspace_alloc (workspace *w, size_t k, size_t d, size_t p)
   w->r = w->lr + k * BLOCK;
   w->mx = w->r + k * BLOCK;
   w->s = w->mx + BLOCK;
-  w->yp = w->s + BLOCK;
+  w->ev = w->s + BLOCK;
+  w->yp = w->ev + BLOCK;
   w->pt = w->yp + SUB * w->ys;
   w->lo = w->pt + SUB * w->fs;
   w->hi = w->lo + dw;
