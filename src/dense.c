@@ -31,6 +31,13 @@
 #define ZERO ((vec) { 0 })
 /* A broadcast without an addition (see responsibility.c).  */
 #define SPLAT(x) ((x) - ZERO)
+/* A product rounded as such, not fused with the sum it goes into:
+   the bits of the sums written out one operation at a time.  */
+#ifdef HAVE_X86_TARGETS
+# define ROUNDED(p) __asm__ ("" : "+v" (p))
+#else
+# define ROUNDED(p) ((void) 0)
+#endif
 #define KERNEL_PASTE2(a, b) a##_##b
 #define KERNEL_PASTE(a, b) KERNEL_PASTE2 (a, b)
 
@@ -91,6 +98,26 @@ vbgmm_dense_quad (size_t m, size_t d, const double *Z, size_t ldz,
     }
 }
 
+/* X := L^-1 X, as trsm in dense_tile.h.  */
+static void
+dense_trsm (size_t nb, size_t nc, size_t off, const double *L, size_t ldl,
+            const double *s, int divide, double *X, size_t ldx)
+{
+  switch (vbgmm_kernel_width ())
+    {
+#ifdef HAVE_X86_TARGETS
+    case 8:
+      dense_trsm_8 (nb, nc, off, L, ldl, s, divide, X, ldx);
+      return;
+    case 4:
+      dense_trsm_4 (nb, nc, off, L, ldl, s, divide, X, ldx);
+      return;
+#endif
+    default:
+      dense_trsm_2 (nb, nc, off, L, ldl, s, divide, X, ldx);
+    }
+}
+
 /* Columns of a panel of the factorisations.  */
 #define NB 48
 /* Columns of a panel of the triangular inverse's products.  */
@@ -100,20 +127,21 @@ int
 vbgmm_dense_cholesky (size_t d, double *A, size_t lda)
 {
   const size_t ldp = VBGMM_DENSE_PAD (d);
-  /* The panel's columns below it, transposed, so that the update of
-     the rest reads them by rows.  */
+  /* The panel's columns below it, transposed: solved by rows, and
+     read by rows in the update of the rest.  */
   double *pt = calloc (NB * ldp, sizeof (double));
   if (!pt)
     return -2;
   for (size_t k0 = 0; k0 < d; k0 += NB)
     {
       const size_t nb = d - k0 < NB ? d - k0 : NB, k1 = k0 + nb;
-      /* The panel, column by column, from the rows already updated
-         for the columns left of it: column J divided by its diagonal,
-         then taken from the columns right of it in the panel, row by
-         row (a contiguous run, on SIMD lanes).  Each element is
-         a_ij - a_i,k0 a_j,k0 - a_i,k0+1 a_j,k0+1 - ... in that order, as
-         a dot product would take it.  */
+      /* The panel's diagonal block, column by column, from the rows
+         already updated for the columns left of it: column J divided
+         by its diagonal, then taken from the columns right of it, row
+         by row.  Each element is a_ij - a_i,k0 a_j,k0 - a_i,k0+1
+         a_j,k0+1 - ... in that order, as a dot product would take
+         it.  */
+      double diag[NB];
       for (size_t j = k0; j < k1; j++)
         {
           const double s = A[j * lda + j];
@@ -124,23 +152,21 @@ vbgmm_dense_cholesky (size_t d, double *A, size_t lda)
             }
           const double ljj = sqrt (s);
           A[j * lda + j] = ljj;
-          double v[NB];
-          for (size_t i = j + 1; i < d; i++)
+          diag[j - k0] = ljj;
+          for (size_t i = j + 1; i < k1; i++)
             A[i * lda + j] /= ljj;
-          for (size_t l = j + 1; l < k1; l++)
-            v[l - k0] = A[l * lda + j];
-          for (size_t i = j + 1; i < d; i++)
+          for (size_t i = j + 1; i < k1; i++)
             {
               double *restrict ai = A + i * lda;
               const double aij = ai[j];
-              const size_t end = i < k1 ? i + 1 : k1;
-              for (size_t l = j + 1; l < end; l++)
-                ai[l] -= aij * v[l - k0];
+              for (size_t l = j + 1; l <= i; l++)
+                ai[l] -= aij * A[l * lda + j];
             }
         }
       if (k1 >= d)
         break;
-      /* A22 -= L21 L21' (lower), L21 = rows K1.. of the panel.  */
+      /* The rows below it, L21 = A21 L11^-T, transposed: L11 L21' =
+         A21', the same operations in the same order.  */
       const size_t m = d - k1;
       for (size_t l = 0; l < nb; l++)
         {
@@ -150,6 +176,15 @@ vbgmm_dense_cholesky (size_t d, double *A, size_t lda)
           for (size_t i = m; i < ldp; i++)
             row[i] = 0;
         }
+      dense_trsm (nb, m, (size_t) -1, A + k0 * lda + k0, lda, diag, 1, pt,
+                  ldp);
+      for (size_t i = 0; i < m; i++)
+        {
+          double *restrict ai = A + (k1 + i) * lda + k0;
+          for (size_t l = 0; l < nb; l++)
+            ai[l] = pt[l * ldp + i];
+        }
+      /* A22 -= L21 L21' (lower), L21 = rows K1.. of the panel.  */
       vbgmm_dense_gemm (m, m, nb, A + k1 * lda + k0, lda, 1, pt, ldp,
                         A + k1 * lda + k1, lda, -1.0, 1);
     }
@@ -180,22 +215,21 @@ vbgmm_dense_tri_invert (size_t d, const double *L, size_t ldl, double *T,
                             T + j0 * ldt + j0, ldt, T + i0 * ldt + j0, ldt,
                             -1.0, 0);
         }
+      /* Then the rows of the block, with the identity in its columns:
+         row I of T is (that - L_i,i0 t_i0 - ... - L_i,i-1 t_i-1) times
+         1 / L_ii, each column summed in that order.  */
+      double inv[NB];
       for (size_t i = i0; i < i0 + nb; i++)
         {
-          const double *restrict li = L + i * ldl;
-          double *restrict ti = T + i * ldt;
-          ti[i] = 1;
-          for (size_t l = i0; l < i; l++)
-            {
-              const double c = li[l];
-              const double *restrict tl = T + l * ldt;
-              for (size_t j = 0; j <= l; j++)
-                ti[j] -= c * tl[j];
-            }
-          const double inv_ii = 1 / li[i];
-          for (size_t j = 0; j <= i; j++)
-            ti[j] *= inv_ii;
+          T[i * ldt + i] = 1;
+          inv[i - i0] = 1 / L[i * ldl + i];
         }
+      dense_trsm (nb, i0 + nb, i0, L + i0 * ldl + i0, ldl, inv, 0,
+                  T + i0 * ldt, ldt);
+      /* Above the diagonal, where the rows' zeros were taken from
+         zeros, a zero of either sign: nothing.  */
+      for (size_t i = i0; i < i0 + nb; i++)
+        memset (T + i * ldt + i + 1, 0, (ldt - i - 1) * sizeof (double));
     }
   return 0;
 }

@@ -63,7 +63,7 @@ int vbgmm_dense_cholesky (size_t d, double *A, size_t lda);
 
 /* T = L^-1 for the lower triangular L (D x D, nonzero diagonal,
    read on and below it): T lower, zero above its diagonal and in
-   columns D to LDT.  */
+   columns D to LDT (at least VBGMM_DENSE_PAD (D)).  */
 int vbgmm_dense_tri_invert (size_t d, const double *L, size_t ldl,
                             double *T, size_t ldt);
 

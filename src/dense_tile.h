@@ -26,6 +26,8 @@
 #define tile_zero KERNEL_PASTE (dense_tile_zero, W)
 #define gemm KERNEL_PASTE (dense_gemm, W)
 #define quad KERNEL_PASTE (dense_quad, W)
+#define trsm KERNEL_PASTE (dense_trsm, W)
+#define trsm_cols KERNEL_PASTE (dense_trsm_cols, W)
 typedef double vec __attribute__ ((vector_size (W * sizeof (double))));
 
 #if W >= 8
@@ -156,6 +158,71 @@ quad (size_t m, size_t d, const double *restrict Z, size_t ldz,
     }
 }
 
+/* Columns [C0, C0 + NVEC W) of trsm below: row J of X becomes
+   (x_j - L[j][L0] x_l0 - ... - L[j][j-1] x_{j-1}) / S[j] (DIVIDE) or
+   times S[j], each product rounded before it is taken away, in that
+   order, for the rows from L0 on.  */
+KERNEL_TARGET static inline __attribute__ ((always_inline)) void
+trsm_cols (size_t nvec, size_t nb, size_t l0, size_t c0,
+           const double *restrict L, size_t ldl, const double *restrict s,
+           int divide, double *restrict X, size_t ldx)
+{
+  for (size_t j = l0; j < nb; j++)
+    {
+      double *restrict xj = X + j * ldx + c0;
+      const double *restrict lj = L + j * ldl;
+      vec acc[2 * NV];
+#pragma GCC unroll 8
+      for (size_t v = 0; v < nvec; v++)
+        LOAD (acc[v], xj + v * W);
+      for (size_t l = l0; l < j; l++)
+        {
+          const double *restrict xl = X + l * ldx + c0;
+          const vec c = SPLAT (lj[l]);
+#pragma GCC unroll 8
+          for (size_t v = 0; v < nvec; v++)
+            {
+              vec x;
+              LOAD (x, xl + v * W);
+              vec p = c * x;
+              ROUNDED (p);
+              acc[v] -= p;
+            }
+        }
+      const vec sj = SPLAT (s[j]);
+#pragma GCC unroll 8
+      for (size_t v = 0; v < nvec; v++)
+        {
+          acc[v] = divide ? acc[v] / sj : acc[v] * sj;
+          STORE (xj + v * W, acc[v]);
+        }
+    }
+}
+
+/* X := L^-1 X for the NB x NB lower triangular L and the NB rows of
+   X, columns [0, NC), read and written up to whole tiles of TN
+   columns: row J becomes (x_j - L[j][0] x_0 - ... - L[j][j-1] x_{j-1})
+   / S[j] (DIVIDE) or times S[j], each product rounded before it is
+   taken away.  Row L of X is zero past column L + OFF: where a tile
+   of columns is past it, its terms are skipped, and rows that are zero
+   there are left so.  */
+KERNEL_TARGET static void
+trsm (size_t nb, size_t nc, size_t off, const double *restrict L, size_t ldl,
+      const double *restrict s, int divide, double *restrict X, size_t ldx)
+{
+  size_t c0 = 0;
+  for (; c0 + TN < nc; c0 += 2 * TN)
+    {
+      const size_t l0 = c0 <= off ? 0 : c0 - off < nb ? c0 - off : nb;
+      trsm_cols (2 * NV, nb, l0, c0, L, ldl, s, divide, X, ldx);
+    }
+  if (c0 < nc)
+    {
+      const size_t l0 = c0 <= off ? 0 : c0 - off < nb ? c0 - off : nb;
+      trsm_cols (NV, nb, l0, c0, L, ldl, s, divide, X, ldx);
+    }
+}
+
 #undef MR
 #undef NV
 #undef TN
@@ -164,3 +231,5 @@ quad (size_t m, size_t d, const double *restrict Z, size_t ldz,
 #undef tile_zero
 #undef gemm
 #undef quad
+#undef trsm
+#undef trsm_cols

@@ -29,11 +29,15 @@
 #include <config.h>
 
 #include <math.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "dense.h"
 #include "mstep_dense.h"
 #include "vbgmm.h"
+
+/* Rows and columns of a block of the transposes.  */
+#define TB 32
 
 int
 vbgmm_mstep_dense (const vbgmm_cov_prior *cp, const double *sq,
@@ -49,17 +53,22 @@ vbgmm_mstep_dense (const vbgmm_cov_prior *cp, const double *sq,
   /* P W^-1 P, its lower triangle: the element (i, j), i >= j, of W^-1
      summed as cov_full.c sums it, N_k S_k from the moments about the
      shift as vbgmm_cov_suff_set makes it.  */
-  for (size_t a = 0; a < d; a++)
-    {
-      const size_t j = d - 1 - a;
-      for (size_t b = 0; b <= a; b++)
+  /* By square blocks: the rows of one are the columns of the other.  */
+  for (size_t a0 = 0; a0 < d; a0 += TB)
+    for (size_t b0 = 0; b0 <= a0; b0 += TB)
+      for (size_t b = b0; b < b0 + TB && b < d; b++)
         {
           const size_t i = d - 1 - b;
-          double ns = sq[i * (i + 1) / 2 + j] - sy[i] * e[j] - e[i] * sy[j]
-                      + r_sum * e[i] * e[j];
-          A[a * ldp + b] = W0inv[i * d + j] + ns + f * dx[i] * dx[j];
+          const double *restrict sqi = sq + i * (i + 1) / 2;
+          const double *restrict w0i = W0inv + i * d;
+          for (size_t a = a0 > b ? a0 : b; a < a0 + TB && a < d; a++)
+            {
+              const size_t j = d - 1 - a;
+              double ns = sqi[j] - sy[i] * e[j] - e[i] * sy[j]
+                          + r_sum * e[i] * e[j];
+              A[a * ldp + b] = w0i[j] + ns + f * dx[i] * dx[j];
+            }
         }
-    }
   int status = vbgmm_dense_cholesky (d, A, ldp);
   if (status)
     return status;
@@ -68,9 +77,14 @@ vbgmm_mstep_dense (const vbgmm_cov_prior *cp, const double *sq,
     ln_det -= 2 * log (A[a * ldp + a]);
   vbgmm_dense_tri_invert (d, A, ldp, T, ldp);
   double *restrict L = VBGMM_ESTEP_FACTOR (es, c);
-  for (size_t i = 0; i < d; i++)
-    for (size_t j = 0; j <= i; j++)
-      L[i * (i + 1) / 2 + j] = T[(d - 1 - j) * ldp + d - 1 - i];
+  for (size_t i0 = 0; i0 < d; i0 += TB)
+    for (size_t j0 = 0; j0 <= i0; j0 += TB)
+      for (size_t j = j0; j < j0 + TB && j < d; j++)
+        {
+          const double *restrict tj = T + (d - 1 - j) * ldp + d - 1;
+          for (size_t i = i0 > j ? i0 : j; i < i0 + TB && i < d; i++)
+            L[i * (i + 1) / 2 + j] = tj[-(ptrdiff_t) i];
+        }
   double q = 0;
   for (size_t a = 0; a < d; a++)
     {
