@@ -382,17 +382,9 @@ static vbgmm_prior *
 prior_in_units (const vbgmm_prior *prior, const int *units)
 {
   size_t d = prior->d;
-  vbgmm_prior *p = vbgmm_prior_alloc (d);
+  vbgmm_prior *p = vbgmm_prior_copy (prior);
   if (!p)
     return NULL;
-  p->alpha0 = prior->alpha0;
-  p->beta0 = prior->beta0;
-  p->nu0 = prior->nu0;
-  p->covariance = prior->covariance;
-  p->weights = prior->weights;
-  p->gamma0 = prior->gamma0;
-  memcpy (p->m0, prior->m0, d * sizeof (double));
-  memcpy (p->W0, prior->W0, d * d * sizeof (double));
   memcpy (p->units, units, d * sizeof (int));
   vbgmm_units_points (p->m0, 1, d, prior->units, units);
   vbgmm_units_precisions (p->W0, 1, d, prior->units, units);

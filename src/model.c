@@ -93,18 +93,9 @@ vbgmm_model_record (vbgmm_model *model, const vbgmm_data *data,
   model->accelerate = opt->accelerate;
   model->tol = opt->tol;
   model->max_iter = opt->max_iter;
-  model->prior = vbgmm_prior_alloc (d);
+  model->prior = vbgmm_prior_copy (prior);
   if (!model->prior)
     return -1;
-  model->prior->alpha0 = prior->alpha0;
-  model->prior->beta0 = prior->beta0;
-  model->prior->nu0 = prior->nu0;
-  model->prior->covariance = prior->covariance;
-  model->prior->weights = prior->weights;
-  model->prior->gamma0 = prior->gamma0;
-  memcpy (model->prior->m0, prior->m0, d * sizeof (double));
-  memcpy (model->prior->W0, prior->W0, d * d * sizeof (double));
-  memcpy (model->prior->units, prior->units, d * sizeof (int));
   if (data->names)
     {
       model->names = calloc (d, sizeof *model->names);

@@ -57,6 +57,25 @@ vbgmm_prior_alloc (size_t d)
   return p;
 }
 
+vbgmm_prior *
+vbgmm_prior_copy (const vbgmm_prior *prior)
+{
+  size_t d = prior->d;
+  vbgmm_prior *p = vbgmm_prior_alloc (d);
+  if (!p)
+    return NULL;
+  p->alpha0 = prior->alpha0;
+  p->beta0 = prior->beta0;
+  p->nu0 = prior->nu0;
+  p->covariance = prior->covariance;
+  p->weights = prior->weights;
+  p->gamma0 = prior->gamma0;
+  memcpy (p->m0, prior->m0, d * sizeof (double));
+  memcpy (p->W0, prior->W0, d * d * sizeof (double));
+  memcpy (p->units, prior->units, d * sizeof (int));
+  return p;
+}
+
 void
 vbgmm_prior_free (vbgmm_prior *p)
 {

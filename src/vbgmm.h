@@ -170,6 +170,8 @@ typedef struct vbgmm_prior
 /* alpha0 = 0.001, beta0 = 1, nu0 = d, m0 = 0, W0 = I, full covariances,
    Dirichlet weights, gamma0 = 1.  */
 vbgmm_prior *vbgmm_prior_alloc (size_t d);
+/* A copy of PRIOR (NULL when out of memory).  */
+vbgmm_prior *vbgmm_prior_copy (const vbgmm_prior *prior);
 void vbgmm_prior_free (vbgmm_prior *prior);
 /* NULL when PRIOR is usable, else what is wrong.  */
 const char *vbgmm_prior_check (const vbgmm_prior *prior);

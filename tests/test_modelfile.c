@@ -142,6 +142,44 @@ round_trip (const vbgmm_model *model, const char *what)
 }
 
 /* A fit to three clusters in 2-D, with a header and --columns.  */
+/* A copy has every field of a prior, in memory of its own.  */
+static void
+test_prior_copy (void)
+{
+  size_t d = 3;
+  vbgmm_prior *prior = vbgmm_prior_alloc (d);
+  prior->alpha0 = 0.25;
+  prior->beta0 = 1e-3;
+  prior->nu0 = 3.5;
+  prior->gamma0 = 7;
+  prior->covariance = vbgmm_covariance_lookup ("diag");
+  prior->weights = vbgmm_weights_lookup ("dp");
+  for (size_t i = 0; i < d; i++)
+    {
+      prior->m0[i] = 0.1 * (double) i - 1;
+      prior->W0[i * d + i] = 1.0 / 3 + (double) i;
+      prior->units[i] = 5 - 4 * (int) i;
+    }
+  vbgmm_prior *c = vbgmm_prior_copy (prior);
+  gsl_test (!c, "vbgmm_prior_copy");
+  if (!c)
+    return;
+  gsl_test (c->d != d || c->alpha0 != prior->alpha0
+            || c->beta0 != prior->beta0 || c->nu0 != prior->nu0
+            || c->gamma0 != prior->gamma0
+            || c->covariance != prior->covariance
+            || c->weights != prior->weights,
+            "prior copy: the scalars and the form");
+  gsl_test (memcmp (c->m0, prior->m0, d * sizeof (double))
+            || memcmp (c->W0, prior->W0, d * d * sizeof (double))
+            || memcmp (c->units, prior->units, d * sizeof (int)),
+            "prior copy: m0, W0, units");
+  gsl_test (c->m0 == prior->m0 || c->W0 == prior->W0
+            || c->units == prior->units, "prior copy: its own arrays");
+  vbgmm_prior_free (c);
+  vbgmm_prior_free (prior);
+}
+
 static void
 test_fit (void)
 {
@@ -249,6 +287,7 @@ int
 main (void)
 {
   gsl_set_error_handler_off ();
+  test_prior_copy ();
   test_fit ();
   test_extremes ();
   exit (gsl_test_summary ());
