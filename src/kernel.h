@@ -51,14 +51,15 @@ typedef long long ivec __attribute__ ((vector_size (W * sizeof (long long))));
 /* A > B ? A : B, lane by lane.  */
 #define MAX(a, b) SELECT ((a) > (b), (a), (b))
 
-/* exp (vbgmm_vexp) of the W numbers of X, on the lanes of one vector.  */
+/* exp of the W numbers of X, each from LN_R_MIN to 0, on the lanes of
+   one vector.  */
 KERNEL_TARGET static inline __attribute__ ((always_inline)) vec
 vexp (vec x)
 {
   double t[W];
   STORE (t, x);
   SIMD for (int l = 0; l < W; l++)
-    t[l] = vbgmm_vexp (t[l]);
+    t[l] = vbgmm_vexp_normal (t[l]);
   LOAD (x, t);
   return x;
 }

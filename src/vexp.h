@@ -21,28 +21,11 @@
 #include <stdint.h>
 #include <string.h>
 
-/* exp(x) for -746 <= x <= 0 (the caller clamps: a comparison here
-   would stop the vectoriser), within about 1 ulp of the C library's, without
-   branches so that a loop over it runs on SIMD lanes.  The E-step
-   spends one exp per point and component; libm's exp does not
-   vectorise without -ffast-math, which would change other results.
-
-   x = n ln 2 + r with |r| <= ln 2 / 2; exp(r) by its Taylor series to
-   degree 13 (truncation below 1e-17 relative); 2^n built from the
-   exponent bits in two halves so that results down to the subnormal
-   range (and underflow to 0 below -745) stay exact.  */
+/* exp(r) for |r| <= ln 2 / 2 by its Taylor series to degree 13
+   (truncation below 1e-17 relative).  */
 static inline double
-vbgmm_vexp (double x)
+vbgmm_vexp_reduced (double r)
 {
-  const double log2e = 1.4426950408889634;
-  const double ln2_hi = 6.93147180369123816490e-01;
-  const double ln2_lo = 1.90821492927058770002e-10;
-  const double shifter = 0x1.8p52;
-
-  double t = x * log2e + shifter;
-  double n = t - shifter;
-  double r = (x - n * ln2_hi) - n * ln2_lo;
-
   double p = 1.0 / 6227020800.0;
   p = p * r + 1.0 / 479001600.0;
   p = p * r + 1.0 / 39916800.0;
@@ -56,7 +39,30 @@ vbgmm_vexp (double x)
   p = p * r + 1.0 / 6.0;
   p = p * r + 0.5;
   p = p * r + 1.0;
-  p = p * r + 1.0;
+  return p * r + 1.0;
+}
+
+/* exp(x) for -746 <= x <= 0 (the caller clamps: a comparison here
+   would stop the vectoriser), within about 1 ulp of the C library's, without
+   branches so that a loop over it runs on SIMD lanes.  The E-step
+   spends one exp per point and component; libm's exp does not
+   vectorise without -ffast-math, which would change other results.
+
+   x = n ln 2 + r with |r| <= ln 2 / 2; exp(r) by vbgmm_vexp_reduced;
+   2^n built from the exponent bits in two halves so that results down
+   to the subnormal range (and underflow to 0 below -745) stay exact.  */
+static inline double
+vbgmm_vexp (double x)
+{
+  const double log2e = 1.4426950408889634;
+  const double ln2_hi = 6.93147180369123816490e-01;
+  const double ln2_lo = 1.90821492927058770002e-10;
+  const double shifter = 0x1.8p52;
+
+  double t = x * log2e + shifter;
+  double n = t - shifter;
+  double r = (x - n * ln2_hi) - n * ln2_lo;
+  double p = vbgmm_vexp_reduced (r);
 
   /* n as an integer: the low bits of t hold it.  */
   int64_t ti, si;
@@ -73,6 +79,33 @@ vbgmm_vexp (double x)
   memcpy (&s1, &b1, sizeof s1);
   memcpy (&s2, &b2, sizeof s2);
   return p * s1 * s2;
+}
+
+/* exp(x) for -708 <= x <= 0, where the result is a normal number, as
+   vbgmm_vexp to the bit, with fewer operations: 2^n in one piece, its
+   exponent n + 1023 left in the low bits of t by the shifter.  The
+   E-step's responsibilities below e^-700 are 0 and it takes no other.  */
+static inline double
+vbgmm_vexp_normal (double x)
+{
+  const double log2e = 1.4426950408889634;
+  const double ln2_hi = 6.93147180369123816490e-01;
+  const double ln2_lo = 1.90821492927058770002e-10;
+  const double shifter = 0x1.8p52 + 1023;
+
+  double t = x * log2e + shifter;
+  double n = t - shifter;
+  double r = (x - n * ln2_hi) - n * ln2_lo;
+  double p = vbgmm_vexp_reduced (r);
+
+  uint64_t ti;
+  memcpy (&ti, &t, sizeof ti);
+  /* The low 11 bits of t are n + 1023, 1 to 1023 (any outside the
+     domain): shifted into the exponent field, they make 2^n.  */
+  uint64_t b = ti << 52;
+  double s;
+  memcpy (&s, &b, sizeof s);
+  return p * s;
 }
 
 /* ln(x) for positive normal x, within about 1 ulp of the C library's,

@@ -63,10 +63,19 @@ main (void)
   gsl_test_abs (vbgmm_vexp (-746), 0, 0, "exp(-746) underflows to 0");
   gsl_test_rel (vbgmm_vexp (-700), exp (-700), 1e-15, "exp(-700)");
   gsl_test_rel (vbgmm_vexp (-1e-300), 1, 0, "exp(-1e-300)");
+  /* The responsibilities' exp: the same bits where the result is normal.  */
+  double differ = 0;
+  for (double x = -708; x <= 0; x += 0.000731)
+    if (vbgmm_vexp_normal (x) != vbgmm_vexp (x) && differ == 0)
+      differ = x;
+  gsl_test (differ != 0 || vbgmm_vexp_normal (0) != 1
+            || vbgmm_vexp_normal (-708) != vbgmm_vexp (-708),
+            "vbgmm_vexp_normal = vbgmm_vexp from -708 to 0 (%g)", differ);
   /* Outside the domain the value is any, but no operation is undefined
      (the sanitizer build stops on one): a NaN once reached it.  */
   volatile double nan_in = NAN, inf_in = -INFINITY, big = 1e300;
-  double junk = vbgmm_vexp (nan_in) + vbgmm_vexp (inf_in) + vbgmm_vexp (-big);
+  double junk = vbgmm_vexp (nan_in) + vbgmm_vexp (inf_in) + vbgmm_vexp (-big)
+                + vbgmm_vexp_normal (nan_in) + vbgmm_vexp_normal (inf_in);
   gsl_test (0, "exp of NaN, -inf, -1e300: defined operations (%g)", junk);
 
   /* ln: densely where the E-step takes it (1 to the number of
