@@ -41,6 +41,7 @@
 #define estep_tile KERNEL_PASTE (estep_tile, W)
 #define estep_rows KERNEL_PASTE (estep_rows, W)
 #define stats_tile KERNEL_PASTE (stats_tile, W)
+#define stats_list KERNEL_PASTE (stats_list, W)
 #define transpose KERNEL_PASTE (transpose, W)
 #define to_rows KERNEL_PASTE (to_rows, W)
 typedef double vec __attribute__ ((vector_size (W * sizeof (double))));
@@ -78,6 +79,8 @@ vexp (vec x)
 # define KC 5
 # define FV 2
 #endif
+/* Vectors of features summed at a time over a list of points.  */
+#define FL 8
 
 /* ln rho_nk = c_k + w_k . phi(y_n) for KE components (KE of them valid)
    and PG * W points, the products y_i y_j formed as they are needed
@@ -199,6 +202,44 @@ stats_tile (const double *restrict pt, size_t fs, const double *restrict r,
             o += a[u][v];
             STORE (out + u * os + v * W, o);
           }
+}
+
+/* OUT[v W ...] += sum_i r_(IDX[i]) phi(y_(IDX[i])) for FV vectors of
+   features of one component and the M points IDX (in order) of those
+   PT holds, FS apart: the sums of stats_tile with the terms of r = 0
+   left out, which add nothing (+0 or -0 to a sum that starts at +0),
+   so the same bits.  */
+KERNEL_TARGET static inline __attribute__ ((always_inline)) void
+stats_list (const double *restrict pt, size_t fs, const double *restrict r,
+            const unsigned char *restrict idx, size_t m, size_t fv,
+            double *restrict out)
+{
+  vec a[FL];
+#pragma GCC unroll 8
+  for (size_t v = 0; v < FL; v++)
+    a[v] = ZERO;
+  for (size_t i = 0; i < m; i++)
+    {
+      const size_t b = idx[i];
+      const vec ru = SPLAT (r[b]);
+#pragma GCC unroll 8
+      for (size_t v = 0; v < FL; v++)
+        if (v < fv)
+          {
+            vec x;
+            LOAD (x, pt + b * fs + v * W);
+            a[v] += ru * x;
+          }
+    }
+#pragma GCC unroll 8
+  for (size_t v = 0; v < FL; v++)
+    if (v < fv)
+      {
+        vec o;
+        LOAD (o, out + v * W);
+        o += a[v];
+        STORE (out + v * W, o);
+      }
 }
 
 /* The transpose of a square of W x W numbers in registers.  */
@@ -482,33 +523,42 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
          SUB points at a time, so that they stay in the cache for all
          the tiles.  */
       const size_t fs = w->fs, fp = VBGMM_FPAD (1 + p);
-      const size_t dw = VBGMM_FPAD (d), ys = w->ys;
+      const size_t ys = w->ys;
       double *restrict pt = w->pt, *restrict yp = w->yp;
       for (size_t s0 = 0; s0 < B; s0 += SUB)
         {
           const size_t sn = B - s0 < SUB ? B - s0 : SUB;
-          /* The points back by points, from the rows of y (zero past
-             d), each followed by itself again: whole vectors, read
-             back whole.  */
-          for (size_t b0 = 0; b0 < sn; b0 += W)
-            for (size_t j0 = 0; j0 < dw; j0 += W)
-              {
-                vec t[W];
-#pragma GCC unroll 8
-                for (int i = 0; i < W; i++)
-                  LOAD (t[i], y + (j0 + i) * BLOCK + s0 + b0);
-                transpose (t);
-#pragma GCC unroll 8
-                for (int i = 0; i < W; i++)
-                  STORE (yp + (b0 + i) * ys + j0, t[i]);
-              }
+          /* The points by points, y = x scale - shift as to_rows
+             makes them (the scale is a power of two: the same bits),
+             zero past d; for the products of the full form each
+             followed by itself again, so that a wrapped diagonal is
+             read in whole vectors.  */
+          const double *restrict sc = es->scale, *restrict sh = es->shift;
           for (size_t b = 0; b < sn; b++)
-            for (size_t j0 = 0; j0 < d; j0 += W)
-              {
-                vec v;
-                LOAD (v, yp + b * ys + j0);
-                STORE (yp + b * ys + d + j0, v);
-              }
+            {
+              const double *restrict xb = x + (s0 + b) * d;
+              double *restrict yb = yp + b * ys;
+              size_t j0 = 0;
+              for (; j0 + W <= d; j0 += W)
+                {
+                  vec v, vs, vh;
+                  LOAD (v, xb + j0);
+                  LOAD (vs, sc + j0);
+                  LOAD (vh, sh + j0);
+                  v = v * vs - vh;
+                  STORE (yb + j0, v);
+                }
+              for (; j0 < d; j0++)
+                yb[j0] = xb[j0] * sc[j0] - sh[j0];
+            }
+          if (quad == VBGMM_QUAD_FULL)
+            for (size_t b = 0; b < sn; b++)
+              for (size_t j0 = 0; j0 < d; j0 += W)
+                {
+                  vec v;
+                  LOAD (v, yp + b * ys + j0);
+                  STORE (yp + b * ys + d + j0, v);
+                }
           /* Diagonal s, wrapped: y_(j+s mod d) y_j, j < d (j < d/2
              for s = d/2, the rest of which is diagonal s again), as
              many as the form takes, then y, then 1.  Each segment is written in whole vectors, the
@@ -545,6 +595,55 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
             {
               const size_t kc = nl - c < KC ? nl - c : KC;
               const double *rc = r + c * BLOCK + s0;
+              /* Where most r_nk of the tile are 0 (below e^LN_R_MIN:
+                 components far apart), each component sums over the
+                 points where its r_nk is not, with the same result.
+                 The count may take in some padding: it only chooses.  */
+              ivec cnt = (ivec) ZERO;
+              for (size_t u = 0; u < kc; u++)
+                for (size_t b = 0; b < sn; b += W)
+                  {
+                    vec e;
+                    LOAD (e, rc + u * BLOCK + b);
+                    cnt += e != ZERO;
+                  }
+              long long nz = 0;
+              for (int l = 0; l < W; l++)
+                nz -= cnt[l];
+              if (2 * (size_t) nz < kc * sn)
+                {
+                  for (size_t u = 0; u < kc; u++)
+                    {
+                      unsigned char idx[SUB];
+                      size_t m = 0;
+                      for (size_t b = 0; b < sn; b++)
+                        {
+                          idx[m] = b;
+                          m += rc[u * BLOCK + b] != 0;
+                        }
+                      if (m)
+                        for (size_t f = 0; f < fp; f += FL * W)
+                          {
+                            const size_t fv = (fp - f) / W < FL ? (fp - f) / W : FL;
+                            const double *ru = rc + u * BLOCK;
+                            double *o = stats + (c + u) * fp + f;
+                            switch (fv)
+                              {
+#define LIST_CASE(FVV)                                                  \
+                              case FVV:                                 \
+                                stats_list (pt + f, fs, ru, idx, m, FVV, o); \
+                                break;
+                              LIST_CASE (1) LIST_CASE (2) LIST_CASE (3)
+                              LIST_CASE (4) LIST_CASE (5) LIST_CASE (6)
+                              LIST_CASE (7)
+#undef LIST_CASE
+                              default:
+                                stats_list (pt + f, fs, ru, idx, m, FL, o);
+                              }
+                          }
+                    }
+                  continue;
+                }
               for (size_t f = 0; f < fp; f += FV * W)
                 {
                   const size_t fv = (fp - f) / W < FV ? (fp - f) / W : FV;
@@ -580,6 +679,7 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
         r_out[b * k + c] = pos[c] < nl ? r[pos[c] * BLOCK + b] * s[b] : 0.0;
 }
 
+#undef FL
 #undef PG
 #undef KE
 #undef KC
@@ -592,5 +692,6 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
 #undef estep_tile
 #undef estep_rows
 #undef stats_tile
+#undef stats_list
 #undef transpose
 #undef to_rows
