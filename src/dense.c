@@ -79,23 +79,70 @@ vbgmm_dense_gemm (size_t m, size_t nc, size_t kd, const double *A, size_t ar,
     }
 }
 
+size_t
+vbgmm_dense_strip_offset (size_t d, size_t s)
+{
+  const size_t SW = VBGMM_DENSE_STRIP;
+  return SW * (s * d - SW * (s * (s - 1) / 2));
+}
+
+size_t
+vbgmm_dense_strips_size (size_t d)
+{
+  const size_t SW = VBGMM_DENSE_STRIP;
+  return vbgmm_dense_strip_offset (d, (d + SW - 1) / SW);
+}
+
 void
-vbgmm_dense_quad (size_t m, size_t d, const double *Z, size_t ldz,
-                  const double *L, size_t ldl, double *qv, double *q)
+vbgmm_dense_strips (size_t d, const double *L, size_t ldl, double *S)
+{
+  const size_t SW = VBGMM_DENSE_STRIP;
+  for (size_t c0 = 0; c0 < d; c0 += SW)
+    {
+      double *restrict s = S + vbgmm_dense_strip_offset (d, c0 / SW);
+      const size_t end = d - c0 < SW ? d : c0 + SW;
+      for (size_t l = c0; l < d; l++, s += SW)
+        {
+          /* Columns C0 to the diagonal or the strip's end.  */
+          const size_t n = (l < end ? l + 1 : end) - c0;
+          const double *restrict row
+              = ldl ? L + l * ldl + c0 : L + l * (l + 1) / 2 + c0;
+          memcpy (s, row, n * sizeof (double));
+          memset (s + n, 0, (SW - n) * sizeof (double));
+        }
+    }
+}
+
+void
+vbgmm_dense_quad_strips (size_t m, size_t d, const double *Z, size_t ldz,
+                         const double *S, double *qv, double *q)
 {
   switch (vbgmm_kernel_width ())
     {
 #ifdef HAVE_X86_TARGETS
     case 8:
-      dense_quad_8 (m, d, Z, ldz, L, ldl, qv, q);
+      dense_quad_strips_8 (m, d, Z, ldz, S, qv, q);
       return;
     case 4:
-      dense_quad_4 (m, d, Z, ldz, L, ldl, qv, q);
+      dense_quad_strips_4 (m, d, Z, ldz, S, qv, q);
       return;
 #endif
     default:
-      dense_quad_2 (m, d, Z, ldz, L, ldl, qv, q);
+      dense_quad_strips_2 (m, d, Z, ldz, S, qv, q);
     }
+}
+
+int
+vbgmm_dense_quad (size_t m, size_t d, const double *Z, size_t ldz,
+                  const double *L, size_t ldl, double *qv, double *q)
+{
+  double *S = malloc (vbgmm_dense_strips_size (d) * sizeof (double));
+  if (!S)
+    return -2;
+  vbgmm_dense_strips (d, L, ldl, S);
+  vbgmm_dense_quad_strips (m, d, Z, ldz, S, qv, q);
+  free (S);
+  return 0;
 }
 
 /* X := L^-1 X, as trsm in dense_tile.h.  */

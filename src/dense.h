@@ -50,11 +50,34 @@ void vbgmm_dense_gemm (size_t m, size_t nc, size_t kd, const double *A,
                        size_t ar, size_t al, const double *B, size_t ldb,
                        double *C, size_t ldc, double sign, int lower);
 
-/* Q[r] = |row r of Z times L|^2 for the M rows of Z (D columns): L is
-   lower triangular, zero above its diagonal and in the columns from D
-   to VBGMM_DENSE_PAD (D).  QV: 8 M doubles of scratch.  */
-void vbgmm_dense_quad (size_t m, size_t d, const double *Z, size_t ldz,
-                       const double *L, size_t ldl, double *qv, double *q);
+/* The quadratic forms read a lower triangular factor by strips of
+   this many columns, each from its first row on, VBGMM_DENSE_STRIP
+   numbers to a row (zero above the diagonal and past column D): one
+   run of memory for each tile of columns, where the rows of the
+   factor are pages apart.  */
+#define VBGMM_DENSE_STRIP 24
+
+/* Where strip S (columns 24 S on) of a factor of D rows begins, and
+   the size of all of them (about D^2 / 2 doubles).  */
+size_t vbgmm_dense_strip_offset (size_t d, size_t s);
+size_t vbgmm_dense_strips_size (size_t d);
+
+/* The lower triangular L into strips S: L by rows with leading
+   dimension LDL, or packed (row I from I (I + 1) / 2 on) if LDL is 0.
+   Read on and below the diagonal.  */
+void vbgmm_dense_strips (size_t d, const double *L, size_t ldl, double *S);
+
+/* Q[r] = |row r of Z times L|^2 for the M rows of Z (D columns,
+   leading dimension LDZ) and the strips S of L.  QV: 8 M doubles of
+   scratch.  */
+void vbgmm_dense_quad_strips (size_t m, size_t d, const double *Z,
+                              size_t ldz, const double *S, double *qv,
+                              double *q);
+
+/* The same for L lower (LDL), through strips of its own: -2 out of
+   memory.  */
+int vbgmm_dense_quad (size_t m, size_t d, const double *Z, size_t ldz,
+                      const double *L, size_t ldl, double *qv, double *q);
 
 /* The Cholesky factor of the symmetric positive definite A (its lower
    triangle read), in place: L lower, zero above the diagonal.  -1 when

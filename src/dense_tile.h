@@ -25,7 +25,7 @@
 #define tile KERNEL_PASTE (dense_tile, W)
 #define tile_zero KERNEL_PASTE (dense_tile_zero, W)
 #define gemm KERNEL_PASTE (dense_gemm, W)
-#define quad KERNEL_PASTE (dense_quad, W)
+#define quad_strips KERNEL_PASTE (dense_quad_strips, W)
 #define trsm KERNEL_PASTE (dense_trsm, W)
 #define trsm_cols KERNEL_PASTE (dense_trsm_cols, W)
 typedef double vec __attribute__ ((vector_size (W * sizeof (double))));
@@ -120,35 +120,41 @@ gemm (size_t m, size_t nc, size_t kd, const double *restrict A, size_t ar,
       }
 }
 
-/* Q[r] = sum_j (sum_l Z[r][l] L[l][j])^2 for the M rows of Z: L lower
-   (zero above its diagonal and in the columns from D to whole tiles);
-   QV: M vectors of scratch, the sums lane by lane.  */
+/* Q[r] = sum_j (sum_l Z[r][l] L[l][j])^2 for the M rows of Z and L
+   by strips (vbgmm_dense_strips): each sum over l in the order of l.
+   QV: M vectors of scratch.  */
 KERNEL_TARGET static void
-quad (size_t m, size_t d, const double *restrict Z, size_t ldz,
-      const double *restrict L, size_t ldl, double *restrict qv,
-      double *restrict q)
+quad_strips (size_t m, size_t d, const double *restrict Z, size_t ldz,
+             const double *restrict S, double *restrict qv,
+             double *restrict q)
 {
+  const size_t SW = VBGMM_DENSE_STRIP;
   for (size_t i = 0; i < m * W; i++)
     qv[i] = 0;
   for (size_t j0 = 0; j0 < d; j0 += TN)
-    for (size_t i0 = 0; i0 < m; i0 += MR)
-      {
-        const size_t mr = m - i0 < MR ? m - i0 : MR;
-        vec acc[MR][NV];
-        tile_zero (acc);
-        /* Rows of L above J0 are zero in these columns.  */
-        tile (Z + i0 * ldz + j0, ldz, 1, mr, L + j0 * ldl + j0, ldl, d - j0,
-              acc);
-        for (size_t r = 0; r < mr; r++)
-          {
-            vec s;
-            LOAD (s, qv + (i0 + r) * W);
+    {
+      /* Rows of L above J0 are zero in these columns: the strip's
+         rows from J0 on, TN of its columns.  */
+      const size_t s0 = j0 / SW * SW;
+      const double *restrict b = S + vbgmm_dense_strip_offset (d, s0 / SW)
+                                 + (j0 - s0) * SW + (j0 - s0);
+      for (size_t i0 = 0; i0 < m; i0 += MR)
+        {
+          const size_t mr = m - i0 < MR ? m - i0 : MR;
+          vec acc[MR][NV];
+          tile_zero (acc);
+          tile (Z + i0 * ldz + j0, ldz, 1, mr, b, SW, d - j0, acc);
+          for (size_t r = 0; r < mr; r++)
+            {
+              vec s;
+              LOAD (s, qv + (i0 + r) * W);
 #pragma GCC unroll 8
-            for (size_t v = 0; v < NV; v++)
-              s += acc[r][v] * acc[r][v];
-            STORE (qv + (i0 + r) * W, s);
-          }
-      }
+              for (size_t v = 0; v < NV; v++)
+                s += acc[r][v] * acc[r][v];
+              STORE (qv + (i0 + r) * W, s);
+            }
+        }
+    }
   for (size_t r = 0; r < m; r++)
     {
       double s = 0;
@@ -230,6 +236,6 @@ trsm (size_t nb, size_t nc, size_t off, const double *restrict L, size_t ldl,
 #undef tile
 #undef tile_zero
 #undef gemm
-#undef quad
+#undef quad_strips
 #undef trsm
 #undef trsm_cols

@@ -69,7 +69,8 @@ vbgmm_estep_dense_chosen (int quad, size_t d)
 /* One thread's scratch space.  */
 typedef struct dense_work
 {
-  double *L;   /* d * ldp: a component's sums r y y' */
+  double *L;   /* d * ldp: a component's sums r y y', or its factor */
+  double *S;   /* the factor by strips: in L's room, or its own */
   double *Z;   /* ROWS * ldp: points, zero past column d */
   double *qv;  /* ROWS * 8 */
   double *q;   /* ROWS */
@@ -83,6 +84,8 @@ dense_work_free (dense_work *w, int nt)
     return;
   for (int t = 0; t < nt; t++)
     {
+      if (w[t].S != w[t].L)
+        free (w[t].S);
       free (w[t].L);
       free (w[t].Z);
       free (w[t].qv);
@@ -91,8 +94,10 @@ dense_work_free (dense_work *w, int nt)
   free (w);
 }
 
+/* The strips of the factors have L's room when the factors are kept
+   (FACTORED), and their own when they are made again from W into L.  */
 static dense_work *
-dense_work_alloc (int nt, size_t d)
+dense_work_alloc (int nt, size_t d, int factored)
 {
   const size_t ldp = VBGMM_DENSE_PAD (d);
   dense_work *w = calloc (nt, sizeof *w);
@@ -101,10 +106,13 @@ dense_work_alloc (int nt, size_t d)
   for (int t = 0; t < nt; t++)
     {
       w[t].L = calloc (d * ldp, sizeof (double));
+      w[t].S = factored ? w[t].L
+                        : malloc (vbgmm_dense_strips_size (d)
+                                  * sizeof (double));
       w[t].Z = calloc (ROWS * ldp, sizeof (double));
       w[t].qv = malloc (ROWS * 8 * sizeof (double));
       w[t].q = malloc (ROWS * sizeof (double));
-      if (!w[t].L || !w[t].Z || !w[t].qv || !w[t].q)
+      if (!w[t].L || !w[t].S || !w[t].Z || !w[t].qv || !w[t].q)
         {
           dense_work_free (w, nt);
           return NULL;
@@ -136,30 +144,26 @@ vbgmm_estep_dense_factor (vbgmm_estep *es, size_t c, const double *W,
   return 0;
 }
 
-/* The factor of component C into L (d x VBGMM_DENSE_PAD (d), zero above
-   the diagonal and past column d): unpacked, or made again from W.  */
+/* The factor of component C into the strips W->S: from the kept
+   factor, or made again from W in W->L.  */
 static int
-component_factor (const vbgmm_estep *es, size_t c, double *L)
+component_factor (const vbgmm_estep *es, size_t c, dense_work *w)
 {
   const size_t d = es->d, ldp = VBGMM_DENSE_PAD (d);
   if (es->L)
     {
-      const double *restrict f = VBGMM_ESTEP_FACTOR (es, c);
-      for (size_t i = 0; i < d; i++)
-        {
-          memcpy (L + i * ldp, f + i * (i + 1) / 2, (i + 1) * sizeof (double));
-          memset (L + i * ldp + i + 1, 0, (ldp - i - 1) * sizeof (double));
-        }
+      vbgmm_dense_strips (d, VBGMM_ESTEP_FACTOR (es, c), 0, w->S);
       return 0;
     }
+  double *restrict L = w->L;
   for (size_t i = 0; i < d; i++)
-    {
-      memcpy (L + i * ldp, es->W + (c * d + i) * d, d * sizeof (double));
-      memset (L + i * ldp + d, 0, (ldp - d) * sizeof (double));
-    }
+    memcpy (L + i * ldp, es->W + (c * d + i) * d, d * sizeof (double));
   /* The same numbers as vbgmm_estep_prepare factorised: it cannot fail
      but for memory.  */
-  return vbgmm_dense_cholesky (d, L, ldp);
+  int status = vbgmm_dense_cholesky (d, L, ldp);
+  if (!status)
+    vbgmm_dense_strips (d, L, ldp, w->S);
+  return status;
 }
 
 /* ln rho_nk of component C for the ROWS points of X, into column C of
@@ -169,8 +173,7 @@ component_ln_rho (const vbgmm_estep *es, size_t c, const double *x,
                   size_t rows, dense_work *w, double *lr)
 {
   const size_t k = es->k, d = es->d, ldp = VBGMM_DENSE_PAD (d);
-  const double *restrict L = w->L;
-  if (component_factor (es, c, w->L))
+  if (component_factor (es, c, w))
     {
       w->failed = 1;
       return;
@@ -190,7 +193,7 @@ component_ln_rho (const vbgmm_estep *es, size_t c, const double *x,
             zb[j] = xb[j] * scale[j] - m[j];
         }
       /* q_n = |L' (x_n - m)|^2 */
-      vbgmm_dense_quad (nb, d, Z, ldp, L, ldp, w->qv, w->q);
+      vbgmm_dense_quad_strips (nb, d, Z, ldp, w->S, w->qv, w->q);
       for (size_t b = 0; b < nb; b++)
         lr[(b0 + b) * k + c] = c0 - half_nu * w->q[b];
     }
@@ -372,7 +375,7 @@ vbgmm_estep_dense_pass (const vbgmm_estep *es, const vbgmm_data *data,
   const size_t k = es->k, d = es->d, n = data->n;
   const size_t round = n < ROUND ? n : ROUND;
   int nt = vbgmm_threads (threads);
-  dense_work *ws = dense_work_alloc (nt, d);
+  dense_work *ws = dense_work_alloc (nt, d, es->L != NULL);
   double *lr = malloc ((round ? round : 1) * k * sizeof (double));
   if (!ws || !lr)
     {
@@ -410,7 +413,7 @@ vbgmm_estep_dense_stream (const vbgmm_estep *es, const vbgmm_data *data,
   const size_t k = es->k, d = es->d, n = data->n;
   const size_t round = n < ROUND ? n : ROUND;
   int nt = vbgmm_threads (threads);
-  dense_work *ws = dense_work_alloc (nt, d);
+  dense_work *ws = dense_work_alloc (nt, d, es->L != NULL);
   double *lr = malloc ((round ? round : 1) * k * sizeof (double));
   int status = VBGMM_SUCCESS;
   if (!ws || !lr)
