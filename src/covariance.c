@@ -173,24 +173,18 @@ vbgmm_cov_prior_init (vbgmm_cov_prior *cp, const vbgmm_prior *prior,
       return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
     }
   memcpy (L->data, prior->W0, d * d * sizeof (double));
-  /* Many dimensions: the inverse at once, L left holding the factor.  */
-  const int dense = d >= VBGMM_DENSE_FACTOR_MIN_D;
-  if (dense ? vbgmm_dense_spd_invert (d, L->data, d, cp->W0inv) != 0
-      : gsl_linalg_cholesky_decomp1 (L) != GSL_SUCCESS)
-    {
-      gsl_matrix_free (L);
-      return vbgmm_fail (err, VBGMM_EINVAL, "W0 is not positive definite");
-    }
+  int status = vbgmm_spd_factor (d, L->data, d);
   double ln_det = 0;
-  for (size_t i = 0; i < d; i++)
+  for (size_t i = 0; !status && i < d; i++)
     ln_det += 2 * log (gsl_matrix_get (L, i, i));
   cp->ln_det_W0 = ln_det;
-  if (!dense)
-    {
-      gsl_linalg_cholesky_invert (L);
-      memcpy (cp->W0inv, L->data, d * d * sizeof (double));
-    }
+  if (!status)
+    status = vbgmm_spd_inverse (d, L->data, d, cp->W0inv);
   gsl_matrix_free (L);
+  if (status == -2)
+    return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
+  if (status)
+    return vbgmm_fail (err, VBGMM_EINVAL, "W0 is not positive definite");
   return VBGMM_SUCCESS;
 }
 
@@ -262,16 +256,9 @@ int
 vbgmm_cov_invert (gsl_matrix *work, double *W)
 {
   size_t d = work->size1;
-  if (d >= VBGMM_DENSE_FACTOR_MIN_D)
-    return vbgmm_dense_spd_invert (d, work->data, work->tda, W) == 0
-           ? GSL_SUCCESS : GSL_EDOM;
-  if (gsl_linalg_cholesky_decomp1 (work) != GSL_SUCCESS
-      || gsl_linalg_cholesky_invert (work) != GSL_SUCCESS)
-    return GSL_EDOM;
-  for (size_t i = 0; i < d; i++)
-    for (size_t j = 0; j < d; j++)
-      W[i * d + j] = gsl_matrix_get (work, i, j);
-  return GSL_SUCCESS;
+  return vbgmm_spd_factor (d, work->data, work->tda) == 0
+         && vbgmm_spd_inverse (d, work->data, work->tda, W) == 0
+         ? GSL_SUCCESS : GSL_EDOM;
 }
 
 double

@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_linalg.h>
+
 #include "dense.h"
 #include "responsibility.h"
 
@@ -282,18 +284,15 @@ vbgmm_dense_tri_invert (size_t d, const double *L, size_t ldl, double *T,
 }
 
 int
-vbgmm_dense_spd_invert (size_t d, double *A, size_t lda, double *inv)
+vbgmm_dense_inverse (size_t d, const double *L, size_t lda, double *inv)
 {
-  int status = vbgmm_dense_cholesky (d, A, lda);
-  if (status)
-    return status;
   /* T = L^-1 (lower), by blocks of rows: the rows I of T are
      L_II^-1 (E_I - L_I,<I T_<I).  */
   const size_t ldp = VBGMM_DENSE_PAD (d);
   double *T = malloc (d * ldp * sizeof (double));
   if (!T)
     return -2;
-  vbgmm_dense_tri_invert (d, A, lda, T, ldp);
+  vbgmm_dense_tri_invert (d, L, lda, T, ldp);
   /* A^-1 = T'T: (T'T)[i][j] = sum_{l >= i} T[l][i] T[l][j], j <= i,
      by blocks of rows I, from row I0 of T on.  */
   for (size_t i = 0; i < d * d; i++)
@@ -308,5 +307,34 @@ vbgmm_dense_spd_invert (size_t d, double *A, size_t lda, double *inv)
     for (size_t j = i + 1; j < d; j++)
       inv[i * d + j] = inv[j * d + i];
   free (T);
+  return 0;
+}
+
+int
+vbgmm_dense_spd_invert (size_t d, double *A, size_t lda, double *inv)
+{
+  int status = vbgmm_dense_cholesky (d, A, lda);
+  return status ? status : vbgmm_dense_inverse (d, A, lda, inv);
+}
+
+int
+vbgmm_spd_factor (size_t d, double *A, size_t lda)
+{
+  if (d >= VBGMM_DENSE_FACTOR_MIN_D)
+    return vbgmm_dense_cholesky (d, A, lda);
+  gsl_matrix_view v = gsl_matrix_view_array_with_tda (A, d, d, lda);
+  return gsl_linalg_cholesky_decomp1 (&v.matrix) == GSL_SUCCESS ? 0 : -1;
+}
+
+int
+vbgmm_spd_inverse (size_t d, double *L, size_t lda, double *inv)
+{
+  if (d >= VBGMM_DENSE_FACTOR_MIN_D)
+    return vbgmm_dense_inverse (d, L, lda, inv);
+  gsl_matrix_view v = gsl_matrix_view_array_with_tda (L, d, d, lda);
+  if (gsl_linalg_cholesky_invert (&v.matrix) != GSL_SUCCESS)
+    return -1;
+  for (size_t i = 0; i < d; i++)
+    memcpy (inv + i * d, L + i * lda, d * sizeof (double));
   return 0;
 }

@@ -21,8 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_errno.h>
-#include <gsl/gsl_linalg.h>
 
 #include "dense.h"
 #include "model.h"
@@ -122,27 +120,17 @@ vbgmm_model_covariance (const vbgmm_model *model, size_t c,
      y_s . y_t with y_s = L^-1 e_s: one factorisation (D^3 / 6) and
      NDIMS triangular solves, not a whole inverse.  */
   const size_t d = model->d;
-  const size_t ld = d >= VBGMM_DENSE_MIN_D ? VBGMM_DENSE_PAD (d) : d;
   const double *W = model->W + c * d * d;
-  double *L = calloc (d * ld, sizeof *L);
+  double *L = calloc (d * d, sizeof *L);
   double *y = malloc ((ndims ? ndims : 1) * d * sizeof *y);
   int status = -1;
   if (!L || !y)
     goto done;
   for (size_t i = 0; i < d; i++)
     for (size_t j = 0; j <= i; j++)
-      L[i * ld + j] = model->nu[c] * W[i * d + j];
-  if (d >= VBGMM_DENSE_FACTOR_MIN_D)
-    {
-      if (vbgmm_dense_cholesky (d, L, ld))
-        goto done;
-    }
-  else
-    {
-      gsl_matrix_view A = gsl_matrix_view_array (L, d, d);
-      if (gsl_linalg_cholesky_decomp1 (&A.matrix))
-        goto done;
-    }
+      L[i * d + j] = model->nu[c] * W[i * d + j];
+  if (vbgmm_spd_factor (d, L, d))
+    goto done;
   for (size_t q = 0; q < ndims; q++)
     {
       double *v = y + q * d;
@@ -150,8 +138,8 @@ vbgmm_model_covariance (const vbgmm_model *model, size_t c,
         {
           double r = i == dims[q];
           for (size_t j = dims[q]; j < i; j++)
-            r -= L[i * ld + j] * v[j];
-          v[i] = i < dims[q] ? 0 : r / L[i * ld + i];
+            r -= L[i * d + j] * v[j];
+          v[i] = i < dims[q] ? 0 : r / L[i * d + i];
         }
     }
   for (size_t a = 0; a < ndims; a++)

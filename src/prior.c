@@ -26,6 +26,7 @@
 
 #include "comm.h"
 #include "covariance.h"
+#include "dense.h"
 #include "error.h"
 #include "units.h"
 #include "weights.h"
@@ -204,7 +205,8 @@ vbgmm_prior_set_W0_inverse (vbgmm_prior *prior, const double *cov,
     scale += fabs (cov[i * d + i]);
   scale = scale > 0 ? scale / d : 1;
   double eps = 0;
-  for (int attempt = 0; attempt < 12; attempt++)
+  int attempt;
+  for (attempt = 0; attempt < 12; attempt++)
     {
       memcpy (L->data, cov, d * d * sizeof (double));
       for (size_t i = 0; i < d; i++)
@@ -212,7 +214,10 @@ vbgmm_prior_set_W0_inverse (vbgmm_prior *prior, const double *cov,
           double v = cov[i * d + i];
           L->data[i * d + i] += eps * (v > 0 ? v : scale);
         }
-      int ok = gsl_linalg_cholesky_decomp1 (L) == GSL_SUCCESS;
+      int status = vbgmm_spd_factor (d, L->data, d);
+      if (status == -2)
+        break;
+      int ok = status == 0;
       for (size_t i = 0; ok && i < d; i++)
         {
           double p = gsl_matrix_get (L, i, i);
@@ -222,9 +227,10 @@ vbgmm_prior_set_W0_inverse (vbgmm_prior *prior, const double *cov,
         }
       if (ok)
         {
-          gsl_linalg_cholesky_invert (L);
-          memcpy (prior->W0, L->data, d * d * sizeof (double));
+          status = vbgmm_spd_inverse (d, L->data, d, prior->W0);
           gsl_matrix_free (L);
+          if (status)
+            return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
           if (ridge)
             *ridge = eps;
           return VBGMM_SUCCESS;
@@ -232,5 +238,7 @@ vbgmm_prior_set_W0_inverse (vbgmm_prior *prior, const double *cov,
       eps = eps == 0 ? 1e-10 : eps * 10;
     }
   gsl_matrix_free (L);
+  if (attempt < 12)
+    return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
   return vbgmm_fail (err, VBGMM_ENUM, "the sample covariance cannot be inverted");
 }

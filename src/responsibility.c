@@ -232,11 +232,11 @@ estep_component (vbgmm_estep *es, const vbgmm_model *model, size_t c,
     }
   else
     {
-      gsl_matrix_view Lv = gsl_matrix_view_array (L, d, d);
       memcpy (L, model->W + c * d * d, d * d * sizeof (double));
-      if (d >= VBGMM_DENSE_FACTOR_MIN_D
-          ? vbgmm_dense_cholesky (d, L, d) != 0
-          : gsl_linalg_cholesky_decomp1 (&Lv.matrix) != GSL_SUCCESS)
+      int status = vbgmm_spd_factor (d, L, d);
+      if (status == -2)
+        return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
+      if (status)
         return vbgmm_fail (err, VBGMM_ENUM,
                            "component %zu: W is not positive definite", c);
       for (size_t i = 0; i < d; i++)
