@@ -68,6 +68,13 @@ vbgmm_accel_init (vbgmm_accel *a, size_t k, size_t d, int quad,
   else if (quad == VBGMM_QUAD_DIAG)
     for (size_t i = 0; i < d; i++)
       *w++ = 1 / (spread[i] * spread[i]);
+  else if (quad == VBGMM_QUAD_SUM)
+    {
+      double ss = 0;
+      for (size_t i = 0; i < d; i++)
+        ss += spread[i] * spread[i];
+      *w = 1 / ss;
+    }
   return 0;
 }
 

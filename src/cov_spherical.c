@@ -73,12 +73,10 @@ update (const vbgmm_cov_prior *cp, const vbgmm_cov_suff *suff,
       if (s->keep)
         continue;
       double f = cp->beta0 * s->N / (cp->beta0 + s->N);
-      double tr = 0, dd = 0;
+      /* tr N_k S_k: the pass summed |y|^2 alone (VBGMM_QUAD_SUM).  */
+      double tr = s->NS[0], dd = 0;
       for (size_t i = 0; i < d; i++)
-        {
-          tr += s->NS[i * d + i];
-          dd += s->dx[i] * s->dx[i];
-        }
+        dd += s->dx[i] * s->dx[i];
       double winv = 1 / cp->W0[0] + tr + f * dd;
       if (!(winv > 0) || !isfinite (winv))
         return GSL_EDOM;
@@ -101,9 +99,7 @@ bound (const vbgmm_cov_prior *cp, const vbgmm_cov_suff *suff,
   for (size_t c = 0; c < model->k; c++)
     {
       const double *W = model->W + c * d * d, nu = model->nu[c];
-      double tr = 0, t;
-      for (size_t i = 0; i < d; i++)
-        tr += suff[c].NS[i * d + i];
+      double tr = suff[c].NS[0], t;
       int status = vbgmm_cov_gamma_terms (cp->nu0, cp->W0[0], nu, W[0], &t);
       if (status)
         return status;
@@ -115,7 +111,7 @@ bound (const vbgmm_cov_prior *cp, const vbgmm_cov_suff *suff,
 }
 
 const vbgmm_covariance_type vbgmm_cov_spherical = {
-  "spherical", VBGMM_QUAD_DIAG, VBGMM_W_SCALAR, 0,
+  "spherical", VBGMM_QUAD_SUM, VBGMM_W_SCALAR, 0,
   vbgmm_cov_nu0_floor_gamma, "nu0 must be a finite number > 0",
   check_W0, start, vbgmm_cov_e_ln_det_gamma, update, bound
 };

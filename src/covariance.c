@@ -98,7 +98,7 @@ size_t
 vbgmm_quad_features (int quad, size_t d)
 {
   return quad == VBGMM_QUAD_FULL ? d * (d + 1) / 2
-         : quad == VBGMM_QUAD_DIAG ? d : 0;
+         : quad == VBGMM_QUAD_DIAG ? d : quad == VBGMM_QUAD_SUM;
 }
 
 #define N_FLOOR VBGMM_N_FLOOR
@@ -238,6 +238,16 @@ vbgmm_cov_suff_set (const vbgmm_cov_prior *cp, int quad, const double *shift,
   else if (quad == VBGMM_QUAD_DIAG)
     for (size_t i = 0; i < d; i++)
       suff->NS[i * d + i] = sq[i] - 2 * sy[i] * e[i] + r_sum * e[i] * e[i];
+  else if (quad == VBGMM_QUAD_SUM)
+    {
+      double ye = 0, ee = 0;
+      for (size_t i = 0; i < d; i++)
+        {
+          ye += sy[i] * e[i];
+          ee += e[i] * e[i];
+        }
+      suff->NS[0] = sq[0] - 2 * ye + r_sum * ee;
+    }
 }
 
 void

@@ -34,10 +34,11 @@
    those and sums them weighted by r_nk.  */
 
 /* The quadratic features of a point y: none (ln rho_nk is linear in y
-   up to a term common to every k: tied), the squares y_i^2 (diag,
-   spherical), or every product y_i y_j, j <= i (full).  */
-enum { VBGMM_QUAD_NONE, VBGMM_QUAD_DIAG, VBGMM_QUAD_FULL };
-/* How many: 0, d, d(d+1)/2.  */
+   up to a term common to every k: tied), the squares y_i^2 (diag),
+   every product y_i y_j, j <= i (full), or the sum of the squares
+   |y|^2 (spherical).  */
+enum { VBGMM_QUAD_NONE, VBGMM_QUAD_DIAG, VBGMM_QUAD_FULL, VBGMM_QUAD_SUM };
+/* How many: 0, d, d(d+1)/2, 1.  */
 size_t vbgmm_quad_features (int quad, size_t d);
 
 /* N_k = sum_n r_nk + this, so that xbar_k stays defined: a component
@@ -71,7 +72,8 @@ typedef struct vbgmm_cov_suff
   int keep;      /* statistics all 0 again: the component keeps the W and
                     nu that the M-step made of them before */
   double *NS;    /* d * d: N_k S_k (10.53); only its diagonal for
-                    VBGMM_QUAD_DIAG, zero for VBGMM_QUAD_NONE; NULL
+                    VBGMM_QUAD_DIAG, only its trace (in NS[0]) for
+                    VBGMM_QUAD_SUM, zero for VBGMM_QUAD_NONE; NULL
                     where the M-step is mstep_dense.c's */
   double q_W;    /* mstep_dense.c: dx'W_k dx */
   double tr_W;   /* mstep_dense.c: Tr ((W0^-1 + N_k S_k) W_k) */

@@ -345,8 +345,10 @@ estep_rows (const vbgmm_estep *es, const double *restrict y, size_t Bp,
             size_t from, size_t to, double *restrict lr,
             double *restrict mx, uintptr_t *pf, size_t pn)
 {
-  const size_t d = es->d, p = es->p;
-  const int quad = es->quad;
+  /* |y|^2 (VBGMM_QUAD_SUM) is the row past the coordinates.  */
+  const int sum = es->quad == VBGMM_QUAD_SUM;
+  const size_t d = es->d + sum, p = es->p;
+  const int quad = sum ? VBGMM_QUAD_NONE : es->quad;
   for (size_t c = from; c < to; c += KE)
     {
       const size_t ke = to - c < KE ? to - c : KE;
@@ -386,6 +388,19 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
   if (Bp > B)
     for (size_t j = 0; j < d; j++)
       memset (y + j * BLOCK + B, 0, (Bp - B) * sizeof (double));
+  /* |y|^2 as one more row (spherical): ln rho is linear in the rows.  */
+  if (quad == VBGMM_QUAD_SUM)
+    {
+      double *restrict yy = y + d * BLOCK;
+      SIMD for (size_t b = 0; b < Bp; b++)
+        yy[b] = y[b] * y[b];
+      for (size_t j = 1; j < d; j++)
+        {
+          const double *restrict yj = y + j * BLOCK;
+          SIMD for (size_t b = 0; b < Bp; b++)
+            yy[b] += yj[b] * yj[b];
+        }
+    }
   /* ln rho_nk (10.46), KE components at a time, in the kernel's order
      of them (see vbgmm_estep): those computed in every block first.
      Meanwhile the next block is fetched, PN lines of 64 bytes with each
@@ -561,11 +576,18 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
                 }
           /* Diagonal s, wrapped: y_(j+s mod d) y_j, j < d (j < d/2
              for s = d/2, the rest of which is diagonal s again), as
-             many as the form takes, then y, then 1.  Each segment is written in whole vectors, the
+             many as the form takes, or |y|^2, then y, then 1.  Each
+             segment is written in whole vectors, the
              overhang overwritten by the next; with d a multiple of W
              every vector is aligned.  A vector at a time for all the
              points, so that the loops are long.  */
           size_t off = 0;
+          if (quad == VBGMM_QUAD_SUM)
+            {
+              for (size_t b = 0; b < sn; b++)
+                pt[b * fs] = y[d * BLOCK + s0 + b] * s[s0 + b];
+              off = 1;
+            }
           for (size_t sd = 0; sd < DIAGONALS (quad, d); sd++)
             {
               const size_t len = DIAG_LEN (sd, d);

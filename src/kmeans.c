@@ -160,13 +160,13 @@ done:
 }
 
 /* Add W times the features of Y (count, y, then as QUAD says: y y'
-   lower triangle by rows, the squares, or none) to the statistics S of
-   one component.  */
+   lower triangle by rows, the squares, their sum, or none) to the
+   statistics S of one component.  */
 static void
 add_point (double *s, const double *y, size_t d, int quad, double w)
 {
   s[0] += w;
-  double *sy = s + 1, *syy = s + 1 + d;
+  double *sy = s + 1, *syy = s + 1 + d, yy = 0;
   for (size_t i = 0; i < d; i++)
     {
       sy[i] += w * y[i];
@@ -176,7 +176,10 @@ add_point (double *s, const double *y, size_t d, int quad, double w)
           *syy++ += wy * y[j];
       else if (quad == VBGMM_QUAD_DIAG)
         *syy++ += wy * y[i];
+      yy += y[i] * y[i];
     }
+  if (quad == VBGMM_QUAD_SUM)
+    *syy += w * yy;
 }
 
 int

@@ -187,8 +187,9 @@ feature_coefficients (vbgmm_estep *es, const vbgmm_model *model, size_t c)
      -nu (x - m)' W (x - m) / 2
        = -u'A u / 2 + (A u)' y - sum_i A_ii y_i^2 / 2 - sum_j<i A_ij y_i y_j,
      linear in the features of y.  A diagonal A needs only the
-     squares; a form whose A is the same for every k (tied) drops
-     the quadratic terms, which cancel from r_nk.  */
+     squares, a multiple of the identity only their sum; a form whose
+     A is the same for every k (tied) drops the quadratic terms, which
+     cancel from r_nk.  */
   const double nu = model->nu[c], *Wc = model->W + c * d * d;
   const double *m = model->m + c * d;
   double *wt = es->wt + c * es->p, *q = wt + d, uAu = 0;
@@ -203,7 +204,8 @@ feature_coefficients (vbgmm_estep *es, const vbgmm_model *model, size_t c)
       if (es->quad == VBGMM_QUAD_FULL)
         for (size_t j = 0; j <= i; j++)
           *q++ = -nu * Wc[i * d + j] * (j == i ? 0.5 : 1.0);
-      else if (es->quad == VBGMM_QUAD_DIAG)
+      else if (es->quad == VBGMM_QUAD_DIAG
+               || (es->quad == VBGMM_QUAD_SUM && i == 0))
         *q++ = -nu * Wc[i * d + i] * 0.5;
     }
   return uAu;
@@ -309,8 +311,8 @@ vbgmm_estep_prepare (vbgmm_estep *es, const vbgmm_model *model,
 /* One thread's scratch space for one block.  */
 typedef struct workspace
 {
-  double *y;   /* dw * BLOCK: the points about the shift, by rows; the
-                  rows past d are zero */
+  double *y;   /* dr * BLOCK: the points about the shift, by rows, then
+                  |y|^2 (VBGMM_QUAD_SUM); the rows past are zero */
   double *yp;  /* SUB * ys: SUB of them again, point by point, each
                   followed by itself again */
   double *pt;  /* SUB * fs: their features with phi_0 = 1, point by point */
@@ -332,17 +334,17 @@ workspace_free (workspace *w)
 static int
 workspace_alloc (workspace *w, size_t k, size_t d, size_t p)
 {
-  const size_t dw = VBGMM_FPAD (d);
+  const size_t dw = VBGMM_FPAD (d), dr = VBGMM_FPAD (d + 1);
   w->ys = 2 * dw + 8;
   w->fs = VBGMM_FPAD (1 + p) + 8;
-  const size_t total = (dw + 2 * k + 3) * BLOCK + SUB * (w->ys + w->fs)
+  const size_t total = (dr + 2 * k + 3) * BLOCK + SUB * (w->ys + w->fs)
                        + 2 * dw;
   /* Zeroed: the padding is read, though what it adds is not used.  */
   w->y = aligned_alloc (64, total * sizeof (double));
   if (!w->y)
     return -1;
   memset (w->y, 0, total * sizeof (double));
-  w->lr = w->y + dw * BLOCK;
+  w->lr = w->y + dr * BLOCK;
   w->r = w->lr + k * BLOCK;
   w->mx = w->r + k * BLOCK;
   w->s = w->mx + BLOCK;
@@ -356,10 +358,10 @@ workspace_alloc (workspace *w, size_t k, size_t d, size_t p)
 
 /* The kernel sums the features of the points in its own order: the
    products y_i y_j by wrapped diagonals (see kernel.h; the first,
-   s = 0, is the squares), as many as the form takes, then y, then 1.
-   MAP[f] is where feature f goes in a component's statistics (N, then
-   sum r y, then the quadratic features: sum r y y' by rows, or the
-   squares).  */
+   s = 0, is the squares), as many as the form takes, or |y|^2, then
+   y, then 1.  MAP[f] is where feature f goes in a component's
+   statistics (N, then sum r y, then the quadratic features: sum r y y'
+   by rows, the squares, or their sum).  */
 static void
 stats_order (size_t d, int quad, size_t *map)
 {
@@ -370,6 +372,8 @@ stats_order (size_t d, int quad, size_t *map)
         size_t a = (j + s) % d, i = a > j ? a : j, jj = a > j ? j : a;
         map[f++] = 1 + d + (quad == VBGMM_QUAD_FULL ? i * (i + 1) / 2 + jj : j);
       }
+  if (quad == VBGMM_QUAD_SUM)
+    map[f++] = 1 + d;
   for (size_t j = 0; j < d; j++)
     map[f++] = 1 + j;
   map[f] = 0;
@@ -421,13 +425,17 @@ estep_far_point (const vbgmm_estep *es, const double *y, size_t b,
   for (size_t q = 0; q < nl; q++)
     {
       const double *wt = es->wtp + q * p, *wq = wt + d;
-      double lin = 0, sq = 0;
+      double lin = 0, sq = 0, zz = 0;
       for (size_t i = 0; i < d; i++)
         {
           lin += wt[i] * z[i];
-          for (size_t j = from_diag * i; j < i + past_diag; j++, wq++)
-            sq += *wq * z[i] * z[j];
+          zz += z[i] * z[i];
+          if (quad != VBGMM_QUAD_SUM)
+            for (size_t j = from_diag * i; j < i + past_diag; j++, wq++)
+              sq += *wq * z[i] * z[j];
         }
+      if (quad == VBGMM_QUAD_SUM)
+        sq = *wq * zz;
       double f = es->cp[q] / s / s + lin / s + sq;
       lr[q * BLOCK + b] = f;
       fmax = f > fmax ? f : fmax;

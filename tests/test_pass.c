@@ -180,7 +180,7 @@ naive_pass (const vbgmm_model *m, const vbgmm_data *data, size_t p,
               sy[i] += r[c] * y[i];
               asy[i] += fabs (r[c] * y[i]);
               /* The quadratic features: all products (full), the
-                 squares (diag, spherical), none (tied).  */
+                 squares (diag), their sum (spherical), none (tied).  */
               if (p == d + d * (d + 1) / 2)
                 for (size_t j = 0; j <= i; j++)
                   {
@@ -191,6 +191,11 @@ naive_pass (const vbgmm_model *m, const vbgmm_data *data, size_t p,
                 {
                   syy[i] += r[c] * y[i] * y[i];
                   asyy[i] += r[c] * y[i] * y[i];
+                }
+              else if (p == d + 1)
+                {
+                  syy[0] += r[c] * y[i] * y[i];
+                  asyy[0] += r[c] * y[i] * y[i];
                 }
             }
           double t = r[c] > 0 ? r[c] * log (r[c]) : 0;
@@ -236,9 +241,7 @@ test_one (gsl_rng *rng, const char *kernel, const char *form, size_t d,
       if (c % 3 == 1)
         m->alpha[c] = 1e-3;
     }
-  vbgmm_estep *es = vbgmm_estep_alloc (k, d, !strcmp (form, "full") ? VBGMM_QUAD_FULL
-                                       : !strcmp (form, "tied") ? VBGMM_QUAD_NONE
-                                       : VBGMM_QUAD_DIAG);
+  vbgmm_estep *es = vbgmm_estep_alloc (k, d, vbgmm_covariance_lookup (form)->quad);
   vbgmm_error err;
   const size_t len = vbgmm_stats_size (es);
   double *st = malloc (len * sizeof (double));
