@@ -52,8 +52,9 @@ typedef long long ivec __attribute__ ((vector_size (W * sizeof (long long))));
 /* A > B ? A : B, lane by lane.  */
 #define MAX(a, b) SELECT ((a) > (b), (a), (b))
 
-/* exp of the W numbers of X, each from LN_R_MIN to 0, on the lanes of
-   one vector.  */
+/* exp of the W numbers of X on the lanes of one vector, each within 1
+   ulp from LN_R_MIN to 0, and the result of defined operations for
+   every other X.  */
 KERNEL_TARGET static inline __attribute__ ((always_inline)) vec
 vexp (vec x)
 {
@@ -469,6 +470,7 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
      would add 0).  A responsibility below e^LN_R_MIN is taken as 0:
      subnormal numbers would slow every operation on them a
      hundredfold.  */
+  ivec zeros = (ivec) ZERO;
   for (size_t b = 0; b < Bp; b += W)
     {
       vec m, sv = ZERO, ev = ZERO;
@@ -481,14 +483,15 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
           vec v, e;
           LOAD (v, lr + q * BLOCK + b);
           v -= m;
-          /* True for v not a number too: a NaN reaches S.  */
+          /* False for v not a number: a NaN reaches S.  Below the
+             cut (-inf too) exp gives any number, which is not used.  */
           const ivec cut = v < SPLAT (LN_R_MIN);
-          e = SELECT (cut, SPLAT (LN_R_MIN), v);
-          e = vexp (e);
+          e = vexp (v);
           e = SELECT (cut, ZERO, e);
           STORE (r + q * BLOCK + b, e);
           sv += e;
           ev += SELECT (cut, ZERO, e * v);
+          zeros += cut;
         }
       STORE (s + b, sv);
       STORE (w->ev + b, ev);
@@ -540,99 +543,144 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
       const size_t fs = w->fs, fp = VBGMM_FPAD (1 + p);
       const size_t ys = w->ys;
       double *restrict pt = w->pt, *restrict yp = w->yp;
+      /* Where most r_nk of the block are 0 (below e^LN_R_MIN:
+         components far apart), each component sums over the points
+         where its r_nk is not, with the same result.  (The count takes
+         in the padding: it only chooses.)  */
+      long long cut = 0;
+      for (int l = 0; l < W; l++)
+        cut -= zeros[l];
+      const int sparse = 2 * (size_t) cut > nl * Bp;
+      /* With fewer coordinates than lanes the features are made by
+         rows, a vector of points at a time, in the order and with the
+         operations of the points' own (below): the same numbers.  FR
+         holds VBGMM_FPAD (1 + p) rows, the last past the features
+         zero.  */
+      double *restrict fr = d < W ? w->fr : NULL;
+      if (fr)
+        {
+          size_t f = 0;
+          for (size_t sd = 0; sd < DIAGONALS (quad, d); sd++)
+            for (size_t j = 0; j < DIAG_LEN (sd, d); j++, f++)
+              {
+                const double *restrict yj = y + j * BLOCK;
+                const double *restrict ya = y + (j + sd) % d * BLOCK;
+                double *restrict o = fr + f * BLOCK;
+                SIMD for (size_t b = 0; b < Bp; b++)
+                  o[b] = yj[b] * ya[b] * s[b];
+              }
+          if (quad == VBGMM_QUAD_SUM)
+            {
+              const double *restrict yy = y + d * BLOCK;
+              double *restrict o = fr + f++ * BLOCK;
+              SIMD for (size_t b = 0; b < Bp; b++)
+                o[b] = yy[b] * s[b];
+            }
+          for (size_t j = 0; j < d; j++, f++)
+            {
+              const double *restrict yj = y + j * BLOCK;
+              double *restrict o = fr + f * BLOCK;
+              SIMD for (size_t b = 0; b < Bp; b++)
+                o[b] = yj[b] * s[b];
+            }
+          memcpy (fr + f * BLOCK, s, Bp * sizeof (double));
+        }
       for (size_t s0 = 0; s0 < B; s0 += SUB)
         {
           const size_t sn = B - s0 < SUB ? B - s0 : SUB;
-          /* The points by points, y = x scale - shift as to_rows
-             makes them (the scale is a power of two: the same bits),
-             zero past d; for the products of the full form each
-             followed by itself again, so that a wrapped diagonal is
-             read in whole vectors.  */
-          const double *restrict sc = es->scale, *restrict sh = es->shift;
-          for (size_t b = 0; b < sn; b++)
-            {
-              const double *restrict xb = x + (s0 + b) * d;
-              double *restrict yb = yp + b * ys;
-              size_t j0 = 0;
-              for (; j0 + W <= d; j0 += W)
+          if (fr)
+            /* Fewer coordinates than lanes: the rows of features made
+               for the whole block, transposed W x W.  */
+            for (size_t b0 = 0; b0 < sn; b0 += W)
+              for (size_t f0 = 0; f0 < fp; f0 += W)
                 {
-                  vec v, vs, vh;
-                  LOAD (v, xb + j0);
-                  LOAD (vs, sc + j0);
-                  LOAD (vh, sh + j0);
-                  v = v * vs - vh;
-                  STORE (yb + j0, v);
+                  vec t[W];
+#pragma GCC unroll 8
+                  for (int i = 0; i < W; i++)
+                    LOAD (t[i], fr + (f0 + i) * BLOCK + s0 + b0);
+                  transpose (t);
+#pragma GCC unroll 8
+                  for (int i = 0; i < W; i++)
+                    STORE (pt + (b0 + i) * fs + f0, t[i]);
                 }
-              for (; j0 < d; j0++)
-                yb[j0] = xb[j0] * sc[j0] - sh[j0];
-            }
-          if (quad == VBGMM_QUAD_FULL)
+          else
+            {
+            /* The points by points, y = x scale - shift as to_rows
+               makes them (the scale is a power of two: the same bits),
+               zero past d; for the products of the full form each
+               followed by itself again, so that a wrapped diagonal is
+               read in whole vectors.  */
+            const double *restrict sc = es->scale, *restrict sh = es->shift;
             for (size_t b = 0; b < sn; b++)
-              for (size_t j0 = 0; j0 < d; j0 += W)
+              {
+                const double *restrict xb = x + (s0 + b) * d;
+                double *restrict yb = yp + b * ys;
+                size_t j0 = 0;
+                for (; j0 + W <= d; j0 += W)
+                  {
+                    vec v, vs, vh;
+                    LOAD (v, xb + j0);
+                    LOAD (vs, sc + j0);
+                    LOAD (vh, sh + j0);
+                    v = v * vs - vh;
+                    STORE (yb + j0, v);
+                  }
+                for (; j0 < d; j0++)
+                  yb[j0] = xb[j0] * sc[j0] - sh[j0];
+              }
+            if (quad == VBGMM_QUAD_FULL)
+              for (size_t b = 0; b < sn; b++)
+                for (size_t j0 = 0; j0 < d; j0 += W)
+                  {
+                    vec v;
+                    LOAD (v, yp + b * ys + j0);
+                    STORE (yp + b * ys + d + j0, v);
+                  }
+            /* Diagonal s, wrapped: y_(j+s mod d) y_j, j < d (j < d/2
+               for s = d/2, the rest of which is diagonal s again), as
+               many as the form takes, or |y|^2, then y, then 1.  Each
+               segment is written in whole vectors, the
+               overhang overwritten by the next; with d a multiple of W
+               every vector is aligned.  A vector at a time for all the
+               points, so that the loops are long.  */
+            size_t off = 0;
+            if (quad == VBGMM_QUAD_SUM)
+              {
+                for (size_t b = 0; b < sn; b++)
+                  pt[b * fs] = y[d * BLOCK + s0 + b] * s[s0 + b];
+                off = 1;
+              }
+            for (size_t sd = 0; sd < DIAGONALS (quad, d); sd++)
+              {
+                const size_t len = DIAG_LEN (sd, d);
+                for (size_t j0 = 0; j0 < len; j0 += W)
+                  for (size_t b = 0; b < sn; b++)
+                    {
+                      vec u, v;
+                      LOAD (u, yp + b * ys + sd + j0);
+                      LOAD (v, yp + b * ys + j0);
+                      v *= u;
+                      v *= SPLAT (s[s0 + b]);
+                      STORE (pt + b * fs + off + j0, v);
+                    }
+                off += len;
+              }
+            for (size_t j0 = 0; j0 < d; j0 += W)
+              for (size_t b = 0; b < sn; b++)
                 {
                   vec v;
                   LOAD (v, yp + b * ys + j0);
-                  STORE (yp + b * ys + d + j0, v);
+                  v *= SPLAT (s[s0 + b]);
+                  STORE (pt + b * fs + off + j0, v);
                 }
-          /* Diagonal s, wrapped: y_(j+s mod d) y_j, j < d (j < d/2
-             for s = d/2, the rest of which is diagonal s again), as
-             many as the form takes, or |y|^2, then y, then 1.  Each
-             segment is written in whole vectors, the
-             overhang overwritten by the next; with d a multiple of W
-             every vector is aligned.  A vector at a time for all the
-             points, so that the loops are long.  */
-          size_t off = 0;
-          if (quad == VBGMM_QUAD_SUM)
-            {
-              for (size_t b = 0; b < sn; b++)
-                pt[b * fs] = y[d * BLOCK + s0 + b] * s[s0 + b];
-              off = 1;
-            }
-          for (size_t sd = 0; sd < DIAGONALS (quad, d); sd++)
-            {
-              const size_t len = DIAG_LEN (sd, d);
-              for (size_t j0 = 0; j0 < len; j0 += W)
-                for (size_t b = 0; b < sn; b++)
-                  {
-                    vec u, v;
-                    LOAD (u, yp + b * ys + sd + j0);
-                    LOAD (v, yp + b * ys + j0);
-                    v *= u;
-                    v *= SPLAT (s[s0 + b]);
-                    STORE (pt + b * fs + off + j0, v);
-                  }
-              off += len;
-            }
-          for (size_t j0 = 0; j0 < d; j0 += W)
             for (size_t b = 0; b < sn; b++)
-              {
-                vec v;
-                LOAD (v, yp + b * ys + j0);
-                v *= SPLAT (s[s0 + b]);
-                STORE (pt + b * fs + off + j0, v);
-              }
-          for (size_t b = 0; b < sn; b++)
-            pt[b * fs + off + d] = s[s0 + b];
+              pt[b * fs + off + d] = s[s0 + b];
+            }
           for (size_t c = 0; c < nl; c += KC)
             {
               const size_t kc = nl - c < KC ? nl - c : KC;
               const double *rc = r + c * BLOCK + s0;
-              /* Where most r_nk of the tile are 0 (below e^LN_R_MIN:
-                 components far apart), each component sums over the
-                 points where its r_nk is not, with the same result.
-                 The count may take in some padding: it only chooses.  */
-              ivec cnt = (ivec) ZERO;
-              for (size_t u = 0; u < kc; u++)
-                for (size_t b = 0; b < sn; b += W)
-                  {
-                    vec e;
-                    LOAD (e, rc + u * BLOCK + b);
-                    cnt += e != ZERO;
-                  }
-              long long nz = 0;
-              for (int l = 0; l < W; l++)
-                nz -= cnt[l];
-              if (2 * (size_t) nz < kc * sn)
+              if (sparse)
                 {
                   for (size_t u = 0; u < kc; u++)
                     {

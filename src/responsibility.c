@@ -322,6 +322,8 @@ typedef struct workspace
                   for the sum of each point (see kernel.h) */
   double *mx, *s, *ev; /* BLOCK each */
   double *lo, *hi; /* dw each: the smallest and largest y_i of the block */
+  double *fr;  /* VBGMM_FPAD (1 + p) * BLOCK for d < 8: the features of the
+                  block by rows (kernel.h), zero past them */
 } workspace;
 
 static void
@@ -337,8 +339,9 @@ workspace_alloc (workspace *w, size_t k, size_t d, size_t p)
   const size_t dw = VBGMM_FPAD (d), dr = VBGMM_FPAD (d + 1);
   w->ys = 2 * dw + 8;
   w->fs = VBGMM_FPAD (1 + p) + 8;
+  const size_t nfr = d < 8 ? VBGMM_FPAD (1 + p) * BLOCK : 0;
   const size_t total = (dr + 2 * k + 3) * BLOCK + SUB * (w->ys + w->fs)
-                       + 2 * dw;
+                       + 2 * dw + nfr;
   /* Zeroed: the padding is read, though what it adds is not used.  */
   w->y = aligned_alloc (64, total * sizeof (double));
   if (!w->y)
@@ -353,6 +356,7 @@ workspace_alloc (workspace *w, size_t k, size_t d, size_t p)
   w->pt = w->yp + SUB * w->ys;
   w->lo = w->pt + SUB * w->fs;
   w->hi = w->lo + dw;
+  w->fr = w->hi + dw;
   return 0;
 }
 

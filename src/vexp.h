@@ -84,7 +84,9 @@ vbgmm_vexp (double x)
 /* exp(x) for -708 <= x <= 0, where the result is a normal number, as
    vbgmm_vexp to the bit, with fewer operations: 2^n in one piece, its
    exponent n + 1023 left in the low bits of t by the shifter.  The
-   E-step's responsibilities below e^-700 are 0 and it takes no other.  */
+   E-step's responsibilities below e^-700 are 0 and it takes no other.
+   Outside the domain the result is any number, but every operation is
+   defined (the sanitizer build checks), so the caller need not clamp.  */
 static inline double
 vbgmm_vexp_normal (double x)
 {
