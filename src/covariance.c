@@ -165,22 +165,16 @@ vbgmm_cov_prior_init (vbgmm_cov_prior *cp, const vbgmm_prior *prior,
   cp->W0inv = malloc (d * d * sizeof (double));
   if (prior->covariance->quad == VBGMM_QUAD_NONE)
     cp->scatter = calloc (d * d, sizeof (double));
-  gsl_matrix *L = gsl_matrix_alloc (d, d);
+  double *L = malloc (d * d * sizeof (double));
   if (!cp->W0inv || !L
       || (prior->covariance->quad == VBGMM_QUAD_NONE && !cp->scatter))
     {
-      gsl_matrix_free (L);
+      free (L);
       return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
     }
-  memcpy (L->data, prior->W0, d * d * sizeof (double));
-  int status = vbgmm_spd_factor (d, L->data, d);
-  double ln_det = 0;
-  for (size_t i = 0; !status && i < d; i++)
-    ln_det += 2 * log (gsl_matrix_get (L, i, i));
-  cp->ln_det_W0 = ln_det;
-  if (!status)
-    status = vbgmm_spd_inverse (d, L->data, d, cp->W0inv);
-  gsl_matrix_free (L);
+  memcpy (L, prior->W0, d * d * sizeof (double));
+  int status = vbgmm_spd_invert (d, L, d, cp->W0inv, &cp->ln_det_W0);
+  free (L);
   if (status == -2)
     return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
   if (status)
@@ -266,8 +260,7 @@ int
 vbgmm_cov_invert (gsl_matrix *work, double *W)
 {
   size_t d = work->size1;
-  return vbgmm_spd_factor (d, work->data, work->tda) == 0
-         && vbgmm_spd_inverse (d, work->data, work->tda, W) == 0
+  return vbgmm_spd_invert (d, work->data, work->tda, W, NULL) == 0
          ? GSL_SUCCESS : GSL_EDOM;
 }
 

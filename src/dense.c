@@ -311,13 +311,6 @@ vbgmm_dense_inverse (size_t d, const double *L, size_t lda, double *inv)
 }
 
 int
-vbgmm_dense_spd_invert (size_t d, double *A, size_t lda, double *inv)
-{
-  int status = vbgmm_dense_cholesky (d, A, lda);
-  return status ? status : vbgmm_dense_inverse (d, A, lda, inv);
-}
-
-int
 vbgmm_spd_factor (size_t d, double *A, size_t lda)
 {
   if (d >= VBGMM_DENSE_FACTOR_MIN_D)
@@ -337,4 +330,21 @@ vbgmm_spd_inverse (size_t d, double *L, size_t lda, double *inv)
   for (size_t i = 0; i < d; i++)
     memcpy (inv + i * d, L + i * lda, d * sizeof (double));
   return 0;
+}
+
+int
+vbgmm_spd_invert (size_t d, double *A, size_t lda, double *inv,
+                  double *ln_det)
+{
+  int status = vbgmm_spd_factor (d, A, lda);
+  if (status)
+    return status;
+  if (ln_det)
+    {
+      double s = 0;
+      for (size_t i = 0; i < d; i++)
+        s += 2 * log (A[i * lda + i]);
+      *ln_det = s;
+    }
+  return vbgmm_spd_inverse (d, A, lda, inv);
 }

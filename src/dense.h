@@ -95,11 +95,6 @@ int vbgmm_dense_tri_invert (size_t d, const double *L, size_t ldl,
    of memory.  */
 int vbgmm_dense_inverse (size_t d, const double *L, size_t lda, double *inv);
 
-/* The inverse of the symmetric positive definite A (lower triangle
-   read), into INV (D x D, whole); A is overwritten by its factor.  -1
-   when A is not positive definite, -2 out of memory.  */
-int vbgmm_dense_spd_invert (size_t d, double *A, size_t lda, double *inv);
-
 /* The Cholesky factor L of the symmetric positive definite D x D
    matrix A (lower triangle read) into A's lower triangle (above it:
    zeros or L'): on the tiles from VBGMM_DENSE_FACTOR_MIN_D dimensions
@@ -110,5 +105,11 @@ int vbgmm_spd_factor (size_t d, double *A, size_t lda);
 /* A^-1 from the factor L that vbgmm_spd_factor made, into INV (D x D,
    whole), the same way; L is overwritten.  -1 or -2 as above.  */
 int vbgmm_spd_inverse (size_t d, double *L, size_t lda, double *inv);
+
+/* Both: the inverse of the symmetric positive definite A (lower
+   triangle read) into INV (D x D, whole), and ln |A| into *LN_DET
+   unless it is NULL; A is overwritten.  -1 or -2 as above.  */
+int vbgmm_spd_invert (size_t d, double *A, size_t lda, double *inv,
+                      double *ln_det);
 
 #endif
