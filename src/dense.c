@@ -313,6 +313,30 @@ vbgmm_dense_inverse (size_t d, const double *L, size_t lda, double *inv)
 int
 vbgmm_spd_factor (size_t d, double *A, size_t lda)
 {
+  /* A diagonal matrix (W of the diagonal and spherical forms): its
+     factor is the square roots of its diagonal, the numbers the tiled
+     factorisation makes of it, as it subtracts nothing but zeros (GSL's
+     may round them otherwise: it keeps its own).  */
+  int diagonal = d >= VBGMM_DENSE_FACTOR_MIN_D;
+  for (size_t i = 1; diagonal && i < d; i++)
+    for (size_t j = 0; j < i; j++)
+      if (A[i * lda + j] != 0)
+        {
+          diagonal = 0;
+          break;
+        }
+  if (diagonal)
+    {
+      for (size_t i = 0; i < d; i++)
+        {
+          if (!(A[i * lda + i] > 0))
+            return -1;
+          A[i * lda + i] = sqrt (A[i * lda + i]);
+          for (size_t j = i + 1; j < d; j++)
+            A[i * lda + j] = 0;
+        }
+      return 0;
+    }
   if (d >= VBGMM_DENSE_FACTOR_MIN_D)
     return vbgmm_dense_cholesky (d, A, lda);
   gsl_matrix_view v = gsl_matrix_view_array_with_tda (A, d, d, lda);
