@@ -551,6 +551,18 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
       for (int l = 0; l < W; l++)
         cut -= zeros[l];
       const int sparse = 2 * (size_t) cut > nl * Bp;
+      /* Which r_nk are not 0, a bit per point, for the lists.  */
+      uint64_t *restrict nz = w->nz;
+      if (sparse)
+        for (size_t q = 0; q < nl; q++)
+          for (size_t b0 = 0; b0 < B; b0 += 64)
+            {
+              const double *restrict rq = r + q * BLOCK + b0;
+              uint64_t z = 0;
+              for (size_t b = 0; b < 64; b++)
+                z |= (uint64_t) (rq[b] != 0) << b;
+              nz[q * (BLOCK / 64) + b0 / 64] = z;
+            }
       /* With fewer coordinates than lanes the features are made by
          rows, a vector of points at a time, in the order and with the
          operations of the points' own (below): the same numbers.  FR
@@ -686,11 +698,10 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
                     {
                       unsigned char idx[SUB];
                       size_t m = 0;
-                      for (size_t b = 0; b < sn; b++)
-                        {
-                          idx[m] = b;
-                          m += rc[u * BLOCK + b] != 0;
-                        }
+                      uint64_t z = nz[(c + u) * (BLOCK / 64) + s0 / 64]
+                                   >> s0 % 64 & ((UINT64_C (2) << (sn - 1)) - 1);
+                      for (; z; z &= z - 1)
+                        idx[m++] = __builtin_ctzll (z);
                       if (m)
                         for (size_t f = 0; f < fp; f += FL * W)
                           {

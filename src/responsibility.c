@@ -324,6 +324,7 @@ typedef struct workspace
   double *lo, *hi; /* dw each: the smallest and largest y_i of the block */
   double *fr;  /* VBGMM_FPAD (1 + p) * BLOCK for d < 8: the features of the
                   block by rows (kernel.h), zero past them */
+  uint64_t *nz; /* k * BLOCK / 64: a bit for each r_nk that is not 0 */
 } workspace;
 
 static void
@@ -341,7 +342,7 @@ workspace_alloc (workspace *w, size_t k, size_t d, size_t p)
   w->fs = VBGMM_FPAD (1 + p) + 8;
   const size_t nfr = d < 8 ? VBGMM_FPAD (1 + p) * BLOCK : 0;
   const size_t total = (dr + 2 * k + 3) * BLOCK + SUB * (w->ys + w->fs)
-                       + 2 * dw + nfr;
+                       + 2 * dw + nfr + k * (BLOCK / 64);
   /* Zeroed: the padding is read, though what it adds is not used.  */
   w->y = aligned_alloc (64, total * sizeof (double));
   if (!w->y)
@@ -357,6 +358,7 @@ workspace_alloc (workspace *w, size_t k, size_t d, size_t p)
   w->lo = w->pt + SUB * w->fs;
   w->hi = w->lo + dw;
   w->fr = w->hi + dw;
+  w->nz = (uint64_t *) (w->fr + nfr);
   return 0;
 }
 
