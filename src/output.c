@@ -171,6 +171,16 @@ typedef struct rows_sink
   double total;
 } rows_sink;
 
+size_t
+vbgmm_most_likely (const double *r, size_t k)
+{
+  size_t best = 0;
+  for (size_t c = 1; c < k; c++)
+    if (r[c] > r[best])
+      best = c;
+  return best;
+}
+
 static size_t
 z_row (size_t i, char *p, const double *r, size_t k)
 {
@@ -188,10 +198,7 @@ static size_t
 label_row (size_t i, char *p, const double *r, size_t k)
 {
   const double *row = r + i * k;
-  size_t best = 0;
-  for (size_t c = 1; c < k; c++)
-    if (row[c] > row[best])
-      best = c;
+  size_t best = vbgmm_most_likely (row, k);
   size_t n = (size_t) sprintf (p, "%zu,", best);
   n += vbgmm_fmt17 (row[best], p + n);
   p[n++] = '\n';

@@ -57,13 +57,7 @@ take_labels (const double *r, size_t rows, size_t k, void *arg)
 {
   label_sink *ls = arg;
   for (size_t i = 0; i < rows; i++)
-    {
-      size_t best = 0;
-      for (size_t c = 1; c < k; c++)
-        if (r[i * k + c] > r[i * k + best])
-          best = c;
-      ls->label[ls->at++] = (int) best;
-    }
+    ls->label[ls->at++] = (int) vbgmm_most_likely (r + i * k, k);
   return 0;
 }
 

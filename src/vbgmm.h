@@ -348,6 +348,9 @@ int vbgmm_responsibilities_rows (const vbgmm_model *model,
                                  const vbgmm_data *data, const size_t *rows,
                                  size_t nrows, int threads, vbgmm_sink sink,
                                  void *arg, vbgmm_error *err);
+/* The most likely component of a row R of K responsibilities: the
+   first of the largest (labels.csv, the pictures' colours).  */
+size_t vbgmm_most_likely (const double *r, size_t k);
 
 /* Output files (DESIGN 4), in the C locale whatever the caller's.  */
 int vbgmm_write_params (FILE *fp, const vbgmm_model *model);

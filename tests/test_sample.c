@@ -159,6 +159,25 @@ check_covariance (gsl_rng *rng, size_t k, size_t d)
   vbgmm_model_free (m);
 }
 
+/* The label of a row: the first of the largest, as labels.csv and the
+   pictures take it.  */
+static void
+check_most_likely (void)
+{
+  static const double rows[][4] = {
+    { 0.2, 0.5, 0.3, 0.0 },   /* 1 */
+    { 0.4, 0.4, 0.2, 0.0 },   /* equals: the first, 0 */
+    { 0.0, 0.0, 0.0, 1.0 },   /* the last, 3 */
+    { 0.1, 0.3, 0.3, 0.3 },   /* three equal: 1 */
+  };
+  static const size_t want[] = { 1, 0, 3, 1 };
+  for (size_t i = 0; i < 4; i++)
+    gsl_test_int ((int) vbgmm_most_likely (rows[i], 4), (int) want[i],
+                  "most likely component of row %zu", i);
+  gsl_test_int ((int) vbgmm_most_likely (rows[0], 1), 0,
+                "most likely of one component");
+}
+
 int
 main (void)
 {
@@ -172,6 +191,7 @@ main (void)
   check_covariance (rng, 3, 4);
   check_covariance (rng, 3, 9);
   check_covariance (rng, 2, 130);
+  check_most_likely ();
   gsl_rng_free (rng);
   exit (gsl_test_summary ());
 }
