@@ -129,13 +129,14 @@ vbgmm_cov_trace_prod (size_t d, const double *A, const double *B)
 const char *
 vbgmm_cov_check_W0_pd (size_t d, const double *W0)
 {
-  gsl_matrix *L = gsl_matrix_alloc (d, d);
+  double *L = malloc (d * d * sizeof (double));
   if (!L)
     return "out of memory";
-  memcpy (L->data, W0, d * d * sizeof (double));
-  int status = gsl_linalg_cholesky_decomp1 (L);
-  gsl_matrix_free (L);
-  return status == GSL_SUCCESS ? NULL : "W0 must be positive definite";
+  memcpy (L, W0, d * d * sizeof (double));
+  int status = vbgmm_spd_factor (d, L, d);
+  free (L);
+  return status == -2 ? "out of memory"
+         : status ? "W0 must be positive definite" : NULL;
 }
 
 void

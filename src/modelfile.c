@@ -25,9 +25,9 @@
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
-#include <gsl/gsl_linalg.h>
 #include <jansson.h>
 
+#include "dense.h"
 #include "error.h"
 #include "fmt17.h"
 #include "units.h"
@@ -668,16 +668,20 @@ check_scale_matrix (reader *r, const char *name, const double *W, size_t d)
           return bad (r, name, "not symmetric: [%zu][%zu] = %.17g, "
                       "[%zu][%zu] = %.17g", i, j, a, j, i, b);
       }
-  gsl_matrix *L = gsl_matrix_alloc (d, d);
-  if (!L)
+  double *L = malloc (d * d * sizeof (double));
+  int status = -2;
+  if (L)
+    {
+      memcpy (L, W, d * d * sizeof (double));
+      status = vbgmm_spd_factor (d, L, d);
+      free (L);
+    }
+  if (status == -2)
     {
       r->failed = 1;
       return vbgmm_fail (r->err, VBGMM_ENOMEM, "out of memory");
     }
-  memcpy (L->data, W, d * d * sizeof (double));
-  int status = gsl_linalg_cholesky_decomp1 (L);
-  gsl_matrix_free (L);
-  if (status != GSL_SUCCESS)
+  if (status)
     return bad (r, name, "not positive definite");
   return 0;
 }

@@ -23,11 +23,11 @@
 #include <string.h>
 
 #include <gsl/gsl_errno.h>
-#include <gsl/gsl_linalg.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <gsl/gsl_sf_gamma.h>
 
+#include "dense.h"
 #include "error.h"
 #include "responsibility.h"
 #include "units.h"
@@ -107,7 +107,7 @@ vbgmm_predictive_alloc (const vbgmm_model *model, vbgmm_error *err)
   gsl_set_error_handler_off ();
   int shape = vbgmm_covariance_shape (model->covariance);
   vbgmm_predictive *p = calloc (1, sizeof *p);
-  gsl_matrix *L = gsl_matrix_alloc (d, d);
+  double *L = malloc (d * d * sizeof (double));
   if (!p || !L)
     goto nomem;
   p->k = k;
@@ -133,8 +133,11 @@ vbgmm_predictive_alloc (const vbgmm_model *model, vbgmm_error *err)
       /* The dimensions of one t: D, or 1 for each of D independent.  */
       double dt = p->independent ? 1 : (double) d;
       double s = v * model->beta[c] / (1 + model->beta[c]);
-      memcpy (L->data, model->W + c * d * d, d * d * sizeof (double));
-      if (!(v > 0) || !(s > 0) || gsl_linalg_cholesky_decomp1 (L))
+      memcpy (L, model->W + c * d * d, d * d * sizeof (double));
+      int status = v > 0 && s > 0 ? vbgmm_spd_factor (d, L, d) : -1;
+      if (status == -2)
+        goto nomem;
+      if (status)
         {
           vbgmm_fail (err, VBGMM_ENUM,
                       "component %zu: W is not positive definite", c);
@@ -145,7 +148,7 @@ vbgmm_predictive_alloc (const vbgmm_model *model, vbgmm_error *err)
       for (size_t i = 0; i < d; i++)
         {
           for (size_t j = 0; j <= i; j++)
-            p->C[(c * d + i) * d + j] = rs * gsl_matrix_get (L, i, j);
+            p->C[(c * d + i) * d + j] = rs * L[i * d + j];
           ln_det += 2 * log (p->C[(c * d + i) * d + i]);
         }
       gsl_sf_result a, b;
@@ -162,13 +165,13 @@ vbgmm_predictive_alloc (const vbgmm_model *model, vbgmm_error *err)
       p->c[c] = log (p->weight[c]) + r * a.val - r * b.val + 0.5 * ln_det
                 - 0.5 * d * log (v * M_PI) + jacobian;
     }
-  gsl_matrix_free (L);
+  free (L);
   return p;
 
 nomem:
   vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
 fail:
-  gsl_matrix_free (L);
+  free (L);
   vbgmm_predictive_free (p);
   return NULL;
 }
