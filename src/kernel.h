@@ -298,13 +298,14 @@ transpose (vec *r)
 }
 
 /* Y (by rows of BLOCK) = the B points of X (by points of D) times
-   SCALE (powers of two: exact) less SHIFT: squares of W x W transposed in registers, the last square of
-   a row of X moved back to end with the row, so that nothing past a
-   row is read.  */
+   SCALE (powers of two: exact) less SHIFT, and the same numbers by
+   points into YP (YS apart) unless it is NULL: squares of W x W
+   transposed in registers, the last square of a row of X moved back to
+   end with the row, so that nothing past a row is read.  */
 KERNEL_TARGET static void
 to_rows (const double *restrict x, size_t B, size_t d,
          const double *restrict scale, const double *restrict shift,
-         double *restrict y)
+         double *restrict y, double *restrict yp, size_t ys)
 {
   size_t b0 = 0;
   if (d >= W)
@@ -313,18 +314,20 @@ to_rows (const double *restrict x, size_t B, size_t d,
         {
           const size_t j = j0 + W <= d ? j0 : d - W;
           vec r[W], sh, sc;
-#pragma GCC unroll 8
-          for (int i = 0; i < W; i++)
-            LOAD (r[i], x + (b0 + i) * d + j);
-          transpose (r);
           LOAD (sh, shift + j);
           LOAD (sc, scale + j);
 #pragma GCC unroll 8
           for (int i = 0; i < W; i++)
             {
-              vec v = r[i] * sc[i] - sh[i];
-              STORE (y + (j + i) * BLOCK + b0, v);
+              LOAD (r[i], x + (b0 + i) * d + j);
+              r[i] = r[i] * sc - sh;
+              if (yp)
+                STORE (yp + (b0 + i) * ys + j, r[i]);
             }
+          transpose (r);
+#pragma GCC unroll 8
+          for (int i = 0; i < W; i++)
+            STORE (y + (j + i) * BLOCK + b0, r[i]);
         }
   for (size_t j = 0; j < d; j++)
     {
@@ -333,6 +336,9 @@ to_rows (const double *restrict x, size_t B, size_t d,
       const double *restrict xj = x + j;
       SIMD for (size_t b = b0; b < B; b++)
         yj[b] = xj[b * d] * s - c;
+      if (yp)
+        for (size_t b = b0; b < B; b++)
+          yp[b * ys + j] = yj[b];
     }
 }
 
@@ -385,7 +391,9 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
   double *restrict mx = w->mx, *restrict s = w->s;
 
   /* The points about the shift, by rows.  */
-  to_rows (x, B, d, es->scale, es->shift, y);
+  /* By points too where the statistics take their features so.  */
+  double *restrict yp = stats && d >= W ? w->yp : NULL;
+  to_rows (x, B, d, es->scale, es->shift, y, yp, w->ys);
   if (Bp > B)
     for (size_t j = 0; j < d; j++)
       memset (y + j * BLOCK + B, 0, (Bp - B) * sizeof (double));
@@ -542,7 +550,7 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
          the tiles.  */
       const size_t fs = w->fs, fp = VBGMM_FPAD (1 + p);
       const size_t ys = w->ys;
-      double *restrict pt = w->pt, *restrict yp = w->yp;
+      double *restrict pt = w->pt;
       /* Where most r_nk of the block are 0 (below e^LN_R_MIN:
          components far apart), each component sums over the points
          where its r_nk is not, with the same result.  (The count takes
@@ -617,36 +625,18 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
                 }
           else
             {
-            /* The points by points, y = x scale - shift as to_rows
-               makes them (the scale is a power of two: the same bits),
-               zero past d; for the products of the full form each
-               followed by itself again, so that a wrapped diagonal is
-               read in whole vectors.  */
-            const double *restrict sc = es->scale, *restrict sh = es->shift;
-            for (size_t b = 0; b < sn; b++)
-              {
-                const double *restrict xb = x + (s0 + b) * d;
-                double *restrict yb = yp + b * ys;
-                size_t j0 = 0;
-                for (; j0 + W <= d; j0 += W)
-                  {
-                    vec v, vs, vh;
-                    LOAD (v, xb + j0);
-                    LOAD (vs, sc + j0);
-                    LOAD (vh, sh + j0);
-                    v = v * vs - vh;
-                    STORE (yb + j0, v);
-                  }
-                for (; j0 < d; j0++)
-                  yb[j0] = xb[j0] * sc[j0] - sh[j0];
-              }
+            /* The points by points (to_rows made them), zero past d;
+               for the products of the full form each followed by
+               itself again, so that a wrapped diagonal is read in
+               whole vectors.  */
+            double *restrict ys0 = w->yp + s0 * ys;
             if (quad == VBGMM_QUAD_FULL)
               for (size_t b = 0; b < sn; b++)
                 for (size_t j0 = 0; j0 < d; j0 += W)
                   {
                     vec v;
-                    LOAD (v, yp + b * ys + j0);
-                    STORE (yp + b * ys + d + j0, v);
+                    LOAD (v, ys0 + b * ys + j0);
+                    STORE (ys0 + b * ys + d + j0, v);
                   }
             /* Diagonal s, wrapped: y_(j+s mod d) y_j, j < d (j < d/2
                for s = d/2, the rest of which is diagonal s again), as
@@ -669,8 +659,8 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
                   for (size_t b = 0; b < sn; b++)
                     {
                       vec u, v;
-                      LOAD (u, yp + b * ys + sd + j0);
-                      LOAD (v, yp + b * ys + j0);
+                      LOAD (u, ys0 + b * ys + sd + j0);
+                      LOAD (v, ys0 + b * ys + j0);
                       v *= u;
                       v *= SPLAT (s[s0 + b]);
                       STORE (pt + b * fs + off + j0, v);
@@ -681,7 +671,7 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
               for (size_t b = 0; b < sn; b++)
                 {
                   vec v;
-                  LOAD (v, yp + b * ys + j0);
+                  LOAD (v, ys0 + b * ys + j0);
                   v *= SPLAT (s[s0 + b]);
                   STORE (pt + b * fs + off + j0, v);
                 }

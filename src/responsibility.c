@@ -313,8 +313,8 @@ typedef struct workspace
 {
   double *y;   /* dr * BLOCK: the points about the shift, by rows, then
                   |y|^2 (VBGMM_QUAD_SUM); the rows past are zero */
-  double *yp;  /* SUB * ys: SUB of them again, point by point, each
-                  followed by itself again */
+  double *yp;  /* BLOCK * ys: them again, point by point, each followed
+                  by itself again (the full form) */
   double *pt;  /* SUB * fs: their features with phi_0 = 1, point by point */
   size_t ys, fs; /* strides of yp and pt: room for a vector past the end */
   double *lr;  /* k * BLOCK: ln rho */
@@ -341,7 +341,7 @@ workspace_alloc (workspace *w, size_t k, size_t d, size_t p)
   w->ys = 2 * dw + 8;
   w->fs = VBGMM_FPAD (1 + p) + 8;
   const size_t nfr = d < 8 ? VBGMM_FPAD (1 + p) * BLOCK : 0;
-  const size_t total = (dr + 2 * k + 3) * BLOCK + SUB * (w->ys + w->fs)
+  const size_t total = (dr + 2 * k + 3 + w->ys) * BLOCK + SUB * w->fs
                        + 2 * dw + nfr + k * (BLOCK / 64);
   /* Zeroed: the padding is read, though what it adds is not used.  */
   w->y = aligned_alloc (64, total * sizeof (double));
@@ -354,7 +354,7 @@ workspace_alloc (workspace *w, size_t k, size_t d, size_t p)
   w->s = w->mx + BLOCK;
   w->ev = w->s + BLOCK;
   w->yp = w->ev + BLOCK;
-  w->pt = w->yp + SUB * w->ys;
+  w->pt = w->yp + BLOCK * w->ys;
   w->lo = w->pt + SUB * w->fs;
   w->hi = w->lo + dw;
   w->fr = w->hi + dw;
