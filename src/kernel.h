@@ -299,36 +299,52 @@ transpose (vec *r)
 
 /* Y (by rows of BLOCK) = the B points of X (by points of D) times
    SCALE (powers of two: exact) less SHIFT, and the same numbers by
-   points into YP (YS apart) unless it is NULL: squares of W x W
-   transposed in registers, the last square of a row of X moved back to
-   end with the row, so that nothing past a row is read.  */
+   points into YP (YS apart) unless it is NULL, and, unless YY is NULL,
+   |y|^2 into YY (0 + y_0^2 + y_1^2 + ..., in that order): squares of
+   W x W transposed in registers, the last square of a row of X moved
+   back to end with the row, so that nothing past a row is read.  */
 KERNEL_TARGET static void
 to_rows (const double *restrict x, size_t B, size_t d,
          const double *restrict scale, const double *restrict shift,
-         double *restrict y, double *restrict yp, size_t ys)
+         double *restrict y, double *restrict yp, size_t ys,
+         double *restrict yy)
 {
   size_t b0 = 0;
   if (d >= W)
     for (; b0 + W <= B; b0 += W)
-      for (size_t j0 = 0; j0 < d; j0 += W)
-        {
-          const size_t j = j0 + W <= d ? j0 : d - W;
-          vec r[W], sh, sc;
-          LOAD (sh, shift + j);
-          LOAD (sc, scale + j);
+      {
+        vec q = ZERO;
+        for (size_t j0 = 0; j0 < d; j0 += W)
+          {
+            const size_t j = j0 + W <= d ? j0 : d - W;
+            vec r[W], sh, sc;
+            LOAD (sh, shift + j);
+            LOAD (sc, scale + j);
 #pragma GCC unroll 8
-          for (int i = 0; i < W; i++)
-            {
-              LOAD (r[i], x + (b0 + i) * d + j);
-              r[i] = r[i] * sc - sh;
-              if (yp)
-                STORE (yp + (b0 + i) * ys + j, r[i]);
-            }
-          transpose (r);
+            for (int i = 0; i < W; i++)
+              {
+                LOAD (r[i], x + (b0 + i) * d + j);
+                r[i] = r[i] * sc - sh;
+                if (yp)
+                  STORE (yp + (b0 + i) * ys + j, r[i]);
+              }
+            transpose (r);
 #pragma GCC unroll 8
-          for (int i = 0; i < W; i++)
-            STORE (y + (j + i) * BLOCK + b0, r[i]);
-        }
+            for (int i = 0; i < W; i++)
+              {
+                STORE (y + (j + i) * BLOCK + b0, r[i]);
+                /* The coordinates of the square moved back that the
+                   one before took are not taken again.  */
+                if (yy && j + i >= j0)
+                  q += r[i] * r[i];
+              }
+          }
+        if (yy)
+          STORE (yy + b0, q);
+      }
+  if (yy)
+    for (size_t b = b0; b < B; b++)
+      yy[b] = 0;
   for (size_t j = 0; j < d; j++)
     {
       double *restrict yj = y + j * BLOCK;
@@ -339,6 +355,9 @@ to_rows (const double *restrict x, size_t B, size_t d,
       if (yp)
         for (size_t b = b0; b < B; b++)
           yp[b * ys + j] = yj[b];
+      if (yy)
+        SIMD for (size_t b = b0; b < B; b++)
+          yy[b] += yj[b] * yj[b];
     }
 }
 
@@ -393,23 +412,13 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
   /* The points about the shift, by rows.  */
   /* By points too where the statistics take their features so.  */
   double *restrict yp = stats && d >= W ? w->yp : NULL;
-  to_rows (x, B, d, es->scale, es->shift, y, yp, w->ys);
-  if (Bp > B)
-    for (size_t j = 0; j < d; j++)
-      memset (y + j * BLOCK + B, 0, (Bp - B) * sizeof (double));
   /* |y|^2 as one more row (spherical): ln rho is linear in the rows.  */
-  if (quad == VBGMM_QUAD_SUM)
-    {
-      double *restrict yy = y + d * BLOCK;
-      SIMD for (size_t b = 0; b < Bp; b++)
-        yy[b] = y[b] * y[b];
-      for (size_t j = 1; j < d; j++)
-        {
-          const double *restrict yj = y + j * BLOCK;
-          SIMD for (size_t b = 0; b < Bp; b++)
-            yy[b] += yj[b] * yj[b];
-        }
-    }
+  const int sum = quad == VBGMM_QUAD_SUM;
+  to_rows (x, B, d, es->scale, es->shift, y, yp, w->ys,
+           sum ? y + d * BLOCK : NULL);
+  if (Bp > B)
+    for (size_t j = 0; j < d + sum; j++)
+      memset (y + j * BLOCK + B, 0, (Bp - B) * sizeof (double));
   /* ln rho_nk (10.46), KE components at a time, in the kernel's order
      of them (see vbgmm_estep): those computed in every block first.
      Meanwhile the next block is fetched, PN lines of 64 bytes with each
