@@ -298,16 +298,19 @@ transpose (vec *r)
 }
 
 /* Y (by rows of BLOCK) = the B points of X (by points of D) times
-   SCALE (powers of two: exact) less SHIFT, and the same numbers by
-   points into YP (YS apart) unless it is NULL, and, unless YY is NULL,
-   |y|^2 into YY (0 + y_0^2 + y_1^2 + ..., in that order): squares of
-   W x W transposed in registers, the last square of a row of X moved
-   back to end with the row, so that nothing past a row is read.  */
+   SCALE (powers of two: exact) less SHIFT, and, unless YY is NULL,
+   |y|^2 into YY (0 + y_0^2 + y_1^2 + ..., in that order).  Unless P
+   is NULL, the same numbers point by point too, PS apart, and past
+   them the point's other features as the statistics take them: for
+   the diagonal form (SQ) the squares, for the spherical (YY) |y|^2,
+   then 1 (ONE: whether).  Squares of W x W transposed in registers,
+   the last square of a row of X moved back to end with the row, so
+   that nothing past a row is read.  */
 KERNEL_TARGET static void
 to_rows (const double *restrict x, size_t B, size_t d,
          const double *restrict scale, const double *restrict shift,
-         double *restrict y, double *restrict yp, size_t ys,
-         double *restrict yy)
+         double *restrict y, double *restrict yy, double *restrict p,
+         size_t ps, int sq, int one)
 {
   size_t b0 = 0;
   if (d >= W)
@@ -325,8 +328,15 @@ to_rows (const double *restrict x, size_t B, size_t d,
               {
                 LOAD (r[i], x + (b0 + i) * d + j);
                 r[i] = r[i] * sc - sh;
-                if (yp)
-                  STORE (yp + (b0 + i) * ys + j, r[i]);
+                if (p)
+                  {
+                    STORE (p + (b0 + i) * ps + j, r[i]);
+                    if (sq)
+                      {
+                        vec v = r[i] * r[i];
+                        STORE (p + (b0 + i) * ps + d + j, v);
+                      }
+                  }
               }
             transpose (r);
 #pragma GCC unroll 8
@@ -352,12 +362,27 @@ to_rows (const double *restrict x, size_t B, size_t d,
       const double *restrict xj = x + j;
       SIMD for (size_t b = b0; b < B; b++)
         yj[b] = xj[b * d] * s - c;
-      if (yp)
-        for (size_t b = b0; b < B; b++)
-          yp[b * ys + j] = yj[b];
       if (yy)
         SIMD for (size_t b = b0; b < B; b++)
           yy[b] += yj[b] * yj[b];
+      if (p)
+        for (size_t b = b0; b < B; b++)
+          {
+            p[b * ps + j] = yj[b];
+            if (sq)
+              p[b * ps + d + j] = yj[b] * yj[b];
+          }
+    }
+  if (p)
+    {
+      const size_t at = sq ? 2 * d : d;
+      for (size_t b = 0; b < B; b++)
+        {
+          if (yy)
+            p[b * ps + at] = yy[b];
+          if (one)
+            p[b * ps + at + (yy != NULL)] = 1;
+        }
     }
 }
 
@@ -409,13 +434,16 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
   double *restrict y = w->y, *restrict lr = w->lr, *restrict r = w->r;
   double *restrict mx = w->mx, *restrict s = w->s;
 
-  /* The points about the shift, by rows.  */
-  /* By points too where the statistics take their features so.  */
-  double *restrict yp = stats && d >= W ? w->yp : NULL;
-  /* |y|^2 as one more row (spherical): ln rho is linear in the rows.  */
-  const int sum = quad == VBGMM_QUAD_SUM;
-  to_rows (x, B, d, es->scale, es->shift, y, yp, w->ys,
-           sum ? y + d * BLOCK : NULL);
+  /* The points about the shift, by rows, with |y|^2 as one more row
+     (spherical): ln rho is linear in the rows.  For the statistics,
+     with D at least W, by points too: the features of each point in
+     the order of stats_order (responsibility.c), but for the products
+     of the full form, made later from the coordinates.  */
+  const int sum = quad == VBGMM_QUAD_SUM, full = quad == VBGMM_QUAD_FULL;
+  const int by_points = stats && d >= W;
+  to_rows (x, B, d, es->scale, es->shift, y, sum ? y + d * BLOCK : NULL,
+           !by_points ? NULL : full ? w->yp : w->pt, full ? w->ys : w->fs,
+           quad == VBGMM_QUAD_DIAG, !full);
   if (Bp > B)
     for (size_t j = 0; j < d + sum; j++)
       memset (y + j * BLOCK + B, 0, (Bp - B) * sizeof (double));
@@ -549,17 +577,24 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
   for (size_t b = B; b < Bp; b++)
     s[b] = 0;
 
+  /* r_nk = e_nk / S_n, 0 for the padding.  */
+  if (stats || r_out)
+    for (size_t q = 0; q < nl; q++)
+      {
+        double *restrict rq = r + q * BLOCK;
+        SIMD for (size_t b = 0; b < Bp; b++)
+          rq[b] *= s[b];
+      }
+
   if (stats)
     {
-      /* The features again, point by point, in the order of
-         VBGMM_STATS_ORDER: the statistics of component k are
-         sum_n r_nk phi(y_n), summed into the rows of STATS in the
-         packed order, for the NL components computed.  They are made
-         SUB points at a time, so that they stay in the cache for all
-         the tiles.  */
-      const size_t fs = w->fs, fp = VBGMM_FPAD (1 + p);
-      const size_t ys = w->ys;
-      double *restrict pt = w->pt;
+      /* The statistics of component k are sum_n r_nk phi(y_n), with
+         the features phi in the order of stats_order, summed
+         into the rows of STATS in the packed order, for the NL
+         components computed, SUB points at a time (each sum from 0,
+         then added to the row) from the features of those points
+         point by point.  */
+      const size_t fs = w->fs, fp = VBGMM_FPAD (1 + p), ys = w->ys;
       /* Where most r_nk of the block are 0 (below e^LN_R_MIN:
          components far apart), each component sums over the points
          where its r_nk is not, with the same result.  (The count takes
@@ -581,86 +616,66 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
               nz[q * (BLOCK / 64) + b0 / 64] = z;
             }
       /* With fewer coordinates than lanes the features are made by
-         rows, a vector of points at a time, in the order and with the
-         operations of the points' own (below): the same numbers.  FR
-         holds VBGMM_FPAD (1 + p) rows, the last past the features
-         zero.  */
-      double *restrict fr = d < W ? w->fr : NULL;
-      if (fr)
+         rows, a vector of points at a time, following the rows of y (of
+         which the spherical form's next is |y|^2), and transposed W x W
+         for each SUB points; the rows past them are zero.  */
+      if (!by_points)
         {
-          size_t f = 0;
+          size_t f = d + sum;
           for (size_t sd = 0; sd < DIAGONALS (quad, d); sd++)
             for (size_t j = 0; j < DIAG_LEN (sd, d); j++, f++)
               {
                 const double *restrict yj = y + j * BLOCK;
                 const double *restrict ya = y + (j + sd) % d * BLOCK;
-                double *restrict o = fr + f * BLOCK;
+                double *restrict o = y + f * BLOCK;
                 SIMD for (size_t b = 0; b < Bp; b++)
-                  o[b] = yj[b] * ya[b] * s[b];
+                  o[b] = yj[b] * ya[b];
               }
-          if (quad == VBGMM_QUAD_SUM)
-            {
-              const double *restrict yy = y + d * BLOCK;
-              double *restrict o = fr + f++ * BLOCK;
-              SIMD for (size_t b = 0; b < Bp; b++)
-                o[b] = yy[b] * s[b];
-            }
-          for (size_t j = 0; j < d; j++, f++)
-            {
-              const double *restrict yj = y + j * BLOCK;
-              double *restrict o = fr + f * BLOCK;
-              SIMD for (size_t b = 0; b < Bp; b++)
-                o[b] = yj[b] * s[b];
-            }
-          memcpy (fr + f * BLOCK, s, Bp * sizeof (double));
+          double *restrict o = y + f * BLOCK;
+          SIMD for (size_t b = 0; b < Bp; b++)
+            o[b] = 1;
         }
       for (size_t s0 = 0; s0 < B; s0 += SUB)
         {
           const size_t sn = B - s0 < SUB ? B - s0 : SUB;
-          if (fr)
-            /* Fewer coordinates than lanes: the rows of features made
-               for the whole block, transposed W x W.  */
+          /* The features of the SUB points, FS apart.  */
+          const double *restrict pt = w->pt;
+          if (!by_points)
             for (size_t b0 = 0; b0 < sn; b0 += W)
               for (size_t f0 = 0; f0 < fp; f0 += W)
                 {
                   vec t[W];
 #pragma GCC unroll 8
                   for (int i = 0; i < W; i++)
-                    LOAD (t[i], fr + (f0 + i) * BLOCK + s0 + b0);
+                    LOAD (t[i], y + (f0 + i) * BLOCK + s0 + b0);
                   transpose (t);
 #pragma GCC unroll 8
                   for (int i = 0; i < W; i++)
-                    STORE (pt + (b0 + i) * fs + f0, t[i]);
+                    STORE (w->pt + (b0 + i) * fs + f0, t[i]);
                 }
+          else if (!full)
+            pt += s0 * fs;
           else
             {
-            /* The points by points (to_rows made them), zero past d;
-               for the products of the full form each followed by
-               itself again, so that a wrapped diagonal is read in
-               whole vectors.  */
-            double *restrict ys0 = w->yp + s0 * ys;
-            if (quad == VBGMM_QUAD_FULL)
-              for (size_t b = 0; b < sn; b++)
-                for (size_t j0 = 0; j0 < d; j0 += W)
-                  {
-                    vec v;
-                    LOAD (v, ys0 + b * ys + j0);
-                    STORE (ys0 + b * ys + d + j0, v);
-                  }
-            /* Diagonal s, wrapped: y_(j+s mod d) y_j, j < d (j < d/2
-               for s = d/2, the rest of which is diagonal s again), as
-               many as the form takes, or |y|^2, then y, then 1.  Each
-               segment is written in whole vectors, the
+            /* The full form's products from the coordinates of each
+               point (to_rows), each followed by itself again, so that a
+               wrapped diagonal is read in whole vectors: diagonal s,
+               y_(j+s mod d) y_j, j < d (j < d/2 for s = d/2, the rest
+               of which is diagonal s again), after the coordinates and
+               before 1.  Each segment is written in whole vectors, the
                overhang overwritten by the next; with d a multiple of W
                every vector is aligned.  A vector at a time for all the
                points, so that the loops are long.  */
-            size_t off = 0;
-            if (quad == VBGMM_QUAD_SUM)
-              {
-                for (size_t b = 0; b < sn; b++)
-                  pt[b * fs] = y[d * BLOCK + s0 + b] * s[s0 + b];
-                off = 1;
-              }
+            double *restrict ys0 = w->yp + s0 * ys, *restrict pw = w->pt;
+            for (size_t b = 0; b < sn; b++)
+              for (size_t j0 = 0; j0 < d; j0 += W)
+                {
+                  vec v;
+                  LOAD (v, ys0 + b * ys + j0);
+                  STORE (ys0 + b * ys + d + j0, v);
+                  STORE (pw + b * fs + j0, v);
+                }
+            size_t off = d;
             for (size_t sd = 0; sd < DIAGONALS (quad, d); sd++)
               {
                 const size_t len = DIAG_LEN (sd, d);
@@ -671,21 +686,12 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
                       LOAD (u, ys0 + b * ys + sd + j0);
                       LOAD (v, ys0 + b * ys + j0);
                       v *= u;
-                      v *= SPLAT (s[s0 + b]);
-                      STORE (pt + b * fs + off + j0, v);
+                      STORE (pw + b * fs + off + j0, v);
                     }
                 off += len;
               }
-            for (size_t j0 = 0; j0 < d; j0 += W)
-              for (size_t b = 0; b < sn; b++)
-                {
-                  vec v;
-                  LOAD (v, ys0 + b * ys + j0);
-                  v *= SPLAT (s[s0 + b]);
-                  STORE (pt + b * fs + off + j0, v);
-                }
             for (size_t b = 0; b < sn; b++)
-              pt[b * fs + off + d] = s[s0 + b];
+              pw[b * fs + off] = 1;
             }
           for (size_t c = 0; c < nl; c += KC)
             {
@@ -756,7 +762,7 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
   if (r_out)
     for (size_t b = 0; b < B; b++)
       for (size_t c = 0; c < k; c++)
-        r_out[b * k + c] = pos[c] < nl ? r[pos[c] * BLOCK + b] * s[b] : 0.0;
+        r_out[b * k + c] = pos[c] < nl ? r[pos[c] * BLOCK + b] : 0.0;
 }
 
 #undef FL

@@ -312,18 +312,19 @@ vbgmm_estep_prepare (vbgmm_estep *es, const vbgmm_model *model,
 typedef struct workspace
 {
   double *y;   /* dr * BLOCK: the points about the shift, by rows, then
-                  |y|^2 (VBGMM_QUAD_SUM); the rows past are zero */
-  double *yp;  /* BLOCK * ys: them again, point by point, each followed
-                  by itself again (the full form) */
-  double *pt;  /* SUB * fs: their features with phi_0 = 1, point by point */
+                  |y|^2 (VBGMM_QUAD_SUM); for d < 8 then the other
+                  features of the statistics (kernel.h); the rows past
+                  them zero */
+  double *yp;  /* BLOCK * ys, the full form: the points again, point by
+                  point, each followed by itself again */
+  double *pt;  /* BLOCK * fs (SUB * fs, the full form): the features of
+                  the statistics, point by point */
   size_t ys, fs; /* strides of yp and pt: room for a vector past the end */
   double *lr;  /* k * BLOCK: ln rho */
-  double *r;   /* k * BLOCK: exp(ln rho - max), responsibilities but
-                  for the sum of each point (see kernel.h) */
+  double *r;   /* k * BLOCK: exp(ln rho - max), then the
+                  responsibilities (see kernel.h) */
   double *mx, *s, *ev; /* BLOCK each */
   double *lo, *hi; /* dw each: the smallest and largest y_i of the block */
-  double *fr;  /* VBGMM_FPAD (1 + p) * BLOCK for d < 8: the features of the
-                  block by rows (kernel.h), zero past them */
   uint64_t *nz; /* k * BLOCK / 64: a bit for each r_nk that is not 0 */
 } workspace;
 
@@ -335,14 +336,16 @@ workspace_free (workspace *w)
 }
 
 static int
-workspace_alloc (workspace *w, size_t k, size_t d, size_t p)
+workspace_alloc (workspace *w, size_t k, size_t d, size_t p, int quad)
 {
-  const size_t dw = VBGMM_FPAD (d), dr = VBGMM_FPAD (d + 1);
-  w->ys = 2 * dw + 8;
-  w->fs = VBGMM_FPAD (1 + p) + 8;
-  const size_t nfr = d < 8 ? VBGMM_FPAD (1 + p) * BLOCK : 0;
-  const size_t total = (dr + 2 * k + 3 + w->ys) * BLOCK + SUB * w->fs
-                       + 2 * dw + nfr + k * (BLOCK / 64);
+  const int full = quad == VBGMM_QUAD_FULL;
+  const size_t dw = VBGMM_FPAD (d), fp = VBGMM_FPAD (1 + p);
+  const size_t dr = d < 8 && fp > VBGMM_FPAD (d + 1) ? fp : VBGMM_FPAD (d + 1);
+  w->ys = full ? 2 * dw + 8 : 0;
+  w->fs = fp + 8;
+  const size_t total = (dr + 2 * k + 3 + w->ys) * BLOCK
+                       + (full ? SUB : BLOCK) * w->fs + 2 * dw
+                       + k * (BLOCK / 64);
   /* Zeroed: the padding is read, though what it adds is not used.  */
   w->y = aligned_alloc (64, total * sizeof (double));
   if (!w->y)
@@ -355,23 +358,23 @@ workspace_alloc (workspace *w, size_t k, size_t d, size_t p)
   w->ev = w->s + BLOCK;
   w->yp = w->ev + BLOCK;
   w->pt = w->yp + BLOCK * w->ys;
-  w->lo = w->pt + SUB * w->fs;
+  w->lo = w->pt + (full ? SUB : BLOCK) * w->fs;
   w->hi = w->lo + dw;
-  w->fr = w->hi + dw;
-  w->nz = (uint64_t *) (w->fr + nfr);
+  w->nz = (uint64_t *) (w->hi + dw);
   return 0;
 }
 
-/* The kernel sums the features of the points in its own order: the
-   products y_i y_j by wrapped diagonals (see kernel.h; the first,
-   s = 0, is the squares), as many as the form takes, or |y|^2, then
-   y, then 1.  MAP[f] is where feature f goes in a component's
-   statistics (N, then sum r y, then the quadratic features: sum r y y'
-   by rows, the squares, or their sum).  */
+/* The kernel sums the features of the points in its own order: y, then the products y_i y_j by wrapped
+   diagonals (see kernel.h; the first, s = 0, is the squares), as many
+   as the form takes, or |y|^2, then 1.  MAP[f] is where feature f goes
+   in a component's statistics (N, then sum r y, then the quadratic
+   features: sum r y y' by rows, the squares, or their sum).  */
 static void
 stats_order (size_t d, int quad, size_t *map)
 {
   size_t f = 0;
+  for (size_t j = 0; j < d; j++)
+    map[f++] = 1 + j;
   for (size_t s = 0; s < DIAGONALS (quad, d); s++)
     for (size_t j = 0; j < DIAG_LEN (s, d); j++)
       {
@@ -380,8 +383,6 @@ stats_order (size_t d, int quad, size_t *map)
       }
   if (quad == VBGMM_QUAD_SUM)
     map[f++] = 1 + d;
-  for (size_t j = 0; j < d; j++)
-    map[f++] = 1 + j;
   map[f] = 0;
 }
 
@@ -517,13 +518,13 @@ kernel_select (void)
 
 /* Scratch space for NT threads.  */
 static workspace *
-workspaces_alloc (int nt, size_t k, size_t d, size_t p)
+workspaces_alloc (int nt, size_t k, size_t d, size_t p, int quad)
 {
   workspace *w = calloc (nt, sizeof *w);
   if (!w)
     return NULL;
   for (int i = 0; i < nt; i++)
-    if (workspace_alloc (w + i, k, d, p))
+    if (workspace_alloc (w + i, k, d, p, quad))
       {
         for (int j = 0; j < i; j++)
           workspace_free (w + j);
@@ -580,7 +581,7 @@ vbgmm_pass (const vbgmm_estep *es, const vbgmm_data *data, int threads,
      order, so that memory does not grow with the number of chunks.  */
   double *acc = aligned_alloc (64, (1 + (size_t) nt) * clen * sizeof (double));
   size_t *map = malloc (f * sizeof (size_t));
-  workspace *ws = workspaces_alloc (nt, k, d, es->p);
+  workspace *ws = workspaces_alloc (nt, k, d, es->p, es->quad);
   kernel_fn *block_kernel = kernel_select ();
   if (!acc || !map || !ws)
     {
@@ -635,7 +636,7 @@ vbgmm_estep_stream (const vbgmm_estep *es, const vbgmm_data *data,
   const size_t round = CHUNKS * BLOCK;
   int nt = vbgmm_threads (threads);
   double *buf = malloc ((n < round ? n : round) * k * sizeof (double) + 1);
-  workspace *ws = workspaces_alloc (nt, k, d, es->p);
+  workspace *ws = workspaces_alloc (nt, k, d, es->p, es->quad);
   kernel_fn *block_kernel = kernel_select ();
   int status = VBGMM_SUCCESS;
   if (!buf || !ws)
