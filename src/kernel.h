@@ -602,7 +602,8 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
       long long cut = 0;
       for (int l = 0; l < W; l++)
         cut -= zeros[l];
-      const int sparse = 2 * (size_t) cut > nl * Bp;
+      const int sparse = es->stats_path ? es->stats_path == 2
+                         : 2 * (size_t) cut > nl * Bp;
       /* Which r_nk are not 0, a bit per point, for the lists.  */
       uint64_t *restrict nz = w->nz;
       if (sparse)

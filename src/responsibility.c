@@ -111,6 +111,9 @@ vbgmm_estep_alloc (size_t k, size_t d, int quad)
   es->scale = vbgmm_units_scale (NULL, d);
   const char *skip = getenv ("VBGMM_SKIP_EMPTY");
   es->skip = !(skip && strcmp (skip, "no") == 0);
+  const char *path = getenv ("VBGMM_STATS");
+  es->stats_path = !path ? 0 : strcmp (path, "tiles") == 0 ? 1
+                   : strcmp (path, "lists") == 0 ? 2 : 0;
   if (!es->c || !es->wt || !es->e_ln_pi || !es->e_ln_det
       || !es->ln_det_W || !es->order || !es->pos || !es->cp || !es->wtp
       || !es->top || !es->keep || !es->uAu

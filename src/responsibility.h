@@ -50,6 +50,13 @@ typedef struct vbgmm_estep
      packed, those computed in every block first, then the emptied
      ones, each group in index order.  */
   int skip;            /* 0: compute every component (VBGMM_SKIP_EMPTY=no) */
+  /* The statistics of a block are summed by tiles of components and
+     features over all its points, or, where most r_nk are 0, over the
+     list of points of each component whose r_nk are not: the same
+     sums, to the bit.  */
+  int stats_path;      /* 0: chosen for each block, 1: the tiles
+                          (VBGMM_STATS=tiles), 2: the lists
+                          (VBGMM_STATS=lists) */
   size_t na;           /* how many are computed in every block */
   size_t *order;       /* k: the components, packed */
   size_t *pos;         /* k: where each is in ORDER */
@@ -87,7 +94,8 @@ void vbgmm_estep_keep_factors (vbgmm_estep *es, double *L);
 
 /* For K components in D dimensions of a model whose form takes the
    quadratic features QUAD.  The environment variable VBGMM_SKIP_EMPTY=no
-   makes every pass compute every component; the pass is the one of
+   makes every pass compute every component, VBGMM_STATS=tiles or
+   lists sum the statistics of every block one way; the pass is the one of
    estep_dense.c where vbgmm_estep_dense_chosen says so.  */
 vbgmm_estep *vbgmm_estep_alloc (size_t k, size_t d, int quad);
 void vbgmm_estep_free (vbgmm_estep *es);
