@@ -349,8 +349,9 @@ workspace_alloc (workspace *w, size_t k, size_t d, size_t p, int quad)
   const size_t total = (dr + 2 * k + 3 + w->ys) * BLOCK
                        + (full ? SUB : BLOCK) * w->fs + 2 * dw
                        + k * (BLOCK / 64);
-  /* Zeroed: the padding is read, though what it adds is not used.  */
-  w->y = aligned_alloc (64, total * sizeof (double));
+  /* Zeroed: the padding is read, though what it adds is not used.
+     Whole lines of 64 bytes, as aligned_alloc takes them.  */
+  w->y = aligned_alloc (64, VBGMM_FPAD (total) * sizeof (double));
   if (!w->y)
     return -1;
   memset (w->y, 0, total * sizeof (double));
