@@ -577,8 +577,10 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
   for (size_t b = B; b < Bp; b++)
     s[b] = 0;
 
-  /* r_nk = e_nk / S_n, 0 for the padding.  */
-  if (stats || r_out)
+  /* r_nk = e_nk / S_n, 0 for the padding, where the statistics take
+     the features by points as they are; by rows they take e_nk and
+     the features times 1 / S_n, a pass over fewer rows.  */
+  if (stats && by_points)
     for (size_t q = 0; q < nl; q++)
       {
         double *restrict rq = r + q * BLOCK;
@@ -616,10 +618,11 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
                 z |= (uint64_t) (rq[b] != 0) << b;
               nz[q * (BLOCK / 64) + b0 / 64] = z;
             }
-      /* With fewer coordinates than lanes the features are made by
-         rows, a vector of points at a time, following the rows of y (of
-         which the spherical form's next is |y|^2), and transposed W x W
-         for each SUB points; the rows past them are zero.  */
+      /* With fewer coordinates than lanes the features, times 1 / S_n,
+         are made by rows, a vector of points at a time, following the
+         rows of y (of which the spherical form's next is |y|^2; they
+         are scaled in place), and transposed W x W for each SUB
+         points; the rows past them are zero.  */
       if (!by_points)
         {
           size_t f = d + sum;
@@ -630,11 +633,17 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
                 const double *restrict ya = y + (j + sd) % d * BLOCK;
                 double *restrict o = y + f * BLOCK;
                 SIMD for (size_t b = 0; b < Bp; b++)
-                  o[b] = yj[b] * ya[b];
+                  o[b] = yj[b] * ya[b] * s[b];
               }
+          for (size_t j = 0; j < d + sum; j++)
+            {
+              double *restrict yj = y + j * BLOCK;
+              SIMD for (size_t b = 0; b < Bp; b++)
+                yj[b] *= s[b];
+            }
           double *restrict o = y + f * BLOCK;
           SIMD for (size_t b = 0; b < Bp; b++)
-            o[b] = 1;
+            o[b] = s[b];
         }
       for (size_t s0 = 0; s0 < B; s0 += SUB)
         {
@@ -763,7 +772,7 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
   if (r_out)
     for (size_t b = 0; b < B; b++)
       for (size_t c = 0; c < k; c++)
-        r_out[b * k + c] = pos[c] < nl ? r[pos[c] * BLOCK + b] : 0.0;
+        r_out[b * k + c] = pos[c] < nl ? r[pos[c] * BLOCK + b] * s[b] : 0.0;
 }
 
 #undef FL
