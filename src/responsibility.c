@@ -368,11 +368,12 @@ workspace_alloc (workspace *w, size_t k, size_t d, size_t p, int quad)
   return 0;
 }
 
-/* The kernel sums the features of the points in its own order: y, then the products y_i y_j by wrapped
-   diagonals (see kernel.h; the first, s = 0, is the squares), as many
-   as the form takes, or |y|^2, then 1.  MAP[f] is where feature f goes
-   in a component's statistics (N, then sum r y, then the quadratic
-   features: sum r y y' by rows, the squares, or their sum).  */
+/* The kernel sums the features of the points in its own order: y,
+   then the products y_i y_j by wrapped diagonals (see kernel.h; the
+   first, s = 0, is the squares), as many as the form takes, or |y|^2,
+   then 1.  MAP[f] is where feature f goes in a component's statistics
+   (N, then sum r y, then the quadratic features: sum r y y' by rows,
+   the squares, or their sum).  */
 static void
 stats_order (size_t d, int quad, size_t *map)
 {
