@@ -470,7 +470,7 @@ set_option (int c, const char *arg, void *params)
       p->opt.seed = z;
       break;
     case 'i':
-      if (parse_size (arg, &z) || z < 1 || z > 100000000)
+      if (parse_size (arg, &z) || z < 1 || z > VBGMM_MAX_ITER_LIMIT)
         bad_value ("max-iter", arg, "an integer from 1 to 100000000");
       p->opt.max_iter = z;
       break;

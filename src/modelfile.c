@@ -907,6 +907,14 @@ read_fit (reader *r, json_t *root, vbgmm_model *model)
     return -1;
   if (!(model->tol >= 0))
     return bad (r, "fit.tol", "expected a number >= 0");
+  /* A fit stops at its limit, and the bound is kept for each iteration
+     (vbgmm_model): no more than a program's --max-iter allows.  */
+  if (iterations > max_iter || iterations > VBGMM_MAX_ITER_LIMIT)
+    return bad (r, "fit.iterations", "expected an integer from 1 to %lld "
+                "(max_iter, at most %d), found %lld",
+                (long long) (max_iter < VBGMM_MAX_ITER_LIMIT
+                             ? max_iter : VBGMM_MAX_ITER_LIMIT),
+                VBGMM_MAX_ITER_LIMIT, (long long) iterations);
   model->seed = (unsigned long) seed;
   model->max_iter = max_iter;
   model->iterations = iterations;

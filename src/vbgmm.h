@@ -234,6 +234,10 @@ enum
 };
 #define VBGMM_ACCELERATE_AUTO_BYTES (32 * 1024 * 1024)
 
+/* The most iterations the programs run (--max-iter) and a model file
+   may record.  */
+#define VBGMM_MAX_ITER_LIMIT 100000000
+
 typedef struct vbgmm_options
 {
   size_t k;                  /* number of components */
@@ -251,7 +255,8 @@ typedef struct vbgmm_options
   int accelerate;            /* VBGMM_ACCELERATE_*: extrapolated steps
                                 (SQUAREM), each kept only when the bound
                                 rises, or the plain updates */
-  size_t max_iter;           /* >= 1 */
+  size_t max_iter;           /* >= 1 (the programs: at most
+                                VBGMM_MAX_ITER_LIMIT) */
   double tol;                /* >= 0; 0: run max_iter iterations */
   int threads;               /* 0: all cores */
   const vbgmm_comm *comm;    /* NULL on one process */
