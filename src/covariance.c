@@ -129,12 +129,7 @@ vbgmm_cov_trace_prod (size_t d, const double *A, const double *B)
 const char *
 vbgmm_cov_check_W0_pd (size_t d, const double *W0)
 {
-  double *L = malloc (d * d * sizeof (double));
-  if (!L)
-    return "out of memory";
-  memcpy (L, W0, d * d * sizeof (double));
-  int status = vbgmm_spd_factor (d, L, d);
-  free (L);
+  int status = vbgmm_spd_check (d, W0, d);
   return status == -2 ? "out of memory"
          : status ? "W0 must be positive definite" : NULL;
 }

@@ -372,3 +372,16 @@ vbgmm_spd_invert (size_t d, double *A, size_t lda, double *inv,
     }
   return vbgmm_spd_inverse (d, A, lda, inv);
 }
+
+int
+vbgmm_spd_check (size_t d, const double *A, size_t lda)
+{
+  double *L = malloc (d * d * sizeof (double));
+  if (!L)
+    return -2;
+  for (size_t i = 0; i < d; i++)
+    memcpy (L + i * d, A + i * lda, d * sizeof (double));
+  int status = vbgmm_spd_factor (d, L, d);
+  free (L);
+  return status;
+}

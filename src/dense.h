@@ -106,6 +106,11 @@ int vbgmm_spd_factor (size_t d, double *A, size_t lda);
    whole), the same way; L is overwritten.  -1 or -2 as above.  */
 int vbgmm_spd_inverse (size_t d, double *L, size_t lda, double *inv);
 
+/* Whether the symmetric A (lower triangle read, left as it is) is
+   positive definite, by factorising a copy: 0 when it is, -1 when
+   not, -2 out of memory.  */
+int vbgmm_spd_check (size_t d, const double *A, size_t lda);
+
 /* Both: the inverse of the symmetric positive definite A (lower
    triangle read) into INV (D x D, whole), and ln |A| into *LN_DET
    unless it is NULL; A is overwritten.  -1 or -2 as above.  */

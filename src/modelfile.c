@@ -668,14 +668,7 @@ check_scale_matrix (reader *r, const char *name, const double *W, size_t d)
           return bad (r, name, "not symmetric: [%zu][%zu] = %.17g, "
                       "[%zu][%zu] = %.17g", i, j, a, j, i, b);
       }
-  double *L = malloc (d * d * sizeof (double));
-  int status = -2;
-  if (L)
-    {
-      memcpy (L, W, d * d * sizeof (double));
-      status = vbgmm_spd_factor (d, L, d);
-      free (L);
-    }
+  int status = vbgmm_spd_check (d, W, d);
   if (status == -2)
     {
       r->failed = 1;
