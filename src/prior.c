@@ -167,6 +167,7 @@ vbgmm_data_moments_units (const vbgmm_data *data, const vbgmm_comm *comm,
   double *y = malloc (ROWS * d * sizeof (double));
   if ((status = vbgmm_comm_agree_alloc (comm, y != NULL, err)))
     {
+      free (y);   /* another rank's failure: this one's room goes too */
       free (buf);
       free (s);
       return status;
