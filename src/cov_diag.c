@@ -40,6 +40,22 @@ check_W0 (size_t d, const double *W0)
   return NULL;
 }
 
+/* nu_k = nu0 + N/K, w_kd = w0_d.  Off the diagonal W is the 0 of
+   vbgmm_model_alloc, which this form never writes (it would cost D^2 a
+   component).  */
+static void
+start (const vbgmm_prior *prior, double Nk, vbgmm_model *model)
+{
+  size_t d = model->d;
+  for (size_t c = 0; c < model->k; c++)
+    {
+      double *W = model->W + c * d * d;
+      model->nu[c] = prior->nu0 + Nk;
+      for (size_t i = 0; i < d; i++)
+        W[i * d + i] = prior->W0[i * d + i];
+    }
+}
+
 /* 1/w_kd = 1/w0_d + N_k S_k[d,d] + beta0 N_k/(beta0 + N_k) dx_d^2,
    nu_k = nu0 + N_k.  */
 static int
@@ -57,7 +73,7 @@ update (const vbgmm_cov_prior *cp, const vbgmm_cov_suff *suff,
       double *W = model->W + c * d * d;
       for (size_t i = 0; i < d; i++)
         {
-          double winv = 1 / cp->W0[i * d + i] + s->NS[i * d + i]
+          double winv = 1 / cp->W0[i * d + i] + s->NS[i]
                         + f * s->dx[i] * s->dx[i];
           if (!(winv > 0) || !isfinite (winv))
             return GSL_EDOM;
@@ -88,10 +104,12 @@ bound (const vbgmm_cov_prior *cp, const vbgmm_cov_suff *suff,
           if (status)
             return status;
           acc += t;
-          tr += suff[c].NS[i * d + i] * W[i * d + i];
+          tr += suff[c].NS[i] * W[i * d + i];
         }
-      acc += vbgmm_cov_mean_terms (cp, suff + c, model->beta[c], W, nu,
-                                   e_ln_det[c], tr);
+      acc += vbgmm_cov_mean_terms_q (cp, suff + c, model->beta[c],
+                                     vbgmm_cov_quad_diagonal (d, W,
+                                                              suff[c].dx),
+                                     nu, e_ln_det[c], tr);
     }
   *terms = acc;
   return GSL_SUCCESS;
@@ -100,5 +118,5 @@ bound (const vbgmm_cov_prior *cp, const vbgmm_cov_suff *suff,
 const vbgmm_covariance_type vbgmm_cov_diag = {
   "diag", VBGMM_QUAD_DIAG, VBGMM_W_DIAGONAL, 0,
   vbgmm_cov_nu0_floor_gamma, "nu0 must be a finite number > 0",
-  check_W0, vbgmm_cov_start_each, vbgmm_cov_e_ln_det_gamma, update, bound
+  check_W0, start, vbgmm_cov_e_ln_det_gamma, update, bound
 };

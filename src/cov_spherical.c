@@ -41,21 +41,17 @@ check_W0 (size_t d, const double *W0)
 }
 
 static void
-set_w (double *W, size_t d, double w)
-{
-  memset (W, 0, d * d * sizeof (double));
-  for (size_t i = 0; i < d; i++)
-    W[i * d + i] = w;
-}
-
-static void
 start (const vbgmm_prior *prior, double Nk, vbgmm_model *model)
 {
   size_t d = model->d;
   for (size_t c = 0; c < model->k; c++)
     {
       model->nu[c] = prior->nu0 + d * Nk;
-      set_w (model->W + c * d * d, d, prior->W0[0]);
+      /* Off the diagonal W is the 0 of vbgmm_model_alloc, which this
+         form never writes (it would cost D^2 a component).  */
+      double *W = model->W + c * d * d;
+      for (size_t i = 0; i < d; i++)
+        W[i * d + i] = prior->W0[0];
     }
 }
 
@@ -80,7 +76,10 @@ update (const vbgmm_cov_prior *cp, const vbgmm_cov_suff *suff,
       double winv = 1 / cp->W0[0] + tr + f * dd;
       if (!(winv > 0) || !isfinite (winv))
         return GSL_EDOM;
-      set_w (model->W + c * d * d, d, 1 / winv);
+      /* Off the diagonal W stays 0.  */
+      double *W = model->W + c * d * d;
+      for (size_t i = 0; i < d; i++)
+        W[i * d + i] = 1 / winv;
       model->nu[c] = cp->nu0 + d * s->N;
     }
   return GSL_SUCCESS;
@@ -103,8 +102,10 @@ bound (const vbgmm_cov_prior *cp, const vbgmm_cov_suff *suff,
       int status = vbgmm_cov_gamma_terms (cp->nu0, cp->W0[0], nu, W[0], &t);
       if (status)
         return status;
-      acc += t + vbgmm_cov_mean_terms (cp, suff + c, model->beta[c], W, nu,
-                                       e_ln_det[c], W[0] * tr);
+      acc += t + vbgmm_cov_mean_terms_q (cp, suff + c, model->beta[c],
+                                         vbgmm_cov_quad_diagonal (d, W,
+                                                                  suff[c].dx),
+                                         nu, e_ln_det[c], W[0] * tr);
     }
   *terms = acc;
   return GSL_SUCCESS;

@@ -118,6 +118,23 @@ vbgmm_cov_quad (size_t d, const double *A, const double *v)
 }
 
 double
+vbgmm_cov_quad_diagonal (size_t d, const double *A, const double *v)
+{
+  /* Each row of vbgmm_cov_quad sums zeros but for A_ii v_i.  */
+  double acc = 0;
+  for (size_t i = 0; i < d; i++)
+    acc += v[i] * (A[i * d + i] * v[i]);
+  return acc;
+}
+
+size_t
+vbgmm_cov_ns_size (int quad, size_t d)
+{
+  return quad == VBGMM_QUAD_FULL ? d * d : quad == VBGMM_QUAD_DIAG ? d
+         : quad == VBGMM_QUAD_SUM;
+}
+
+double
 vbgmm_cov_trace_prod (size_t d, const double *A, const double *B)
 {
   double acc = 0;
@@ -216,7 +233,6 @@ vbgmm_cov_suff_set (const vbgmm_cov_prior *cp, int quad, const double *shift,
   const double *e = suff->e;
   if (!suff->NS)
     return;
-  memset (suff->NS, 0, d * d * sizeof (double));
   if (quad == VBGMM_QUAD_FULL)
     for (size_t i = 0; i < d; i++)
       for (size_t j = 0; j <= i; j++)
@@ -227,7 +243,7 @@ vbgmm_cov_suff_set (const vbgmm_cov_prior *cp, int quad, const double *shift,
         }
   else if (quad == VBGMM_QUAD_DIAG)
     for (size_t i = 0; i < d; i++)
-      suff->NS[i * d + i] = sq[i] - 2 * sy[i] * e[i] + r_sum * e[i] * e[i];
+      suff->NS[i] = sq[i] - 2 * sy[i] * e[i] + r_sum * e[i] * e[i];
   else if (quad == VBGMM_QUAD_SUM)
     {
       double ye = 0, ee = 0;

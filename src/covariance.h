@@ -71,9 +71,10 @@ typedef struct vbgmm_cov_suff
   double r_sum;  /* sum_n r_nk, without the floor */
   int keep;      /* statistics all 0 again: the component keeps the W and
                     nu that the M-step made of them before */
-  double *NS;    /* d * d: N_k S_k (10.53); only its diagonal for
-                    VBGMM_QUAD_DIAG, only its trace (in NS[0]) for
-                    VBGMM_QUAD_SUM, zero for VBGMM_QUAD_NONE; NULL
+  double *NS;    /* N_k S_k (10.53), as much of it as the form takes
+                    (vbgmm_cov_ns_size): d * d (VBGMM_QUAD_FULL), its
+                    diagonal (VBGMM_QUAD_DIAG), its trace
+                    (VBGMM_QUAD_SUM); NULL for VBGMM_QUAD_NONE and
                     where the M-step is mstep_dense.c's */
   double q_W;    /* mstep_dense.c: dx'W_k dx */
   double tr_W;   /* mstep_dense.c: Tr ((W0^-1 + N_k S_k) W_k) */
@@ -114,6 +115,10 @@ struct vbgmm_covariance_type
 extern const vbgmm_covariance_type vbgmm_cov_full, vbgmm_cov_diag,
   vbgmm_cov_spherical, vbgmm_cov_tied;
 
+/* How many numbers of N_k S_k a form with features QUAD keeps: d * d,
+   d, 1 or 0.  */
+size_t vbgmm_cov_ns_size (int quad, size_t d);
+
 /* Component C's statistics from the sums of one pass over the data:
    R_SUM = sum r, SY = sum r y, SQ = the quadratic features summed
    (QUAD: as the form took them); y = x - SHIFT.  */
@@ -151,13 +156,18 @@ double vbgmm_cov_mean_terms (const vbgmm_cov_prior *cp,
 
 /* v' A v and tr(A B) for symmetric d x d A, B.  */
 double vbgmm_cov_quad (size_t d, const double *A, const double *v);
+/* v' A v for a diagonal A: the same number as vbgmm_cov_quad, from the
+   diagonal alone.  */
+double vbgmm_cov_quad_diagonal (size_t d, const double *A, const double *v);
 double vbgmm_cov_trace_prod (size_t d, const double *A, const double *B);
 
 /* NULL when W0 is positive definite (full, tied).  */
 const char *vbgmm_cov_check_W0_pd (size_t d, const double *W0);
 
-/* The start state of a form with a precision per component in the
-   prior's shape (full, diag): nu_k = nu0 + N/K, W_k = W0.  */
+/* The start state of a form with a whole precision matrix per
+   component (full): nu_k = nu0 + N/K, W_k = W0.  The diag and
+   spherical forms write only the diagonal of each W_k; off it W_k is
+   the 0 of vbgmm_model_alloc.  */
 void vbgmm_cov_start_each (const vbgmm_prior *prior, double Nk,
                            vbgmm_model *model);
 

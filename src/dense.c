@@ -310,6 +310,21 @@ vbgmm_dense_inverse (size_t d, const double *L, size_t lda, double *inv)
   return 0;
 }
 
+/* From VBGMM_DENSE_FACTOR_MIN_D dimensions on, whether A (lda apart)
+   has only zeros below its diagonal: a diagonal matrix, whose factor
+   and inverse take D numbers (below, GSL's own for every matrix).  */
+static int
+lower_zero (size_t d, const double *A, size_t lda)
+{
+  if (d < VBGMM_DENSE_FACTOR_MIN_D)
+    return 0;
+  for (size_t i = 1; i < d; i++)
+    for (size_t j = 0; j < i; j++)
+      if (A[i * lda + j] != 0)
+        return 0;
+  return 1;
+}
+
 int
 vbgmm_spd_factor (size_t d, double *A, size_t lda)
 {
@@ -317,15 +332,7 @@ vbgmm_spd_factor (size_t d, double *A, size_t lda)
      factor is the square roots of its diagonal, the numbers the tiled
      factorisation makes of it, as it subtracts nothing but zeros (GSL's
      may round them otherwise: it keeps its own).  */
-  int diagonal = d >= VBGMM_DENSE_FACTOR_MIN_D;
-  for (size_t i = 1; diagonal && i < d; i++)
-    for (size_t j = 0; j < i; j++)
-      if (A[i * lda + j] != 0)
-        {
-          diagonal = 0;
-          break;
-        }
-  if (diagonal)
+  if (lower_zero (d, A, lda))
     {
       for (size_t i = 0; i < d; i++)
         {
@@ -346,6 +353,20 @@ vbgmm_spd_factor (size_t d, double *A, size_t lda)
 int
 vbgmm_spd_inverse (size_t d, double *L, size_t lda, double *inv)
 {
+  /* A diagonal factor (of W0 or W in the diagonal and spherical forms):
+     D^2 work, not D^3, and the numbers the tiles make of it, which
+     subtract and add nothing but zeros: (1 / l_ii)^2 on the diagonal,
+     +0 elsewhere.  */
+  if (lower_zero (d, L, lda))
+    {
+      memset (inv, 0, d * d * sizeof (double));
+      for (size_t i = 0; i < d; i++)
+        {
+          double t = 1 / L[i * lda + i];
+          inv[i * d + i] = t * t;
+        }
+      return 0;
+    }
   if (d >= VBGMM_DENSE_FACTOR_MIN_D)
     return vbgmm_dense_inverse (d, L, lda, inv);
   gsl_matrix_view v = gsl_matrix_view_array_with_tda (L, d, d, lda);

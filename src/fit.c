@@ -100,7 +100,8 @@ fit_work_alloc (fit_work *w, const vbgmm_prior *prior, size_t k,
     return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
   w->dense = w->es->dense;
   /* No N_k S_k either: the dense M-step makes W_k^-1 of the sums.  */
-  const size_t ns = w->dense ? 0 : d * d;
+  const size_t ns = w->dense ? 0
+                    : vbgmm_cov_ns_size (prior->covariance->quad, d);
   w->suff_mem = calloc (k * (ns + 2 * d), sizeof (double));
   if (w->dense)
     {
@@ -138,7 +139,7 @@ fit_work_alloc (fit_work *w, const vbgmm_prior *prior, size_t k,
     return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
   for (size_t c = 0; c < k; c++)
     {
-      w->suff[c].NS = w->dense ? NULL : w->suff_mem + c * (ns + 2 * d);
+      w->suff[c].NS = ns ? w->suff_mem + c * (ns + 2 * d) : NULL;
       w->suff[c].dx = w->suff_mem + c * (ns + 2 * d) + ns;
       w->suff[c].e = w->suff[c].dx + d;
     }

@@ -122,13 +122,16 @@ vbgmm_data_moments (const vbgmm_data *data, const vbgmm_comm *comm,
   return vbgmm_data_moments_units (data, comm, NULL, mean, cov, err);
 }
 
-int
-vbgmm_data_moments_units (const vbgmm_data *data, const vbgmm_comm *comm,
-                          const int *units, double *mean, double *cov,
-                          vbgmm_error *err)
+/* The mean and, unless COV is NULL, the sample covariance (VAR_ONLY:
+   only the D variances, in COV[0 .. D-1]).  */
+static int
+data_moments (const vbgmm_data *data, const vbgmm_comm *comm,
+              const int *units, double *mean, double *cov, int var_only,
+              vbgmm_error *err)
 {
   size_t n = data->n, d = data->d;
-  double *buf = calloc (d * d + d, sizeof (double));
+  const size_t slen = !cov ? 0 : var_only ? d : d * d;
+  double *buf = calloc (slen + d, sizeof (double));
   double *s = vbgmm_units_scale (units, d);
   int status = vbgmm_comm_agree_alloc (comm, buf && s, err);
   if (status)
@@ -158,11 +161,34 @@ vbgmm_data_moments_units (const vbgmm_data *data, const vbgmm_comm *comm,
       return VBGMM_SUCCESS;
     }
 
+  /* The variances alone: each the sum of its squares in the order of
+     the points, as the whole scatter below sums them.  */
+  double *S = buf + d;
+  if (var_only)
+    {
+      for (size_t r = 0; r < n; r++)
+        for (size_t i = 0; i < d; i++)
+          {
+            double y = data->x[r * d + i] * s[i] - mean[i];
+            S[i] += y * y;
+          }
+      free (s);
+      if ((status = vbgmm_comm_sum (comm, S, d, err)))
+        {
+          free (buf);
+          return status;
+        }
+      double denom = data->n_total > 1 ? data->n_total - 1.0 : 1.0;
+      for (size_t i = 0; i < d; i++)
+        cov[i] = S[i] / denom;
+      free (buf);
+      return VBGMM_SUCCESS;
+    }
+
   /* The scatter by blocks of rows: each row of S takes the products of
      a block's points in turn (the same sums in the same order as point
      by point), read from memory once a block instead of once a point.  */
   enum { ROWS = 16 };
-  double *S = buf + d;
   memset (S, 0, d * d * sizeof (double));
   double *y = malloc (ROWS * d * sizeof (double));
   if ((status = vbgmm_comm_agree_alloc (comm, y != NULL, err)))
@@ -201,6 +227,22 @@ vbgmm_data_moments_units (const vbgmm_data *data, const vbgmm_comm *comm,
   free (buf);
   free (s);
   return VBGMM_SUCCESS;
+}
+
+int
+vbgmm_data_moments_units (const vbgmm_data *data, const vbgmm_comm *comm,
+                          const int *units, double *mean, double *cov,
+                          vbgmm_error *err)
+{
+  return data_moments (data, comm, units, mean, cov, 0, err);
+}
+
+int
+vbgmm_data_variances_units (const vbgmm_data *data, const vbgmm_comm *comm,
+                            const int *units, double *mean, double *var,
+                            vbgmm_error *err)
+{
+  return data_moments (data, comm, units, mean, var, 1, err);
 }
 
 int

@@ -196,10 +196,14 @@ feature_coefficients (vbgmm_estep *es, const vbgmm_model *model, size_t c)
   const double nu = model->nu[c], *Wc = model->W + c * d * d;
   const double *m = model->m + c * d;
   double *wt = es->wt + c * es->p, *q = wt + d, uAu = 0;
+  /* A diagonal A (diag, spherical): each row's sum has one term that
+     is not zero, the same number from D products as from D^2.  */
+  const int diagonal = es->quad == VBGMM_QUAD_DIAG
+                       || es->quad == VBGMM_QUAD_SUM;
   for (size_t i = 0; i < d; i++)
     {
       double Au = 0;
-      for (size_t j = 0; j < d; j++)
+      for (size_t j = diagonal ? i : 0; j < (diagonal ? i + 1 : d); j++)
         Au += nu * (j <= i ? Wc[i * d + j] : Wc[j * d + i])
               * (m[j] - model->shift[j]);
       wt[i] = Au;
@@ -217,7 +221,8 @@ feature_coefficients (vbgmm_estep *es, const vbgmm_model *model, size_t c)
 /* What the E-step needs of the parameters of component C but
    E[ln pi_c]: ln |W|, E[ln |Lambda|], and for the feature pass the
    coefficients wt and u'A u (the dense pass takes x - m itself).
-   L: room for a factor (dense: d x VBGMM_DENSE_PAD (d)).  */
+   L: room for a factor (dense: d x VBGMM_DENSE_PAD (d)); NULL for a
+   diagonal W from VBGMM_DENSE_FACTOR_MIN_D dimensions on.  */
 static int
 estep_component (vbgmm_estep *es, const vbgmm_model *model, size_t c,
                  double *L, vbgmm_error *err)
@@ -234,6 +239,21 @@ estep_component (vbgmm_estep *es, const vbgmm_model *model, size_t c,
         return vbgmm_fail (err, VBGMM_ENUM,
                            "component %zu: W is not positive definite", c);
       ln_det = es->ln_det_W[c];
+    }
+  else if (!L)
+    {
+      /* A diagonal W from VBGMM_DENSE_FACTOR_MIN_D dimensions on: the
+         square roots of its diagonal are its factor, as
+         vbgmm_spd_factor would take them, without a copy of W.  */
+      const double *Wc = model->W + c * d * d;
+      for (size_t i = 0; i < d; i++)
+        {
+          if (!(Wc[i * d + i] > 0))
+            return vbgmm_fail (err, VBGMM_ENUM,
+                               "component %zu: W is not positive definite", c);
+          ln_det += 2 * log (sqrt (Wc[i * d + i]));
+        }
+      es->ln_det_W[c] = ln_det;
     }
   else
     {
@@ -268,10 +288,13 @@ vbgmm_estep_prepare (vbgmm_estep *es, const vbgmm_model *model,
     return vbgmm_fail (err, VBGMM_ENUM, "cannot evaluate E[ln pi]");
 
   es->W = model->W;
-  /* Room for one factor.  */
-  double *L = malloc (d * (es->dense ? VBGMM_DENSE_PAD (d) : d)
-                      * sizeof (double));
-  if (!L)
+  /* Room for one factor, but for a diagonal W whose factor needs none.  */
+  const int diagonal_W = !es->dense && d >= VBGMM_DENSE_FACTOR_MIN_D
+                         && model->covariance->w_shape != VBGMM_W_MATRIX;
+  double *L = NULL;
+  if (!diagonal_W
+      && !(L = malloc (d * (es->dense ? VBGMM_DENSE_PAD (d) : d)
+                       * sizeof (double))))
     return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
   for (size_t c = 0; c < k; c++)
     {

@@ -266,9 +266,16 @@ setup_make_prior (const cli_params *p, const vbgmm_data *data,
   /* The prior is set in the units the fit will choose (vbgmm.h), where
      the moments of data near 1e-200 or 1e200 neither underflow nor
      overflow; the options keep their meaning in the data's units.  */
+  /* The forms with fewer numbers in W0 take less of the covariance:
+     its diagonal (diag), its mean variance (spherical); they need not
+     sum the products of the columns.  */
+  int shape = vbgmm_covariance_shape (p->covariance);
+  int diag = shape == VBGMM_W_DIAGONAL, sph = shape == VBGMM_W_SCALAR;
   int *u = prior->units;
   if (vbgmm_data_units (data, comm, p->covariance, u, &err)
-      || vbgmm_data_moments_units (data, comm, u, mean, cov, &err))
+      || (diag || sph
+          ? vbgmm_data_variances_units (data, comm, u, mean, cov, &err)
+          : vbgmm_data_moments_units (data, comm, u, mean, cov, &err)))
     {
       cli_error ("%s: %s", name, err.message);
       goto fail;
@@ -293,18 +300,19 @@ setup_make_prior (const cli_params *p, const vbgmm_data *data,
       break;
     }
 
-  /* The forms with fewer numbers in W0 take less of the covariance:
-     its diagonal (diag), its mean variance (spherical).  */
-  int shape = vbgmm_covariance_shape (p->covariance);
-  int diag = shape == VBGMM_W_DIAGONAL, sph = shape == VBGMM_W_SCALAR;
+  /* The variances, in COV[0 .. D-1], become the diagonal covariance of
+     the form: each variance (diag) or their mean (spherical).  */
   if (diag || sph)
     {
       double tr = 0;
       for (size_t i = 0; i < d; i++)
-        tr += cov[i * d + i];
-      for (size_t i = 0; i < d; i++)
-        for (size_t j = 0; j < d; j++)
-          cov[i * d + j] = i != j ? 0 : diag ? cov[i * d + i] : tr / d;
+        tr += cov[i];
+      for (size_t i = d; i-- > 0;)
+        {
+          double v = diag ? cov[i] : tr / d;
+          memset (cov + i * d, 0, d * sizeof (double));
+          cov[i * d + i] = v;
+        }
     }
 
   switch (p->W0_kind)

@@ -201,6 +201,12 @@ int vbgmm_data_units (const vbgmm_data *data, const vbgmm_comm *comm,
 int vbgmm_data_moments_units (const vbgmm_data *data, const vbgmm_comm *comm,
                               const int *units, double *mean, double *cov,
                               vbgmm_error *err);
+/* The mean and the D sample variances alone (N - 1 denominator) in
+   units UNITS: N D work where the covariance is N D^2, the same
+   numbers as its diagonal.  */
+int vbgmm_data_variances_units (const vbgmm_data *data,
+                                const vbgmm_comm *comm, const int *units,
+                                double *mean, double *var, vbgmm_error *err);
 
 /* W0 = COV^-1.  When COV is singular a ridge is added to its diagonal
    first; *RIDGE (may be NULL) receives it, 0 when none was needed.  */

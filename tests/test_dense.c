@@ -180,6 +180,50 @@ check_size (size_t d, const char *kernel)
   gsl_matrix_free (G);
 }
 
+/* A diagonal matrix from VBGMM_DENSE_FACTOR_MIN_D dimensions on:
+   vbgmm_spd_factor and vbgmm_spd_inverse take its diagonal alone and
+   must give the very numbers of the tiled factorisation and inverse.  */
+static void
+check_diagonal (size_t d, const char *kernel)
+{
+  const size_t ldp = VBGMM_DENSE_PAD (d);
+  double *A = calloc (d * ldp, sizeof (double));
+  double *F = calloc (d * ldp, sizeof (double));
+  double *inv = malloc (d * d * sizeof (double));
+  double *ref = malloc (d * d * sizeof (double));
+  /* Diagonal numbers over many binades, some exact squares.  */
+  for (size_t i = 0; i < d; i++)
+    A[i * ldp + i] = i % 5 == 0 ? (double) (i + 1) * (i + 1)
+                     : ldexp (1.5 + uniform (), (int) (i % 41) - 20);
+  memcpy (F, A, d * ldp * sizeof (double));
+  int status = vbgmm_dense_cholesky (d, F, ldp)
+               || vbgmm_dense_inverse (d, F, ldp, ref);
+  memcpy (F + 0, A, d * ldp * sizeof (double));
+  int mine = vbgmm_spd_factor (d, F, ldp);
+  int same_factor = 1;
+  for (size_t i = 0; i < d; i++)
+    for (size_t j = 0; j < d; j++)
+      {
+        double want = i == j ? sqrt (A[i * ldp + i]) : 0;
+        same_factor &= memcmp (&F[i * ldp + j], &want, sizeof want) == 0;
+      }
+  gsl_test (status || mine || !same_factor,
+            "%s d=%zu diagonal: factor = the square roots", kernel, d);
+  mine = vbgmm_spd_inverse (d, F, ldp, inv);
+  gsl_test (mine || memcmp (inv, ref, d * d * sizeof (double)),
+            "%s d=%zu diagonal: inverse = the tiles', bit for bit", kernel,
+            d);
+  /* A zero on the diagonal: not positive definite.  */
+  memcpy (F, A, d * ldp * sizeof (double));
+  F[(d / 2) * ldp + d / 2] = 0;
+  gsl_test (vbgmm_spd_factor (d, F, ldp) != -1,
+            "%s d=%zu diagonal with a zero: -1", kernel, d);
+  free (A);
+  free (F);
+  free (inv);
+  free (ref);
+}
+
 int
 main (void)
 {
@@ -192,7 +236,11 @@ main (void)
     {
       setenv ("VBGMM_KERNEL", kernels[k], 1);
       for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
-        check_size (sizes[s], kernels[k]);
+        {
+          check_size (sizes[s], kernels[k]);
+          if (sizes[s] >= VBGMM_DENSE_FACTOR_MIN_D)
+            check_diagonal (sizes[s], kernels[k]);
+        }
     }
   return gsl_test_summary ();
 }
