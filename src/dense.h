@@ -38,6 +38,11 @@
    at D = 64 the tiles take the M-step from GSL's CBLAS in a tenth of
    the fit's time (digits, K = 10).  */
 #define VBGMM_DENSE_FACTOR_MIN_D 32
+/* From that many dimensions on, vbgmm_spd_factor takes a diagonal
+   matrix's factor as the square roots of its diagonal: a caller that
+   knows its matrix diagonal (diag, spherical) may take them itself,
+   the same numbers without a copy of the matrix.  */
+#define VBGMM_SPD_DIAGONAL_SQRT(d) ((d) >= VBGMM_DENSE_FACTOR_MIN_D)
 
 /* Columns are read in whole tiles: a matrix read as B below has room
    and zeros up to this rounding of its columns.  */

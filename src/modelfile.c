@@ -283,8 +283,8 @@ key_bool (writer *w, const char *key, int v)
   put_word (w, v ? "true" : "false");
 }
 
-/* A component's W in the shape of its form: D x D, the diagonal, one
-   number.  */
+/* A component's W, or the prior's W0, in the shape of the form: D x D,
+   the diagonal, one number.  */
 static void
 put_scale (writer *w, const vbgmm_model *model, const double *W)
 {
@@ -383,7 +383,7 @@ put_model (writer *w, const vbgmm_model *model)
   put_key (w, "m0");
   put_vector (w, prior->m0, d, 1);
   put_key (w, "W0");
-  put_matrix (w, prior->W0, d);
+  put_scale (w, model, prior->W0);
   close_level (w, '}');
 
   put_key (w, "shift");
@@ -679,6 +679,32 @@ check_scale_matrix (reader *r, const char *name, const double *W, size_t d)
   return 0;
 }
 
+/* A D x D scale (W, W0) from KEY of O at PATH in the shape of the
+   model's form: the whole matrix, or its diagonal or its one number,
+   written on the diagonal of A, whose other numbers are already 0 (D
+   numbers, not D^2, for a form with a diagonal scale).  */
+static int
+get_diagonal (reader *r, json_t *o, const char *path, const char *key,
+              const vbgmm_model *model, double *A)
+{
+  size_t d = model->d;
+  int shape = vbgmm_covariance_shape (model->covariance);
+  if (shape == VBGMM_W_MATRIX)
+    return get_matrix (r, o, path, key, d, A);
+  double *w = malloc (d * sizeof (double));
+  if (!w)
+    {
+      r->failed = 1;
+      return vbgmm_fail (r->err, VBGMM_ENOMEM, "out of memory");
+    }
+  int status = shape == VBGMM_W_SCALAR ? get_real (r, o, path, key, w)
+               : get_vector (r, o, path, key, d, w);
+  for (size_t i = 0; !status && i < d; i++)
+    A[i * d + i] = shape == VBGMM_W_SCALAR ? w[0] : w[i];
+  free (w);
+  return status;
+}
+
 /* W and nu of component C from the object O at PATH, in the shape of
    the model's form, checked.  */
 static int
@@ -690,26 +716,18 @@ read_scale (reader *r, json_t *o, const char *path, size_t c,
   char name[NAME_LEN];
   int shape = vbgmm_covariance_shape (model->covariance);
   snprintf (name, sizeof name, "%s%sW", path, *path ? "." : "");
-  memset (W, 0, d * d * sizeof (double));
+  /* W is the 0 of vbgmm_model_alloc off what is read.  */
+  if (get_diagonal (r, o, path, "W", model, W))
+    return -1;
   if (shape == VBGMM_W_MATRIX)
     {
-      if (get_matrix (r, o, path, "W", d, W)
-          || check_scale_matrix (r, name, W, d))
+      if (check_scale_matrix (r, name, W, d))
         return -1;
     }
   else
-    {
-      double w[d];
-      if (shape == VBGMM_W_SCALAR ? get_real (r, o, path, "W", w)
-          : get_vector (r, o, path, "W", d, w))
-        return -1;
-      for (size_t i = 0; i < d; i++)
-        {
-          W[i * d + i] = shape == VBGMM_W_SCALAR ? w[0] : w[i];
-          if (!(W[i * d + i] > 0) || !isfinite (W[i * d + i]))
-            return bad (r, name, "expected numbers > 0");
-        }
-    }
+    for (size_t i = 0; i < d; i++)
+      if (!(W[i * d + i] > 0) || !isfinite (W[i * d + i]))
+        return bad (r, name, "expected numbers > 0");
   if (get_real (r, o, path, "nu", model->nu + c))
     return -1;
   nu_floor = vbgmm_covariance_nu0_floor (model->covariance, d);
@@ -862,7 +880,7 @@ read_prior (reader *r, json_t *root, vbgmm_model *model)
       || get_real (r, p, "prior", "beta0", &prior->beta0)
       || get_real (r, p, "prior", "nu0", &prior->nu0)
       || get_vector (r, p, "prior", "m0", d, prior->m0)
-      || get_matrix (r, p, "prior", "W0", d, prior->W0))
+      || get_diagonal (r, p, "prior", "W0", model, prior->W0))
     return -1;
   const char *why = vbgmm_prior_check (prior);
   if (why)

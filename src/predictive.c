@@ -73,6 +73,7 @@ struct vbgmm_predictive
 {
   size_t k, d;
   int independent; /* 1: a product of one-dimensional t's (diag) */
+  int diagonal;    /* 1: C is diagonal (diag, spherical) */
   double *weight; /* k: E[pi_k] = alpha_k / sum alpha */
   double *c;      /* k: ln E[pi_k] and every term of ln St free of x */
   double *e;      /* k: (v + D)/2, or (v + 1)/2 when independent */
@@ -113,6 +114,9 @@ vbgmm_predictive_alloc (const vbgmm_model *model, vbgmm_error *err)
   p->k = k;
   p->d = d;
   p->independent = shape == VBGMM_W_DIAGONAL;
+  p->diagonal = shape != VBGMM_W_MATRIX;
+  /* The factor of a diagonal W from its diagonal, without a copy.  */
+  const int diagonal_sqrt = p->diagonal && VBGMM_SPD_DIAGONAL_SQRT (d);
   p->weight = malloc (k * sizeof (double));
   p->c = malloc (k * sizeof (double));
   p->e = malloc (k * sizeof (double));
@@ -133,8 +137,12 @@ vbgmm_predictive_alloc (const vbgmm_model *model, vbgmm_error *err)
       /* The dimensions of one t: D, or 1 for each of D independent.  */
       double dt = p->independent ? 1 : (double) d;
       double s = v * model->beta[c] / (1 + model->beta[c]);
-      memcpy (L, model->W + c * d * d, d * d * sizeof (double));
-      int status = v > 0 && s > 0 ? vbgmm_spd_factor (d, L, d) : -1;
+      const double *W = model->W + c * d * d;
+      int status = !(v > 0 && s > 0) ? -1 : diagonal_sqrt ? 0
+                   : (memcpy (L, W, d * d * sizeof (double)),
+                      vbgmm_spd_factor (d, L, d));
+      for (size_t i = 0; diagonal_sqrt && !status && i < d; i++)
+        status = W[i * d + i] > 0 ? 0 : -1;
       if (status == -2)
         goto nomem;
       if (status)
@@ -147,8 +155,11 @@ vbgmm_predictive_alloc (const vbgmm_model *model, vbgmm_error *err)
       double ln_det = 0, rs = sqrt (s);
       for (size_t i = 0; i < d; i++)
         {
-          for (size_t j = 0; j <= i; j++)
-            p->C[(c * d + i) * d + j] = rs * L[i * d + j];
+          if (diagonal_sqrt)
+            p->C[(c * d + i) * d + i] = rs * sqrt (W[i * d + i]);
+          else
+            for (size_t j = 0; j <= i; j++)
+              p->C[(c * d + i) * d + j] = rs * L[i * d + j];
           ln_det += 2 * log (p->C[(c * d + i) * d + i]);
         }
       gsl_sf_result a, b;
@@ -262,7 +273,7 @@ student_far (const vbgmm_predictive *p, const double *x)
           for (size_t j = 0; j < d; j++)
             {
               double u = 0;
-              for (size_t i = j; i < d; i++)
+              for (size_t i = j; i < (p->diagonal ? j + 1 : d); i++)
                 u += C[i * d + j] * (z[i] / sh);
               qz += u * u;
             }

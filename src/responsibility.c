@@ -242,9 +242,8 @@ estep_component (vbgmm_estep *es, const vbgmm_model *model, size_t c,
     }
   else if (!L)
     {
-      /* A diagonal W from VBGMM_DENSE_FACTOR_MIN_D dimensions on: the
-         square roots of its diagonal are its factor, as
-         vbgmm_spd_factor would take them, without a copy of W.  */
+      /* A diagonal W (VBGMM_SPD_DIAGONAL_SQRT): the square roots of
+         its diagonal are its factor.  */
       const double *Wc = model->W + c * d * d;
       for (size_t i = 0; i < d; i++)
         {
@@ -289,7 +288,7 @@ vbgmm_estep_prepare (vbgmm_estep *es, const vbgmm_model *model,
 
   es->W = model->W;
   /* Room for one factor, but for a diagonal W whose factor needs none.  */
-  const int diagonal_W = !es->dense && d >= VBGMM_DENSE_FACTOR_MIN_D
+  const int diagonal_W = !es->dense && VBGMM_SPD_DIAGONAL_SQRT (d)
                          && model->covariance->w_shape != VBGMM_W_MATRIX;
   double *L = NULL;
   if (!diagonal_W

@@ -82,7 +82,8 @@ STUDENT_NAME (const vbgmm_predictive *restrict p, const double *restrict x,
             {
               SIMD for (size_t b = 0; b < B; b++)
                 u[b] = C[j * d + j] * y[j * SBLOCK + b];
-              for (size_t i = j + 1; i < d; i++)
+              /* Below a diagonal C (spherical) only zeros.  */
+              for (size_t i = j + 1; i < (p->diagonal ? j + 1 : d); i++)
                 {
                   const double cij = C[i * d + j];
                   SIMD for (size_t b = 0; b < B; b++)
