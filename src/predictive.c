@@ -382,12 +382,13 @@ vbgmm_predictive_sample_labels (const vbgmm_predictive *pred,
             }
           continue;
         }
-      /* y = C'^-1 z, by back substitution: cov y = (C C')^-1 = L^-1.  */
+      /* y = C'^-1 z, by back substitution: cov y = (C C')^-1 = L^-1
+         (below a diagonal C, spherical, only zeros).  */
       double *y = x + r * d;
       for (size_t i = d; i-- > 0;)
         {
           double s = z[i];
-          for (size_t j = i + 1; j < d; j++)
+          for (size_t j = i + 1; j < (pred->diagonal ? i + 1 : d); j++)
             s -= C[j * d + i] * y[j];
           y[i] = s / C[i * d + i];
         }
