@@ -121,6 +121,23 @@ vbgmm_model_covariance (const vbgmm_model *model, size_t c,
      NDIMS triangular solves, not a whole inverse.  */
   const size_t d = model->d;
   const double *W = model->W + c * d * d;
+  if (vbgmm_covariance_shape (model->covariance) != VBGMM_W_MATRIX
+      && VBGMM_SPD_DIAGONAL_SQRT (d))
+    {
+      /* A diagonal W (diag, spherical): L_ii = sqrt(nu W_ii), y_s is
+         1 / L_ss at s and zeros, and the sums below are those numbers
+         without the D^2 work.  */
+      for (size_t i = 0; i < d; i++)
+        if (!(model->nu[c] * W[i * d + i] > 0))
+          return -1;
+      for (size_t a = 0; a < ndims; a++)
+        for (size_t b = 0; b < ndims; b++)
+          {
+            double t = 1 / sqrt (model->nu[c] * W[dims[a] * d + dims[a]]);
+            cov[a * ndims + b] = dims[a] == dims[b] ? t * t : 0;
+          }
+      return 0;
+    }
   double *L = calloc (d * d, sizeof *L);
   double *y = malloc ((ndims ? ndims : 1) * d * sizeof *y);
   int status = -1;

@@ -159,6 +159,39 @@ check_covariance (gsl_rng *rng, size_t k, size_t d)
   vbgmm_model_free (m);
 }
 
+/* A diagonal W (diag, spherical), taken from its diagonal alone from
+   VBGMM_SPD_DIAGONAL_SQRT dimensions on: the numbers the factor of the
+   whole matrix gives (the same W read as a full one), bit for bit.  */
+static void
+check_covariance_diagonal (gsl_rng *rng, size_t k, size_t d, const char *form)
+{
+  vbgmm_model *m = make_model (rng, k, d);
+  int sph = strcmp (form, "spherical") == 0;
+  for (size_t c = 0; c < k; c++)
+    for (size_t i = 0; i < d; i++)
+      for (size_t j = 0; j < d; j++)
+        {
+          double *W = m->W + c * d * d;
+          W[i * d + j] = i != j ? 0 : sph ? W[0] : W[i * d + i];
+        }
+  size_t dims[4] = { d - 1, 0, d / 2, 0 };
+  double cov[16], whole[16];
+  for (size_t c = 0; c < k; c++)
+    {
+      m->covariance = vbgmm_covariance_lookup ("full");
+      int s1 = vbgmm_model_covariance (m, c, dims, 4, whole);
+      m->covariance = vbgmm_covariance_lookup (form);
+      int s2 = vbgmm_model_covariance (m, c, dims, 4, cov);
+      gsl_test (s1 || s2 || memcmp (cov, whole, sizeof cov) != 0,
+                "%s d=%zu component %zu: covariance of 4 dimensions = the "
+                "whole factor's, bit for bit", form, d, c);
+    }
+  m->W[(d - 2) * d + d - 2] = 0;
+  gsl_test (vbgmm_model_covariance (m, 0, dims, 4, cov) != -1,
+            "%s d=%zu: a w of 0: -1", form, d);
+  vbgmm_model_free (m);
+}
+
 /* The label of a row: the first of the largest, as labels.csv and the
    pictures take it.  */
 static void
@@ -191,6 +224,9 @@ main (void)
   check_covariance (rng, 3, 4);
   check_covariance (rng, 3, 9);
   check_covariance (rng, 2, 130);
+  check_covariance_diagonal (rng, 3, 9, "diag");
+  check_covariance_diagonal (rng, 3, 40, "diag");
+  check_covariance_diagonal (rng, 2, 40, "spherical");
   check_most_likely ();
   gsl_rng_free (rng);
   exit (gsl_test_summary ());
