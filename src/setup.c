@@ -265,8 +265,8 @@ setup_make_prior (const cli_params *p, const vbgmm_data *data,
 
   /* The prior is set in the units the fit will choose (vbgmm.h), where
      the moments of data near 1e-200 or 1e200 neither underflow nor
-     overflow; the options keep their meaning in the data's units.  */
-  /* The forms with fewer numbers in W0 take less of the covariance:
+     overflow; the options keep their meaning in the data's units.
+     The forms with fewer numbers in W0 take less of the covariance:
      its diagonal (diag), its mean variance (spherical); they need not
      sum the products of the columns.  */
   int shape = vbgmm_covariance_shape (p->covariance);
