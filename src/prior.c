@@ -130,7 +130,11 @@ data_moments (const vbgmm_data *data, const vbgmm_comm *comm,
               vbgmm_error *err)
 {
   size_t n = data->n, d = data->d;
-  const size_t slen = !cov ? 0 : var_only ? d : d * d;
+  /* From VBGMM_DENSE_FACTOR_MIN_D dimensions on the scatter is summed
+     on the tiles of dense.c, its rows LDS apart.  */
+  const int tiles = d >= VBGMM_DENSE_FACTOR_MIN_D;
+  const size_t lds = tiles ? VBGMM_DENSE_PAD (d) : d;
+  const size_t slen = !cov ? 0 : var_only ? d : d * lds;
   double *buf = calloc (slen + d, sizeof (double));
   double *s = vbgmm_units_scale (units, d);
   int status = vbgmm_comm_agree_alloc (comm, buf && s, err);
@@ -185,12 +189,15 @@ data_moments (const vbgmm_data *data, const vbgmm_comm *comm,
       return VBGMM_SUCCESS;
     }
 
-  /* The scatter by blocks of rows: each row of S takes the products of
-     a block's points in turn (the same sums in the same order as point
-     by point), read from memory once a block instead of once a point.  */
-  enum { ROWS = 16 };
-  memset (S, 0, d * d * sizeof (double));
-  double *y = malloc (ROWS * d * sizeof (double));
+  /* The scatter by blocks of rows.  In few dimensions each row of S
+     takes the products of a block's points in turn (the same sums in
+     the same order as point by point), read from memory once a block
+     instead of once a point; in many, S += Y'Y for blocks of points Y
+     on the tiles (its lower triangle: D^2 / 2 multiply-adds a point at
+     the speed of the M-step's products), Y's rows padded with zeros
+     as the tiles read them.  */
+  const size_t rows = tiles ? 256 : 16, ldy = tiles ? lds : d;
+  double *y = calloc ((rows + 1) * ldy, sizeof (double));
   if ((status = vbgmm_comm_agree_alloc (comm, y != NULL, err)))
     {
       free (y);   /* another rank's failure: this one's room goes too */
@@ -198,23 +205,26 @@ data_moments (const vbgmm_data *data, const vbgmm_comm *comm,
       free (s);
       return status;
     }
-  for (size_t r0 = 0; r0 < n; r0 += ROWS)
+  for (size_t r0 = 0; r0 < n; r0 += rows)
     {
-      const size_t nb = n - r0 < ROWS ? n - r0 : ROWS;
+      const size_t nb = n - r0 < rows ? n - r0 : rows;
       for (size_t b = 0; b < nb; b++)
         for (size_t i = 0; i < d; i++)
-          y[b * d + i] = data->x[(r0 + b) * d + i] * s[i] - mean[i];
-      for (size_t i = 0; i < d; i++)
-        for (size_t b = 0; b < nb; b++)
-          {
-            const double yi = y[b * d + i], *yb = y + b * d;
-            double *Si = S + i * d;
-            for (size_t j = 0; j <= i; j++)
-              Si[j] += yi * yb[j];
-          }
+          y[b * ldy + i] = data->x[(r0 + b) * d + i] * s[i] - mean[i];
+      if (tiles)
+        vbgmm_dense_gemm (d, d, nb, y, 1, ldy, y, ldy, S, lds, 1.0, 1);
+      else
+        for (size_t i = 0; i < d; i++)
+          for (size_t b = 0; b < nb; b++)
+            {
+              const double yi = y[b * d + i], *yb = y + b * d;
+              double *Si = S + i * d;
+              for (size_t j = 0; j <= i; j++)
+                Si[j] += yi * yb[j];
+            }
     }
   free (y);
-  if ((status = vbgmm_comm_sum (comm, S, d * d, err)))
+  if ((status = vbgmm_comm_sum (comm, S, d * lds, err)))
     {
       free (buf);
       free (s);
@@ -223,7 +233,7 @@ data_moments (const vbgmm_data *data, const vbgmm_comm *comm,
   double denom = data->n_total > 1 ? data->n_total - 1.0 : 1.0;
   for (size_t i = 0; i < d; i++)
     for (size_t j = 0; j <= i; j++)
-      cov[i * d + j] = cov[j * d + i] = S[i * d + j] / denom;
+      cov[i * d + j] = cov[j * d + i] = S[i * lds + j] / denom;
   free (buf);
   free (s);
   return VBGMM_SUCCESS;
