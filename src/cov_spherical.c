@@ -19,7 +19,6 @@
 #include <config.h>
 
 #include <math.h>
-#include <string.h>
 
 #include <gsl/gsl_errno.h>
 
