@@ -52,18 +52,24 @@ typedef long long ivec __attribute__ ((vector_size (W * sizeof (long long))));
 /* A > B ? A : B, lane by lane.  */
 #define MAX(a, b) SELECT ((a) > (b), (a), (b))
 
-/* exp of the W numbers of X on the lanes of one vector, each within 1
-   ulp from LN_R_MIN to 0, and the result of defined operations for
-   every other X.  */
+/* exp of the W numbers of X on the lanes of one vector, each within
+   about 1 ulp from LN_R_MIN to 0, and the result of defined operations
+   for every other X: AVX-512 takes 2^(j/16) from a table, which its
+   permutations make one instruction (vbgmm_vexp8); the others the
+   polynomial alone.  */
 KERNEL_TARGET static inline __attribute__ ((always_inline)) vec
 vexp (vec x)
 {
+#if W == 8
+  return vbgmm_vexp8 (x);
+#else
   double t[W];
   STORE (t, x);
   SIMD for (int l = 0; l < W; l++)
     t[l] = vbgmm_vexp_normal (t[l]);
   LOAD (x, t);
   return x;
+#endif
 }
 
 /* Register tiles: PG groups of W points by KE components for ln rho,

@@ -51,6 +51,49 @@ sweep (double (*f) (double), double (*ref) (double), double a, double b,
     }
 }
 
+#ifdef HAVE_X86_TARGETS
+/* The AVX-512 kernel's exp against the exact value (long double), over
+   the domain of the responsibilities, eight arguments at a time.  */
+__attribute__ ((target ("arch=x86-64-v4"))) static void
+vexp8_tests (void)
+{
+  double worst = 0, at = 0;
+  for (double x0 = -708; x0 <= 0; x0 += 8 * 0.000731)
+    {
+      vbgmm_v8d x, e;
+      for (int l = 0; l < 8; l++)
+        x[l] = x0 + l * 0.000731 > 0 ? 0 : x0 + l * 0.000731;
+      e = vbgmm_vexp8 (x);
+      for (int l = 0; l < 8; l++)
+        {
+          long double ref = expl ((long double) x[l]);
+          double u = (double) (fabsl ((long double) e[l] - ref)
+                               / (nextafter ((double) ref, INFINITY)
+                                  - (double) ref));
+          if (u > worst)
+            worst = u, at = x[l];
+        }
+    }
+  gsl_test (worst > 1.1, "vbgmm_vexp8 within 1.1 ulp of exp (worst %g at %g)",
+            worst, at);
+  vbgmm_v8d x = { 0, -1e-300, -708, -700, -0.5, -1, -745.5, -1e300 };
+  vbgmm_v8d e = vbgmm_vexp8 (x);
+  gsl_test_abs (e[0], 1, 0, "vbgmm_vexp8 (0) = 1 exactly");
+  gsl_test_abs (e[1], 1, 0, "vbgmm_vexp8 (-1e-300) = 1");
+  gsl_test_rel (e[2], exp (-708), 2.3e-16, "vbgmm_vexp8 (-708)");
+  gsl_test_rel (e[3], exp (-700), 2.3e-16, "vbgmm_vexp8 (-700)");
+  gsl_test_rel (e[4], exp (-0.5), 1.2e-16, "vbgmm_vexp8 (-0.5)");
+  gsl_test_rel (e[5], exp (-1), 1.2e-16, "vbgmm_vexp8 (-1)");
+  /* Outside the domain, any number from defined operations.  */
+  double junk = e[6] + e[7];
+  volatile double nan_in = NAN, inf_in = -INFINITY;
+  x[6] = nan_in, x[7] = inf_in;
+  e = vbgmm_vexp8 (x);
+  gsl_test (0, "vbgmm_vexp8 of -745.5, -1e300, NaN, -inf: defined "
+            "operations (%g)", junk + e[6] + e[7]);
+}
+#endif
+
 int
 main (void)
 {
@@ -78,6 +121,10 @@ main (void)
                 + vbgmm_vexp_normal (nan_in) + vbgmm_vexp_normal (inf_in)
                 + vbgmm_vexp_normal (-big);
   gsl_test (0, "exp of NaN, -inf, -1e300: defined operations (%g)", junk);
+#ifdef HAVE_X86_TARGETS
+  if (__builtin_cpu_supports ("x86-64-v4"))
+    vexp8_tests ();
+#endif
 
   /* ln: densely where the E-step takes it (1 to the number of
      components), around 1, and over the whole normal range.  */
