@@ -29,11 +29,14 @@
    - the statistics of component k are sum_n r_nk phi(y_n): the
      features of SUB points are laid out point by point, and a tile of
      KC components by FV vectors of features is summed over the points
-     in registers.
+     in registers; with fewer coordinates than lanes, the features are
+     laid out by rows as the points are, and a tile of KR components
+     by W features is summed on the lanes, which are added at the end
+     of the block (stats_rows).
    These are the two matrix products of the pass, and they run close to
-   the peak of the multiply-add units.  No lanes are ever summed
-   together and every sum runs in a fixed order, so the sums do not
-   depend on the thread that runs the block.  */
+   the peak of the multiply-add units.  Every sum runs in a fixed
+   order, the lanes added in a fixed order too where they are, so the
+   sums do not depend on the thread that runs the block.  */
 
 #define vec KERNEL_PASTE (vec, W)
 #define ivec KERNEL_PASTE (ivec, W)
@@ -42,6 +45,7 @@
 #define estep_rows KERNEL_PASTE (estep_rows, W)
 #define stats_tile KERNEL_PASTE (stats_tile, W)
 #define stats_list KERNEL_PASTE (stats_list, W)
+#define stats_rows KERNEL_PASTE (stats_rows, W)
 #define transpose KERNEL_PASTE (transpose, W)
 #define to_rows KERNEL_PASTE (to_rows, W)
 typedef double vec __attribute__ ((vector_size (W * sizeof (double))));
@@ -302,6 +306,66 @@ transpose (vec *r)
   r[0] = t0;
 #endif
 }
+
+/* Components at a time in stats_rows.  */
+#define KR 2
+
+/* OUT[u * OS + f] += sum_b R[u * BLOCK + b] PHI[f * BLOCK + b] for KR
+   components (KRV of them valid) and W rows of features (FRV of them
+   valid), over the BP points of a block laid out by rows: lane l of
+   each sum takes points l, l + W, l + 2 W, ... in order, then the
+   lanes are added in order, 0 to W - 1 (the sums transposed W x W in
+   registers).  Unless NZ is NULL (KRV = 1: a bit per point, set where
+   R is not 0), a vector of points whose R are all 0 is passed over:
+   its terms would add +0 or -0 to sums that are never -0, so the same
+   bits.  */
+KERNEL_TARGET static inline __attribute__ ((always_inline)) void
+stats_rows (const double *restrict phi, const double *restrict r, size_t Bp,
+            size_t krv, size_t frv, const uint64_t *restrict nz,
+            double *restrict out, size_t os)
+{
+  vec a[KR][W];
+#pragma GCC unroll 8
+  for (size_t u = 0; u < KR; u++)
+#pragma GCC unroll 8
+    for (size_t f = 0; f < W; f++)
+      a[u][f] = ZERO;
+  for (size_t b = 0; b < Bp; b += W)
+    {
+      if (nz && !(nz[b / 64] >> (b % 64) & ((UINT64_C (2) << (W - 1)) - 1)))
+        continue;
+      vec x[W];
+#pragma GCC unroll 8
+      for (size_t f = 0; f < W; f++)
+        if (f < frv)
+          LOAD (x[f], phi + f * BLOCK + b);
+#pragma GCC unroll 8
+      for (size_t u = 0; u < KR; u++)
+        if (u < krv)
+          {
+            vec ru;
+            LOAD (ru, r + u * BLOCK + b);
+#pragma GCC unroll 8
+            for (size_t f = 0; f < W; f++)
+              if (f < frv)
+                a[u][f] += ru * x[f];
+          }
+    }
+#pragma GCC unroll 8
+  for (size_t u = 0; u < KR; u++)
+    if (u < krv)
+      {
+        transpose (a[u]);
+        vec t = a[u][0], o;
+#pragma GCC unroll 8
+        for (size_t i = 1; i < W; i++)
+          t += a[u][i];
+        LOAD (o, out + u * os);
+        o += t;
+        STORE (out + u * os, o);
+      }
+}
+
 
 /* Y (by rows of BLOCK) = the B points of X (by points of D) times
    SCALE (powers of two: exact) less SHIFT, and, unless YY is NULL,
@@ -627,8 +691,10 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
       /* With fewer coordinates than lanes the features, times 1 / S_n,
          are made by rows, a vector of points at a time, following the
          rows of y (of which the spherical form's next is |y|^2; they
-         are scaled in place), and transposed W x W for each SUB
-         points; the rows past them are zero.  */
+         are scaled in place), and the statistics summed from the rows
+         (stats_rows), KR components by W features at a time, or one
+         component at a time over the vectors of points where its r_nk
+         are not all 0 (sparse): the same bits.  */
       if (!by_points)
         {
           size_t f = d + sum;
@@ -650,26 +716,46 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
           double *restrict o = y + f * BLOCK;
           SIMD for (size_t b = 0; b < Bp; b++)
             o[b] = s[b];
+          for (size_t f0 = 0; f0 < 1 + p; f0 += W)
+            {
+              const size_t fr = 1 + p - f0 < W ? 1 + p - f0 : W;
+              const size_t step = sparse ? 1 : KR;
+              for (size_t c = 0; c < nl; c += step)
+                {
+                  const size_t kr = nl - c < step ? nl - c : step;
+                  const uint64_t *zc = sparse ? nz + c * (BLOCK / 64) : NULL;
+                  const double *ph = y + f0 * BLOCK, *rc = r + c * BLOCK;
+                  double *oc = stats + c * fp + f0;
+                  switch ((kr - 1) * W + fr - 1)
+                    {
+#define ROWS_CASE(KRV, FRV)                                             \
+                    case (KRV - 1) * W + FRV - 1:                       \
+                      stats_rows (ph, rc, Bp, KRV, FRV, zc, oc, fp);    \
+                      break;
+#define ROWS_CASES(FRV) ROWS_CASE (1, FRV) ROWS_CASE (2, FRV)
+#if W >= 8
+                    ROWS_CASES (8) ROWS_CASES (7) ROWS_CASES (6)
+                    ROWS_CASES (5)
+#endif
+#if W >= 4
+                    ROWS_CASES (4) ROWS_CASES (3)
+#endif
+                    ROWS_CASES (2) ROWS_CASES (1)
+#undef ROWS_CASES
+#undef ROWS_CASE
+                    default:
+                      abort ();
+                    }
+                }
+            }
         }
+      else
       for (size_t s0 = 0; s0 < B; s0 += SUB)
         {
           const size_t sn = B - s0 < SUB ? B - s0 : SUB;
           /* The features of the SUB points, FS apart.  */
           const double *restrict pt = w->pt;
-          if (!by_points)
-            for (size_t b0 = 0; b0 < sn; b0 += W)
-              for (size_t f0 = 0; f0 < fp; f0 += W)
-                {
-                  vec t[W];
-#pragma GCC unroll 8
-                  for (int i = 0; i < W; i++)
-                    LOAD (t[i], y + (f0 + i) * BLOCK + s0 + b0);
-                  transpose (t);
-#pragma GCC unroll 8
-                  for (int i = 0; i < W; i++)
-                    STORE (w->pt + (b0 + i) * fs + f0, t[i]);
-                }
-          else if (!full)
+          if (!full)
             pt += s0 * fs;
           else
             {
@@ -782,6 +868,7 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
 }
 
 #undef FL
+#undef KR
 #undef PG
 #undef KE
 #undef KC
@@ -795,5 +882,6 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
 #undef estep_rows
 #undef stats_tile
 #undef stats_list
+#undef stats_rows
 #undef transpose
 #undef to_rows
