@@ -635,15 +635,44 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
               }
         }
   /* sum_k r ln r = sum_k r (ln rho - max) - ln sum_j exp(ln rho_j - max);
-     S becomes 1 / S, 0 past the points of the block.  */
+     S becomes 1 / S, 0 past the points of the block (which add
+     nothing: S = 1 and EV = 0 there first).  */
   double rlnr = 0;
-  const double *restrict evb = w->ev;
-  SIMD_SUM (rlnr) for (size_t b = 0; b < B; b++)
-    {
-      const double inv = 1 / s[b];
-      rlnr += evb[b] * inv - vbgmm_vlog (s[b]);
-      s[b] = inv;
-    }
+  double *restrict evb = w->ev;
+  for (size_t b = B; b < Bp; b++)
+    s[b] = 1, evb[b] = 0;
+  {
+    /* sum_n ln S_n as the ln of products of the S_n, eight points to
+       a lane: each S_n is 1 to NL (its largest term is 1), so a
+       product stays within the range of doubles for any number of
+       components below 1e38; one ln per lane of eight vectors of
+       points, not one per point.  */
+    vec ea = ZERO;
+    double ln_s = 0;
+    for (size_t b0 = 0; b0 < Bp; b0 += 8 * W)
+      {
+        vec pr = SPLAT (1.0);
+        for (size_t b = b0; b < Bp && b < b0 + 8 * W; b += W)
+          {
+            vec sv, ev;
+            LOAD (sv, s + b);
+            LOAD (ev, evb + b);
+            const vec inv = SPLAT (1.0) / sv;
+            ea += ev * inv;
+            pr *= sv;
+            STORE (s + b, inv);
+          }
+        double t[W];
+        STORE (t, pr);
+        for (int l = 0; l < W; l++)
+          ln_s += vbgmm_vlog (t[l]);
+      }
+    double t[W];
+    STORE (t, ea);
+    for (int l = 0; l < W; l++)
+      rlnr += t[l];
+    rlnr -= ln_s;
+  }
   for (size_t b = B; b < Bp; b++)
     s[b] = 0;
 
