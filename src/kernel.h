@@ -640,7 +640,10 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
   double rlnr = 0;
   double *restrict evb = w->ev;
   for (size_t b = B; b < Bp; b++)
-    s[b] = 1, evb[b] = 0;
+    {
+      s[b] = 1;
+      evb[b] = 0;
+    }
   {
     /* sum_n ln S_n as the ln of products of the S_n, eight points to
        a lane: each S_n is 1 to NL (its largest term is 1), so a
@@ -779,114 +782,114 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
             }
         }
       else
-      for (size_t s0 = 0; s0 < B; s0 += SUB)
-        {
-          const size_t sn = B - s0 < SUB ? B - s0 : SUB;
-          /* The features of the SUB points, FS apart.  */
-          const double *restrict pt = w->pt;
-          if (!full)
-            pt += s0 * fs;
-          else
-            {
-            /* The full form's products from the coordinates of each
-               point (to_rows), each followed by itself again, so that a
-               wrapped diagonal is read in whole vectors: diagonal s,
-               y_(j+s mod d) y_j, j < d (j < d/2 for s = d/2, the rest
-               of which is diagonal s again), after the coordinates and
-               before 1.  Each segment is written in whole vectors, the
-               overhang overwritten by the next; with d a multiple of W
-               every vector is aligned.  A vector at a time for all the
-               points, so that the loops are long.  */
-            double *restrict ys0 = w->yp + s0 * ys, *restrict pw = w->pt;
-            for (size_t b = 0; b < sn; b++)
-              for (size_t j0 = 0; j0 < d; j0 += W)
-                {
-                  vec v;
-                  LOAD (v, ys0 + b * ys + j0);
-                  STORE (ys0 + b * ys + d + j0, v);
-                  STORE (pw + b * fs + j0, v);
-                }
-            size_t off = d;
-            for (size_t sd = 0; sd < DIAGONALS (quad, d); sd++)
+        for (size_t s0 = 0; s0 < B; s0 += SUB)
+          {
+            const size_t sn = B - s0 < SUB ? B - s0 : SUB;
+            /* The features of the SUB points, FS apart.  */
+            const double *restrict pt = w->pt;
+            if (!full)
+              pt += s0 * fs;
+            else
               {
-                const size_t len = DIAG_LEN (sd, d);
-                for (size_t j0 = 0; j0 < len; j0 += W)
-                  for (size_t b = 0; b < sn; b++)
-                    {
-                      vec u, v;
-                      LOAD (u, ys0 + b * ys + sd + j0);
-                      LOAD (v, ys0 + b * ys + j0);
-                      v *= u;
-                      STORE (pw + b * fs + off + j0, v);
-                    }
-                off += len;
-              }
-            for (size_t b = 0; b < sn; b++)
-              pw[b * fs + off] = 1;
-            }
-          for (size_t c = 0; c < nl; c += KC)
-            {
-              const size_t kc = nl - c < KC ? nl - c : KC;
-              const double *rc = r + c * BLOCK + s0;
-              if (sparse)
+              /* The full form's products from the coordinates of each
+                 point (to_rows), each followed by itself again, so that a
+                 wrapped diagonal is read in whole vectors: diagonal s,
+                 y_(j+s mod d) y_j, j < d (j < d/2 for s = d/2, the rest
+                 of which is diagonal s again), after the coordinates and
+                 before 1.  Each segment is written in whole vectors, the
+                 overhang overwritten by the next; with d a multiple of W
+                 every vector is aligned.  A vector at a time for all the
+                 points, so that the loops are long.  */
+              double *restrict ys0 = w->yp + s0 * ys, *restrict pw = w->pt;
+              for (size_t b = 0; b < sn; b++)
+                for (size_t j0 = 0; j0 < d; j0 += W)
+                  {
+                    vec v;
+                    LOAD (v, ys0 + b * ys + j0);
+                    STORE (ys0 + b * ys + d + j0, v);
+                    STORE (pw + b * fs + j0, v);
+                  }
+              size_t off = d;
+              for (size_t sd = 0; sd < DIAGONALS (quad, d); sd++)
                 {
-                  for (size_t u = 0; u < kc; u++)
-                    {
-                      unsigned char idx[SUB];
-                      size_t m = 0;
-                      uint64_t z = nz[(c + u) * (BLOCK / 64) + s0 / 64]
-                                   >> s0 % 64 & ((UINT64_C (2) << (sn - 1)) - 1);
-                      for (; z; z &= z - 1)
-                        idx[m++] = __builtin_ctzll (z);
-                      if (m)
-                        for (size_t f = 0; f < fp; f += FL * W)
-                          {
-                            const size_t fv = (fp - f) / W < FL ? (fp - f) / W : FL;
-                            const double *ru = rc + u * BLOCK;
-                            double *o = stats + (c + u) * fp + f;
-                            switch (fv)
-                              {
-#define LIST_CASE(FVV)                                                  \
-                              case FVV:                                 \
-                                stats_list (pt + f, fs, ru, idx, m, FVV, o); \
-                                break;
-                              LIST_CASE (1) LIST_CASE (2) LIST_CASE (3)
-                              LIST_CASE (4) LIST_CASE (5) LIST_CASE (6)
-                              LIST_CASE (7)
-#undef LIST_CASE
-                              default:
-                                stats_list (pt + f, fs, ru, idx, m, FL, o);
-                              }
-                          }
-                    }
-                  continue;
+                  const size_t len = DIAG_LEN (sd, d);
+                  for (size_t j0 = 0; j0 < len; j0 += W)
+                    for (size_t b = 0; b < sn; b++)
+                      {
+                        vec u, v;
+                        LOAD (u, ys0 + b * ys + sd + j0);
+                        LOAD (v, ys0 + b * ys + j0);
+                        v *= u;
+                        STORE (pw + b * fs + off + j0, v);
+                      }
+                  off += len;
                 }
-              for (size_t f = 0; f < fp; f += FV * W)
-                {
-                  const size_t fv = (fp - f) / W < FV ? (fp - f) / W : FV;
-                  double *o = stats + c * fp + f;
-                  switch (kc * 8 + fv)
-                    {
+              for (size_t b = 0; b < sn; b++)
+                pw[b * fs + off] = 1;
+              }
+            for (size_t c = 0; c < nl; c += KC)
+              {
+                const size_t kc = nl - c < KC ? nl - c : KC;
+                const double *rc = r + c * BLOCK + s0;
+                if (sparse)
+                  {
+                    for (size_t u = 0; u < kc; u++)
+                      {
+                        unsigned char idx[SUB];
+                        size_t m = 0;
+                        uint64_t z = nz[(c + u) * (BLOCK / 64) + s0 / 64]
+                                     >> s0 % 64 & ((UINT64_C (2) << (sn - 1)) - 1);
+                        for (; z; z &= z - 1)
+                          idx[m++] = __builtin_ctzll (z);
+                        if (m)
+                          for (size_t f = 0; f < fp; f += FL * W)
+                            {
+                              const size_t fv = (fp - f) / W < FL ? (fp - f) / W : FL;
+                              const double *ru = rc + u * BLOCK;
+                              double *o = stats + (c + u) * fp + f;
+                              switch (fv)
+                                {
+#define LIST_CASE(FVV)                                                  \
+                                case FVV:                               \
+                                  stats_list (pt + f, fs, ru, idx, m, FVV, o); \
+                                  break;
+                                LIST_CASE (1) LIST_CASE (2) LIST_CASE (3)
+                                LIST_CASE (4) LIST_CASE (5) LIST_CASE (6)
+                                LIST_CASE (7)
+#undef LIST_CASE
+                                default:
+                                  stats_list (pt + f, fs, ru, idx, m, FL, o);
+                                }
+                            }
+                      }
+                    continue;
+                  }
+                for (size_t f = 0; f < fp; f += FV * W)
+                  {
+                    const size_t fv = (fp - f) / W < FV ? (fp - f) / W : FV;
+                    double *o = stats + c * fp + f;
+                    switch (kc * 8 + fv)
+                      {
 #define STATS_CASE(KCV, FVV)                                            \
-                    case KCV * 8 + FVV:                                 \
-                      stats_tile (pt + f, fs, rc, sn, KCV, FVV, o, fp); \
-                      break;
+                      case KCV * 8 + FVV:                               \
+                        stats_tile (pt + f, fs, rc, sn, KCV, FVV, o, fp); \
+                        break;
 #define STATS_CASES(FVV)                                                \
-                    STATS_CASE (1, FVV) STATS_CASE (2, FVV)             \
-                    STATS_CASE (3, FVV) STATS_CASE (4, FVV)             \
-                    STATS_CASE (5, FVV)
+                      STATS_CASE (1, FVV) STATS_CASE (2, FVV)           \
+                      STATS_CASE (3, FVV) STATS_CASE (4, FVV)           \
+                      STATS_CASE (5, FVV)
 #if FV >= 4
-                      STATS_CASES (4) STATS_CASES (3)
+                        STATS_CASES (4) STATS_CASES (3)
 #endif
-                      STATS_CASES (2) STATS_CASES (1)
+                        STATS_CASES (2) STATS_CASES (1)
 #undef STATS_CASES
 #undef STATS_CASE
-                    default:
-                      abort ();
-                    }
-                }
-            }
-        }
+                      default:
+                        abort ();
+                      }
+                  }
+              }
+          }
       stats[k * fp] += rlnr;
     }
 
