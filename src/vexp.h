@@ -111,6 +111,8 @@ vbgmm_vexp_normal (double x)
 }
 
 #ifdef HAVE_X86_TARGETS
+# include <immintrin.h>
+
 typedef double vbgmm_v8d __attribute__ ((vector_size (64)));
 typedef long long vbgmm_v8i __attribute__ ((vector_size (64)));
 typedef unsigned long long vbgmm_v8u __attribute__ ((vector_size (64)));
@@ -157,10 +159,10 @@ vbgmm_vexp8 (vbgmm_v8d x)
   q = q * r + 1.0;
   q = q * r;
   /* The low 15 bits of t are 16 (n + 1023) + j: j picks 2^(j/16)
-     (the permutation takes its indices modulo 16), and n + 1023, 1 to
+     (vpermt2pd takes its indices modulo 16), and n + 1023, 1 to
      1023, shifted into the exponent field makes 2^n.  */
   vbgmm_v8i ti = (vbgmm_v8i) t;
-  vbgmm_v8d T = __builtin_shuffle (lo, hi, ti);
+  vbgmm_v8d T = _mm512_permutex2var_pd (lo, (__m512i) ti, hi);
   vbgmm_v8u s = (vbgmm_v8u) ti >> 4 << 52;
   T *= (vbgmm_v8d) s;
   return T * q + T;
