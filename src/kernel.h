@@ -695,9 +695,10 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
       /* The statistics of component k are sum_n r_nk phi(y_n), with
          the features phi in the order of stats_order, summed
          into the rows of STATS in the packed order, for the NL
-         components computed, SUB points at a time (each sum from 0,
-         then added to the row) from the features of those points
-         point by point.  */
+         components computed: with D at least W, SUB points at a time
+         (each sum from 0, then added to the row) from the features of
+         those points point by point; with fewer, from the features by
+         rows (below).  */
       const size_t fs = w->fs, fp = VBGMM_FPAD (1 + p), ys = w->ys;
       /* Where most r_nk of the block are 0 (below e^LN_R_MIN:
          components far apart), each component sums over the points
