@@ -87,8 +87,9 @@ Model:\n\
 Fit:\n\
       --init=METHOD      initial means: 'kmeans++' (k-means++ seeding),\n\
                            'random' (K distinct data points), or 'kmeans'\n\
-                           (k-means from k-means++ seeds, then the start is\n\
-                           the M-step of its labels) (default kmeans++)\n\
+                           (k-means from greedy k-means++ seeds, then the\n\
+                           start is the M-step of its labels)\n\
+                           (default kmeans++)\n\
       --init-means=FILE  initial means from a CSV file of K rows of D numbers\n\
       --init-labels=FILE start from the M-step of hard labels: a file of one\n\
                            integer from 0 to K-1 per point\n\

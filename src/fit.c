@@ -335,8 +335,8 @@ dense_start (fit_work *w, vbgmm_model *model, const double *W,
 }
 
 /* The start state of OPT->init that is the M-step of an assignment of
-   the points: k-means labels (from k-means++ seeds), given labels, or
-   given responsibilities.  A component that holds no point gets the
+   the points: k-means labels (from greedy k-means++ seeds), given
+   labels, or given responsibilities.  A component that holds no point gets the
    M-step of N_k = 0, the prior's own posterior.  */
 static int
 start_from_assignment (vbgmm_model *model, const vbgmm_prior *prior,

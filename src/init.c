@@ -1,4 +1,4 @@
-/* init.c -- the initial means: k-means++ seeding or K distinct data points
+/* init.c -- the initial means: k-means++ seeds (plain or greedy) or K rows
 
    Copyright (C) 2026 The vbgmm developers
 
@@ -74,24 +74,79 @@ init_random (const vbgmm_data *data, const vbgmm_options *opt,
   return status;
 }
 
+/* The squared distance of the point X (times S) to the mean M, in
+   METRIC (NULL: Euclidean).  */
+static double
+dist2 (const double *x, const double *s, const double *m,
+       const double *metric, size_t d)
+{
+  double acc = 0;
+  for (size_t i = 0; i < d; i++)
+    {
+      double v = x[i] * s[i] - m[i];
+      acc += (metric ? metric[i] : 1) * v * v;
+    }
+  return acc;
+}
+
+/* Into G, a row drawn with probability proportional to DIST, whose sum
+   is TOTAL here, BEFORE over the processes of lower rank and ALL over
+   every process.  Every process draws the same number; exactly one owns
+   the row, and it alone offers its index (others offer 0).  */
+static int
+draw_row (const vbgmm_data *data, const vbgmm_comm *comm, gsl_rng *rng,
+          const double *dist, double total, double before, double all,
+          size_t *g, vbgmm_error *err)
+{
+  if (!(all > 0))
+    {
+      /* Every point sits on a mean already: any will do.  */
+      *g = gsl_rng_uniform_int (rng, data->n_total);
+      return VBGMM_SUCCESS;
+    }
+  /* The row where the running sum first passes u * all.  */
+  double target = gsl_rng_uniform (rng) * all, run = before;
+  double found = 0;
+  if (target >= before && target < before + total)
+    for (size_t r = 0; r < data->n; r++)
+      {
+        run += dist[r];
+        if (run > target && dist[r] > 0)
+          {
+            found = (double) (data->first_row + r) + 1;
+            break;
+          }
+      }
+  int status = vbgmm_comm_sum (comm, &found, 1, err);
+  *g = found > 0 ? (size_t) found - 1 : data->n_total - 1;
+  return status;
+}
+
 /* k-means++ (Arthur and Vassilvitskii 2007): each next mean is a point
    drawn with probability proportional to its squared distance to the
-   nearest mean chosen so far.  Over many processes the draw is the
-   same: the cumulative sum runs over the processes in rank order.  */
+   nearest mean chosen so far.  With TRIALS > 1 it is the greedy variant
+   (their section 6; scikit-learn's KMeans): TRIALS points are drawn and
+   the one that leaves the least sum of squared distances is kept (ties:
+   the first drawn).  Over many processes the draw is the same: the
+   cumulative sum runs over the processes in rank order.  */
 static int
 init_kmeanspp (const vbgmm_data *data, const vbgmm_options *opt,
                const double *s, const double *metric, gsl_rng *rng,
-               double *means, vbgmm_error *err)
+               size_t trials, double *means, vbgmm_error *err)
 {
   size_t k = opt->k, d = data->d, n = data->n;
+  const vbgmm_comm *comm = opt->comm;
   double *dist = malloc ((n ? n : 1) * sizeof (double));
-  int status = vbgmm_comm_agree_alloc (opt->comm, dist != NULL, err);
+  double *cand = malloc (trials * (d + 1) * sizeof (double));
+  int status = vbgmm_comm_agree_alloc (comm, dist && cand, err);
   if (status)
     {
       free (dist);
+      free (cand);
       return status;
     }
-  status = fetch_row (data, opt->comm, s,
+  double *pot = cand + trials * d;
+  status = fetch_row (data, comm, s,
                       gsl_rng_uniform_int (rng, data->n_total), means, err);
   for (size_t r = 0; r < n; r++)
     dist[r] = INFINITY;
@@ -102,56 +157,50 @@ init_kmeanspp (const vbgmm_data *data, const vbgmm_options *opt,
       double total = 0;
       for (size_t r = 0; r < n; r++)
         {
-          double acc = 0;
-          for (size_t i = 0; i < d; i++)
-            {
-              double v = data->x[r * d + i] * s[i] - prev[i];
-              acc += (metric ? metric[i] : 1) * v * v;
-            }
+          double acc = dist2 (data->x + r * d, s, prev, metric, d);
           if (acc < dist[r])
             dist[r] = acc;
           total += dist[r];
         }
       double before = total, all = total;
-      if (opt->comm && opt->comm->exscan
-          && opt->comm->exscan (&before, 1, opt->comm->arg))
+      if (comm && comm->exscan && comm->exscan (&before, 1, comm->arg))
         status = vbgmm_fail (err, VBGMM_EIO, "communication failed");
-      else if (!opt->comm || !opt->comm->exscan)
+      else if (!comm || !comm->exscan)
         before = 0;
       if (!status)
-        status = vbgmm_comm_sum (opt->comm, &all, 1, err);
+        status = vbgmm_comm_sum (comm, &all, 1, err);
+      for (size_t t = 0; t < trials && !status; t++)
+        {
+          size_t g;
+          status = draw_row (data, comm, rng, dist, total, before, all, &g,
+                             err);
+          if (!status)
+            status = fetch_row (data, comm, s, g, cand + t * d, err);
+        }
       if (status)
         break;
-
-      double u = gsl_rng_uniform (rng);
-      size_t g;
-      if (all > 0)
+      size_t best = 0;
+      if (trials > 1)
         {
-          /* The row where the running sum first passes u * all.  Every
-             process draws the same u; exactly one owns the row, and it
-             alone offers its index (others offer 0).  */
-          double target = u * all, run = before;
-          double found = 0;
-          if (target >= before && target < before + total)
-            for (size_t r = 0; r < n; r++)
+          for (size_t t = 0; t < trials; t++)
+            pot[t] = 0;
+          for (size_t r = 0; r < n; r++)
+            for (size_t t = 0; t < trials; t++)
               {
-                run += dist[r];
-                if (run > target && dist[r] > 0)
-                  {
-                    found = (double) (data->first_row + r) + 1;
-                    break;
-                  }
+                double acc = dist2 (data->x + r * d, s, cand + t * d,
+                                    metric, d);
+                pot[t] += acc < dist[r] ? acc : dist[r];
               }
-          if ((status = vbgmm_comm_sum (opt->comm, &found, 1, err)))
+          if ((status = vbgmm_comm_sum (comm, pot, trials, err)))
             break;
-          g = found > 0 ? (size_t) found - 1 : data->n_total - 1;
+          for (size_t t = 1; t < trials; t++)
+            if (pot[t] < pot[best])
+              best = t;
         }
-      else
-        /* Every point sits on a mean already: any will do.  */
-        g = gsl_rng_uniform_int (rng, data->n_total);
-      status = fetch_row (data, opt->comm, s, g, means + c * d, err);
+      memcpy (means + c * d, cand + best * d, d * sizeof (double));
     }
   free (dist);
+  free (cand);
   return status;
 }
 
@@ -184,7 +233,10 @@ vbgmm_init_means_units (const vbgmm_data *data, const vbgmm_options *opt,
       gsl_rng_set (rng, opt->seed);
       status = opt->init == VBGMM_INIT_RANDOM
                ? init_random (data, opt, s, rng, means, err)
-               : init_kmeanspp (data, opt, s, metric, rng, means, err);
+               : init_kmeanspp (data, opt, s, metric, rng,
+                                opt->init == VBGMM_INIT_KMEANS
+                                ? 2 + (size_t) log ((double) opt->k) : 1,
+                                means, err);
     }
   gsl_rng_free (rng);
   free (s);

@@ -220,7 +220,7 @@ enum
   VBGMM_INIT_RANDOM = 1,   /* K distinct data points */
   VBGMM_INIT_MEANS = 2,    /* the means in init_means */
   /* The start state is the M-step of one-hot responsibilities: */
-  VBGMM_INIT_KMEANS = 3,   /* of k-means (k-means++ seeds, then Lloyd) */
+  VBGMM_INIT_KMEANS = 3,   /* of k-means (greedy k-means++ seeds, Lloyd) */
   VBGMM_INIT_LABELS = 4,   /* of the labels in init_labels */
   /* ... or of the responsibilities in init_resp.  */
   VBGMM_INIT_RESP = 5,
@@ -335,7 +335,8 @@ typedef struct vbgmm_model
 vbgmm_model *vbgmm_model_alloc (size_t k, size_t d, size_t max_iter);
 void vbgmm_model_free (vbgmm_model *model);
 
-/* Initial means (k * d) as OPT asks, from DATA (over COMM).  */
+/* Initial means (k * d) as OPT asks, from DATA (over COMM): for
+   VBGMM_INIT_KMEANS the seeds of its k-means (greedy k-means++).  */
 int vbgmm_init_means (const vbgmm_data *data, const vbgmm_options *opt,
                       double *means, vbgmm_error *err);
 

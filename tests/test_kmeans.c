@@ -153,6 +153,103 @@ test_lloyd (gsl_rng *rng, size_t n, size_t d, size_t k, double offset)
   vbgmm_data_free (data);
 }
 
+/* k-means++ seeding as the paper writes it, with TRIALS candidates a
+   step kept by the least sum of squared distances (the greedy variant
+   when TRIALS > 1): the same draws of the Mersenne twister seeded SEED
+   as the library's (one uniform index for the first mean, one uniform
+   a candidate), each candidate the first row where the running sum of
+   the distances passes the uniform times their total.  */
+static void
+plain_kmeanspp (const vbgmm_data *data, size_t k, unsigned long seed,
+                size_t trials, double *means)
+{
+  const size_t n = data->n, d = data->d;
+  gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
+  gsl_rng_set (rng, seed);
+  double *dist = malloc (n * sizeof (double));
+  size_t *cand = malloc (trials * sizeof (size_t));
+  size_t first = gsl_rng_uniform_int (rng, n);
+  memcpy (means, data->x + first * d, d * sizeof (double));
+  for (size_t r = 0; r < n; r++)
+    dist[r] = INFINITY;
+  for (size_t c = 1; c < k; c++)
+    {
+      double total = 0;
+      for (size_t r = 0; r < n; r++)
+        {
+          double s = 0;
+          for (size_t i = 0; i < d; i++)
+            s += pow (data->x[r * d + i] - means[(c - 1) * d + i], 2);
+          dist[r] = fmin (dist[r], s);
+          total += dist[r];
+        }
+      for (size_t t = 0; t < trials; t++)
+        {
+          double target = gsl_rng_uniform (rng) * total, run = 0;
+          cand[t] = n - 1;
+          for (size_t r = 0; r < n; r++)
+            if ((run += dist[r]) > target && dist[r] > 0)
+              {
+                cand[t] = r;
+                break;
+              }
+        }
+      size_t best = cand[0];
+      double least = INFINITY;
+      for (size_t t = 0; t < trials && trials > 1; t++)
+        {
+          double pot = 0;
+          for (size_t r = 0; r < n; r++)
+            {
+              double s = 0;
+              for (size_t i = 0; i < d; i++)
+                s += pow (data->x[r * d + i] - data->x[cand[t] * d + i], 2);
+              pot += fmin (dist[r], s);
+            }
+          if (pot < least)
+            {
+              least = pot;
+              best = cand[t];
+            }
+        }
+      memcpy (means + c * d, data->x + best * d, d * sizeof (double));
+    }
+  free (cand);
+  free (dist);
+  gsl_rng_free (rng);
+}
+
+/* The seeds of --init=kmeans++ (one candidate a step) and of
+   --init=kmeans (2 + floor(ln K) candidates, as scikit-learn's KMeans
+   draws them), row for row those of the plain loop above.  */
+static void
+test_seeding (gsl_rng *rng, size_t n, size_t d, size_t k)
+{
+  vbgmm_data *data = make_data (rng, n, d, 4, 0);
+  vbgmm_options opt;
+  vbgmm_options_default (&opt);
+  opt.k = k;
+  double *got = malloc (k * d * sizeof (double));
+  double *want = malloc (k * d * sizeof (double));
+  for (unsigned long seed = 0; seed < 3; seed++)
+    for (int greedy = 0; greedy <= 1; greedy++)
+      {
+        size_t trials = greedy ? 2 + (size_t) log ((double) k) : 1;
+        opt.init = greedy ? VBGMM_INIT_KMEANS : VBGMM_INIT_KMEANSPP;
+        opt.seed = seed;
+        int status = vbgmm_init_means (data, &opt, got, NULL);
+        plain_kmeanspp (data, k, seed, trials, want);
+        gsl_test (status != 0
+                  || memcmp (got, want, k * d * sizeof (double)) != 0,
+                  "k-means++ seeds, N = %zu D = %zu K = %zu seed %lu, %zu "
+                  "candidates a step: the plain loop's rows", n, d, k, seed,
+                  trials);
+      }
+  free (got);
+  free (want);
+  vbgmm_data_free (data);
+}
+
 /* The M-step of PRML 10.51-10.63 for weights R (n * k) of the rows.  */
 static vbgmm_model *
 plain_m_step (const vbgmm_data *data, const vbgmm_prior *pr, const double *R,
@@ -326,10 +423,10 @@ test_start (gsl_rng *rng, size_t n, size_t d, size_t k, double offset)
   opt.init_resp = R;
   check_start (data, pr, &opt, R, "responsibilities");
 
-  /* k-means: the labels of Lloyd from the k-means++ seeds, on the
+  /* k-means: the labels of Lloyd from the greedy k-means++ seeds, on the
      data in its own units (times 2^-max e, which changes no choice):
      the fit's k-means weighs its columns x_i 2^-e_i so.  */
-  opt.init = VBGMM_INIT_KMEANSPP;
+  opt.init = VBGMM_INIT_KMEANS;
   opt.seed = 7;
   double *means = malloc (k * d * sizeof (double));
   int *units = malloc (d * sizeof (int));
@@ -351,7 +448,6 @@ test_start (gsl_rng *rng, size_t n, size_t d, size_t k, double offset)
   memset (R, 0, n * k * sizeof (double));
   for (size_t r = 0; r < n; r++)
     R[r * k + labels[r]] = 1;
-  opt.init = VBGMM_INIT_KMEANS;
   check_start (data, pr, &opt, R, "k-means");
   free (means);
   free (labels);
@@ -368,6 +464,9 @@ main (void)
   test_lloyd (rng, 300, 2, 4, 0);
   test_lloyd (rng, 5000, 3, 5, 1e5);
   test_lloyd (rng, 2500, 7, 6, 0);
+  test_seeding (rng, 400, 1, 5);
+  test_seeding (rng, 1000, 3, 10);
+  test_seeding (rng, 300, 7, 24);
   test_start (rng, 60, 1, 3, 0);
   test_start (rng, 300, 2, 4, 0);
   test_start (rng, 2000, 3, 3, 1e3);

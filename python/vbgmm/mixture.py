@@ -218,8 +218,8 @@ class BayesianGaussianMixture(DensityMixin, BaseEstimator):
         is kept (``vbgmm --n-init``).
     init_params : {'kmeans', 'k-means++', 'random', 'random_from_data'}, \
 default='kmeans'
-        The start.  'kmeans' (``--init=kmeans``): k-means from k-means++
-        seeds, then the M-step of the one-hot responsibilities of its
+        The start.  'kmeans' (``--init=kmeans``): k-means from greedy
+        k-means++ seeds, then the M-step of the one-hot responsibilities of its
         labels, as scikit-learn; 'random': the M-step of random
         responsibilities drawn from ``random_state``, as scikit-learn
         (with ``n_init`` = 1 only).  'k-means++' and 'random_from_data'
