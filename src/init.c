@@ -98,6 +98,7 @@ draw_row (const vbgmm_data *data, const vbgmm_comm *comm, gsl_rng *rng,
           const double *dist, double total, double before, double all,
           size_t *g, vbgmm_error *err)
 {
+  const double u = gsl_rng_uniform (rng);
   if (!(all > 0))
     {
       /* Every point sits on a mean already: any will do.  */
@@ -105,7 +106,7 @@ draw_row (const vbgmm_data *data, const vbgmm_comm *comm, gsl_rng *rng,
       return VBGMM_SUCCESS;
     }
   /* The row where the running sum first passes u * all.  */
-  double target = gsl_rng_uniform (rng) * all, run = before;
+  double target = u * all, run = before;
   double found = 0;
   if (target >= before && target < before + total)
     for (size_t r = 0; r < data->n; r++)

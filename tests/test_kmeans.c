@@ -186,6 +186,12 @@ plain_kmeanspp (const vbgmm_data *data, size_t k, unsigned long seed,
       for (size_t t = 0; t < trials; t++)
         {
           double target = gsl_rng_uniform (rng) * total, run = 0;
+          if (!(total > 0))
+            {
+              /* Every point on a mean: a row drawn uniformly.  */
+              cand[t] = gsl_rng_uniform_int (rng, n);
+              continue;
+            }
           cand[t] = n - 1;
           for (size_t r = 0; r < n; r++)
             if ((run += dist[r]) > target && dist[r] > 0)
@@ -221,11 +227,16 @@ plain_kmeanspp (const vbgmm_data *data, size_t k, unsigned long seed,
 
 /* The seeds of --init=kmeans++ (one candidate a step) and of
    --init=kmeans (2 + floor(ln K) candidates, as scikit-learn's KMeans
-   draws them), row for row those of the plain loop above.  */
+   draws them), row for row those of the plain loop above.  With
+   DISTINCT > 0 the points take only that many values, fewer than K:
+   the last seeds are drawn where every distance is 0.  */
 static void
-test_seeding (gsl_rng *rng, size_t n, size_t d, size_t k)
+test_seeding (gsl_rng *rng, size_t n, size_t d, size_t k, size_t distinct)
 {
   vbgmm_data *data = make_data (rng, n, d, 4, 0);
+  for (size_t r = distinct; r < n && distinct; r++)
+    memcpy (data->x + r * d, data->x + (r % distinct) * d,
+            d * sizeof (double));
   vbgmm_options opt;
   vbgmm_options_default (&opt);
   opt.k = k;
@@ -241,9 +252,9 @@ test_seeding (gsl_rng *rng, size_t n, size_t d, size_t k)
         plain_kmeanspp (data, k, seed, trials, want);
         gsl_test (status != 0
                   || memcmp (got, want, k * d * sizeof (double)) != 0,
-                  "k-means++ seeds, N = %zu D = %zu K = %zu seed %lu, %zu "
-                  "candidates a step: the plain loop's rows", n, d, k, seed,
-                  trials);
+                  "k-means++ seeds, N = %zu D = %zu K = %zu (%zu distinct) "
+                  "seed %lu, %zu candidates a step: the plain loop's rows",
+                  n, d, k, distinct ? distinct : n, seed, trials);
       }
   free (got);
   free (want);
@@ -464,9 +475,10 @@ main (void)
   test_lloyd (rng, 300, 2, 4, 0);
   test_lloyd (rng, 5000, 3, 5, 1e5);
   test_lloyd (rng, 2500, 7, 6, 0);
-  test_seeding (rng, 400, 1, 5);
-  test_seeding (rng, 1000, 3, 10);
-  test_seeding (rng, 300, 7, 24);
+  test_seeding (rng, 400, 1, 5, 0);
+  test_seeding (rng, 1000, 3, 10, 0);
+  test_seeding (rng, 300, 7, 24, 0);
+  test_seeding (rng, 60, 2, 7, 3);
   test_start (rng, 60, 1, 3, 0);
   test_start (rng, 300, 2, 4, 0);
   test_start (rng, 2000, 3, 3, 1e3);
