@@ -44,6 +44,23 @@ expect_error () {
   fi
 }
 
+# non_decreasing FILE: the bound of each iteration in a vblikelihood.txt
+# is at least the one before, to rounding (1e-9 |L|).
+non_decreasing () {
+  awk 'NR > 2 && $2 < prev - 1e-9 * (prev < 0 ? -prev : prev) {
+         printf "iteration %d: %.17g after %.17g\n", $1, $2, prev; bad = 1 }
+       NR > 1 { prev = $2 }
+       END { exit bad }' "$1"
+}
+# final_bound DIR: the last bound of DIR/vblikelihood.txt.
+final_bound () { tail -n 1 "$1/vblikelihood.txt" | cut -f 2; }
+# close A B REL: |A - B| <= REL max(|A|, |B|)
+close () {
+  awk -v a="$1" -v b="$2" -v rel="$3" 'BEGIN {
+    d = a - b; if (d < 0) d = -d; m = a < 0 ? -a : a; n = b < 0 ? -b : b
+    if (n > m) m = n; exit !(d <= rel * m) }'
+}
+
 # compare_records EXPECTED GOT [TOL]: every number of every record of
 # EXPECTED agrees with the record of the same key in GOT to TOL relative.
 compare_records () {
