@@ -251,3 +251,9 @@ vbgmm_accel_reject (vbgmm_accel *a, const double *accepted)
   moments (a->k, a->p, accepted, a->x0);
   a->phase = FROM;
 }
+
+void
+vbgmm_accel_restart (vbgmm_accel *a)
+{
+  a->phase = NONE;
+}

@@ -83,4 +83,8 @@ int vbgmm_accel_shorten (vbgmm_accel *a, const double *out, double *step);
    ACCEPTED, the statistics of the last kept pass.  */
 void vbgmm_accel_reject (vbgmm_accel *a, const double *accepted);
 
+/* The next pass goes from statistics that are none of the steps' (a
+   delete move, delete.h): the three points begin again after it.  */
+void vbgmm_accel_restart (vbgmm_accel *a);
+
 #endif

@@ -103,6 +103,11 @@ Fit:\n\
                            'auto': 'yes' unless the statistics the steps\n\
                            keep pass 32 MB (full form, K = 10: D > 456)\n\
                            (default auto)\n\
+      --delete=WHEN      'yes': delete moves, each kept only when the bound\n\
+                           rises: a component whose N_k is falling is\n\
+                           emptied at once (fewer passes, often a higher\n\
+                           bound with fewer components); 'no': never\n\
+                           (default no)\n\
   -i, --max-iter=N       iteration limit, >= 1 (default 1000)\n\
   -t, --tol=T            stop when the bound rises by less than T times its\n\
                            size; 0 runs all iterations (default 1e-10)\n\
@@ -294,6 +299,7 @@ enum
   OPT_INIT_RESP,
   OPT_N_INIT,
   OPT_ACCELERATE,
+  OPT_DELETE,
   OPT_PLOT,
   OPT_PLOT_SIZE,
   OPT_PLOT_DIMS,
@@ -319,6 +325,7 @@ static const struct option long_options[] = {
   { "init-resp", required_argument, NULL, OPT_INIT_RESP },
   { "n-init", required_argument, NULL, OPT_N_INIT },
   { "accelerate", required_argument, NULL, OPT_ACCELERATE },
+  { "delete", required_argument, NULL, OPT_DELETE },
   { "init-model", required_argument, NULL, OPT_INIT_MODEL },
   { "seed", required_argument, NULL, 's' },
   { "max-iter", required_argument, NULL, 'i' },
@@ -461,6 +468,14 @@ set_option (int c, const char *arg, void *params)
         p->opt.accelerate = VBGMM_ACCELERATE_AUTO;
       else
         bad_value ("accelerate", arg, "'yes', 'no' or 'auto'");
+      break;
+    case OPT_DELETE:
+      if (strcmp (arg, "yes") == 0)
+        p->opt.delete_moves = 1;
+      else if (strcmp (arg, "no") == 0)
+        p->opt.delete_moves = 0;
+      else
+        bad_value ("delete", arg, "'yes' or 'no'");
       break;
     case OPT_INIT_MODEL:
       p->init_model_file = arg;

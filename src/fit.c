@@ -30,6 +30,7 @@
 #include "error.h"
 #include "estep_dense.h"
 #include "accel.h"
+#include "delete.h"
 #include "fit.h"
 #include "kmeans.h"
 #include "model.h"
@@ -51,6 +52,8 @@ typedef struct fit_work
   double *step;      /* an extrapolated step (accel.h) */
   vbgmm_accel accel;
   int accelerate;    /* whether this fit takes them */
+  vbgmm_delete del;  /* delete moves (delete.h) */
+  int delete_moves;  /* whether this fit makes them */
   gsl_matrix *A;
   /* An emptied component (statistics all 0) that the last M-step made
      of statistics all 0 already keeps its parameters, and the E-step
@@ -77,6 +80,7 @@ fit_work_free (fit_work *w)
   free (w->accepted);
   free (w->step);
   vbgmm_accel_free (&w->accel);
+  vbgmm_delete_free (&w->del);
   gsl_matrix_free (w->A);
   free (w->settled);
   free (w->fresh);
@@ -87,7 +91,8 @@ fit_work_free (fit_work *w)
 
 static int
 fit_work_alloc (fit_work *w, const vbgmm_prior *prior, size_t k,
-                int accelerate, const double *spread, vbgmm_error *err)
+                int accelerate, int delete_moves, const double *spread,
+                vbgmm_error *err)
 {
   size_t d = prior->d;
   memset (w, 0, sizeof *w);
@@ -121,13 +126,19 @@ fit_work_alloc (fit_work *w, const vbgmm_prior *prior, size_t k,
   if (accelerate == VBGMM_ACCELERATE_AUTO)
     accelerate = 4 * len * sizeof (double) <= VBGMM_ACCELERATE_AUTO_BYTES;
   w->accelerate = accelerate;
-  if (accelerate)
+  w->delete_moves = delete_moves;
+  if (accelerate || delete_moves)
     {
       w->accepted = calloc (len, sizeof (double));
       w->step = calloc (len, sizeof (double));
-      accel_status = vbgmm_accel_init (&w->accel, k, d,
-                                       prior->covariance->quad, spread);
     }
+  if (accelerate)
+    accel_status = vbgmm_accel_init (&w->accel, k, d,
+                                     prior->covariance->quad, spread);
+  if (delete_moves && !accel_status)
+    accel_status = vbgmm_delete_init (&w->del, k,
+                                      d + vbgmm_quad_features
+                                            (prior->covariance->quad, d));
   w->A = w->dense ? NULL : gsl_matrix_alloc (d, d);
   w->settled = calloc (k, 1);
   w->fresh = calloc (k, 1);
@@ -135,7 +146,8 @@ fit_work_alloc (fit_work *w, const vbgmm_prior *prior, size_t k,
   if (!w->es || !w->suff || !w->suff_mem || !w->stats
       || (!w->dense && !w->A)
       || !w->settled || !w->fresh || !w->metric
-      || (accelerate && (!w->accepted || !w->step || accel_status)))
+      || ((accelerate || delete_moves)
+          && (!w->accepted || !w->step || accel_status)))
     return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
   for (size_t c = 0; c < k; c++)
     {
@@ -452,7 +464,8 @@ fit_run (const vbgmm_data *data, const vbgmm_prior *given,
     goto error;
 
   if (vbgmm_comm_agree (comm, fit_work_alloc (&w, prior, k, opt->accelerate,
-                                              means, err), err))
+                                              opt->delete_moves, means, err),
+                        err))
     goto error;
   if (w.dense)
     {
@@ -511,6 +524,7 @@ fit_run (const vbgmm_data *data, const vbgmm_prior *given,
 
   size_t len = vbgmm_stats_size (w.es);
   int extrapolated = 0;   /* the parameters of this pass came from a step */
+  int deleting = 0;       /* ... from a delete move */
   size_t t = 1;
   while (t <= opt->max_iter)
     {
@@ -543,10 +557,13 @@ fit_run (const vbgmm_data *data, const vbgmm_prior *given,
         }
       if (extrapolated && !(L >= model->bound[t - 2]))
         {
-          /* The step lost bound: back to the plain update from the last
-             pass that was kept.  */
-          vbgmm_accel_reject (&w.accel, w.accepted);
-          extrapolated = 0;
+          /* The step or move lost bound: back to the plain update from
+             the last pass that was kept.  */
+          if (w.accelerate)
+            vbgmm_accel_reject (&w.accel, w.accepted);
+          if (deleting)
+            vbgmm_delete_outcome (&w.del, 0);
+          extrapolated = deleting = 0;
           if (m_step (model, prior, &w, w.accepted, err)
               || e_prepare (&w, model, err))
             goto error;
@@ -575,7 +592,27 @@ fit_run (const vbgmm_data *data, const vbgmm_prior *given,
         break;
       t++;
       extrapolated = 0;
-      if (w.accelerate)
+      if (deleting)
+        vbgmm_delete_outcome (&w.del, 1);
+      deleting = 0;
+      if (w.delete_moves
+          && vbgmm_delete_next (&w.del, w.stats, w.step, len))
+        {
+          /* The q(theta) of the move (an emptied component's is the
+             prior's posterior), or, should the M-step fail, the plain
+             update's; the extrapolation begins again after it.  */
+          memcpy (w.accepted, w.stats, len * sizeof (double));
+          if (w.accelerate)
+            vbgmm_accel_restart (&w.accel);
+          extrapolated = deleting
+            = m_step (model, prior, &w, w.step, NULL) == 0;
+          if (!deleting)
+            vbgmm_delete_outcome (&w.del, 0);
+          if ((!deleting && m_step (model, prior, &w, w.stats, err))
+              || e_prepare (&w, model, err))
+            goto error;
+        }
+      else if (w.accelerate)
         {
           memcpy (w.accepted, w.stats, len * sizeof (double));
           if (vbgmm_accel_next (&w.accel, w.stats, w.step))

@@ -89,6 +89,7 @@ vbgmm_model_record (vbgmm_model *model, const vbgmm_data *data,
   model->init = opt->init;
   model->n_init = opt->n_init;
   model->accelerate = opt->accelerate;
+  model->delete_moves = opt->delete_moves;
   model->tol = opt->tol;
   model->max_iter = opt->max_iter;
   model->prior = vbgmm_prior_copy (prior);
@@ -187,6 +188,7 @@ vbgmm_options_default (vbgmm_options *opt)
   opt->seed = 0;
   opt->n_init = 1;
   opt->accelerate = VBGMM_ACCELERATE_AUTO;
+  opt->delete_moves = 0;
   opt->max_iter = 1000;
   opt->tol = 1e-10;
   opt->threads = 0;

@@ -425,6 +425,7 @@ put_model (writer *w, const vbgmm_model *model)
   key_integer (w, "seed", (json_int_t) model->seed);
   key_integer (w, "n_init", (json_int_t) model->n_init);
   key_bool (w, "accelerate", model->accelerate);
+  key_bool (w, "delete_moves", model->delete_moves);
   key_real (w, "tol", model->tol);
   key_integer (w, "max_iter", (json_int_t) model->max_iter);
   key_integer (w, "iterations", (json_int_t) model->iterations);
@@ -915,6 +916,11 @@ read_fit (reader *r, json_t *root, vbgmm_model *model)
       || get_real (r, f, "fit", "lower_bound", &bound)
       || get_int (r, f, "fit", "decreases", 0, &decreases)
       || get_int (r, f, "fit", "passes", 0, &passes))
+    return -1;
+  /* Files written before delete moves were made have no such key.  */
+  model->delete_moves = 0;
+  if (json_object_get (f, "delete_moves")
+      && get_bool (r, f, "fit", "delete_moves", &model->delete_moves))
     return -1;
   if (!(model->tol >= 0))
     return bad (r, "fit.tol", "expected a number >= 0");

@@ -442,8 +442,9 @@ summary (const cli_params *p, const vbgmm_model *model)
   printf ("iterations: %zu (%s)\n", model->iterations,
           model->converged ? "converged" : "not converged");
   if (model->passes > model->iterations)
-    printf ("passes over the data: %zu (%zu extrapolated steps turned "
-            "down)\n", model->passes, model->passes - model->iterations);
+    printf ("passes over the data: %zu (%zu extrapolated steps%s turned "
+            "down)\n", model->passes, model->passes - model->iterations,
+            model->delete_moves ? " or delete moves" : "");
   if (p->opt.n_init > 1)
     printf ("starts: %zu, seeds %lu to %lu; kept: seed %lu\n",
             p->opt.n_init, p->opt.seed, p->opt.seed + p->opt.n_init - 1,

@@ -275,6 +275,9 @@ typedef struct vbgmm_options
                       void *arg);
   /* For VBGMM_INIT_MODEL: a model of k components in the data's d.  */
   const struct vbgmm_model *init_model;
+  /* 1: delete moves, each kept only when the bound rises: a component
+     whose N_k is falling is emptied in one step (0: never).  */
+  int delete_moves;
 } vbgmm_options;
 
 void vbgmm_options_default (vbgmm_options *opt);
@@ -329,6 +332,7 @@ typedef struct vbgmm_model
      data's units: ln p(x) = ln p(x / 2^units) - ln 2 sum_i units[i]
      for each point.  */
   int *units;
+  int delete_moves;    /* vbgmm_options.delete_moves of the fit */
 } vbgmm_model;
 
 /* Full covariances and Dirichlet weights until the fit sets them.  */

@@ -106,6 +106,7 @@ class Options(ctypes.Structure):
                 ("progress_arg", ctypes.c_void_p),
                 ("start_done", ctypes.c_void_p),
                 ("init_model", ctypes.c_void_p),
+                ("delete_moves", ctypes.c_int),
                 ("_spare", ctypes.c_char * SPARE)]
 
 
@@ -137,7 +138,9 @@ class Model(ctypes.Structure):
                 ("max_iter", ctypes.c_size_t),
                 ("covariance", ctypes.c_void_p),
                 ("weights", ctypes.c_void_p),
-                ("b", c_double_p)]
+                ("b", c_double_p),
+                ("units", ctypes.POINTER(ctypes.c_int)),
+                ("delete_moves", ctypes.c_int)]
 
 
 # The arrays of a model and their shapes, in terms of k, d and the

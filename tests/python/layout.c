@@ -61,6 +61,7 @@ main (void)
   FIELD (vbgmm_options, progress_arg);
   FIELD (vbgmm_options, start_done);
   FIELD (vbgmm_options, init_model);
+  FIELD (vbgmm_options, delete_moves);
   SIZE (vbgmm_model);
   FIELD (vbgmm_model, k);
   FIELD (vbgmm_model, d);
@@ -90,5 +91,7 @@ main (void)
   FIELD (vbgmm_model, covariance);
   FIELD (vbgmm_model, weights);
   FIELD (vbgmm_model, b);
+  FIELD (vbgmm_model, units);
+  FIELD (vbgmm_model, delete_moves);
   return 0;
 }

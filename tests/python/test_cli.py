@@ -57,6 +57,15 @@ DIR = {"weight_concentration_prior_type": "dirichlet_distribution"}
      dict(n_components=4, covariance_type="tied", max_iter=30,
           init_params="k-means++",
           weight_concentration_prior=1, random_state=0)),
+    # Delete moves (with the steps, and alone).
+    (["-k", 8, "--seed=2", "--delete=yes", "--max-iter=200"],
+     dict(n_components=8, random_state=2, max_iter=200, delete_moves=True,
+          init_params="k-means++", weight_concentration_prior=0.001, **DIR)),
+    (["-k", 8, "--covariance=diag", "--nu0=5", "--seed=1", "--delete=yes",
+      "--accelerate=no", "--max-iter=200"],
+     dict(n_components=8, covariance_type="diag", random_state=1,
+          degrees_of_freedom_prior=5, max_iter=200, delete_moves=True,
+          init_params="k-means++", weight_concentration_prior=0.001, **DIR)),
     # The defaults of both: extrapolated steps ('auto').
     (["-k", 6, "--seed=5", "--max-iter=80"],
      dict(n_components=6, random_state=5, max_iter=80,

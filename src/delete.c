@@ -1,0 +1,94 @@
+/* delete.c -- delete moves: a component that is emptying, emptied
+   in one step and kept only when the bound rises
+
+   Copyright (C) 2026 The vbgmm developers
+
+   This program is free software: you can redistribute it and/or modify
+   it under the terms of the GNU General Public License as published by
+   the Free Software Foundation, either version 3 of the License, or
+   (at your option) any later version.
+
+   This program is distributed in the hope that it will be useful,
+   but WITHOUT ANY WARRANTY; without even the implied warranty of
+   MERCHANTABILITY or FITNESS FOR A PARTICULAR PURPOSE.  See the
+   GNU General Public License for more details.
+
+   You should have received a copy of the GNU General Public License
+   along with this program.  If not, see <https://www.gnu.org/licenses/>.  */
+
+#include <config.h>
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "delete.h"
+#include "responsibility.h"
+
+/* Kept passes before the first move and after a kept one.  On
+   bench/fit.py's data (seeds 0-4) 2 took fewer passes than 1 or 4 on
+   all but the sample data.  */
+#define WAIT0 2
+
+int
+vbgmm_delete_init (vbgmm_delete *dm, size_t k, size_t p)
+{
+  memset (dm, 0, sizeof *dm);
+  dm->k = k;
+  dm->p = p;
+  dm->wait = dm->gap = WAIT0;
+  dm->n1 = malloc (k * sizeof (double));
+  dm->n2 = malloc (k * sizeof (double));
+  if (!dm->n1 || !dm->n2)
+    return -1;
+  for (size_t c = 0; c < k; c++)
+    dm->n1[c] = dm->n2[c] = INFINITY;
+  return 0;
+}
+
+void
+vbgmm_delete_free (vbgmm_delete *dm)
+{
+  free (dm->n1);
+  free (dm->n2);
+  dm->n1 = dm->n2 = NULL;
+}
+
+int
+vbgmm_delete_next (vbgmm_delete *dm, const double *out, double *step,
+                   size_t len)
+{
+  const size_t k = dm->k, p = dm->p;
+  size_t live = 0, least = k;
+  for (size_t c = 0; c < k; c++)
+    {
+      double n = VBGMM_STATS_N (out, c, p);
+      if (n > 0)
+        {
+          live++;
+          if (n < dm->n1[c] && dm->n1[c] < dm->n2[c]
+              && (least == k || n < VBGMM_STATS_N (out, least, p)))
+            least = c;
+        }
+      dm->n2[c] = dm->n1[c];
+      dm->n1[c] = n;
+    }
+  if (dm->wait > 1)
+    {
+      dm->wait--;
+      return 0;
+    }
+  /* Ready: the first pass with a component emptying makes the move.  */
+  if (live < 2 || least == k)
+    return 0;
+  memcpy (step, out, len * sizeof (double));
+  memset (VBGMM_STATS_COMP (step, least, p), 0, (1 + p) * sizeof (double));
+  return 1;
+}
+
+void
+vbgmm_delete_outcome (vbgmm_delete *dm, int kept)
+{
+  dm->gap = kept ? WAIT0 : 2 * dm->gap;
+  dm->wait = dm->gap;
+}
