@@ -156,6 +156,11 @@ CONFIGS = [
     ("vbgmm kmeans plain", ["--init=kmeans", "--accelerate=no"]),
     ("vbgmm kmeans", ["--init=kmeans"]),
     ("vbgmm kmeans n10", ["--init=kmeans", "--n-init=10"]),
+    # Delete moves (--delete=yes): from the default start, and ten
+    # k-means starts.
+    ("vbgmm kmeans++ delete", ["--init=kmeans++", "--delete=yes"]),
+    ("vbgmm kmeans n10 delete", ["--init=kmeans", "--n-init=10",
+                                 "--delete=yes"]),
 ]
 
 
@@ -174,8 +179,15 @@ def summary(name, n, results):
                                     len(vb),
                                     med("sklearn n_init=10", "wall")
                                     / med("vbgmm kmeans n10", "wall"), n))
+    vd = results["vbgmm kmeans n10 delete"]
+    wins = sum(v["bound"] >= s["bound"] - 1e-9 * abs(s["bound"])
+               for v, s in zip(vd, sk))
+    out.append("%s: kmeans n10 delete vs sklearn n_init=10: median bound "
+               "%.4f vs %.4f, at least as high for %d of %d seeds" % (
+                   name, med("vbgmm kmeans n10 delete", "bound"),
+                   med("sklearn n_init=10", "bound"), wins, len(vd)))
     base = "vbgmm 1.0 (kmeans++ plain)"
-    for label in ("vbgmm kmeans++", "vbgmm kmeans"):
+    for label in ("vbgmm kmeans++", "vbgmm kmeans", "vbgmm kmeans++ delete"):
         out.append("%s: %s: median passes %g vs %g for 1.0 (%.1fx fewer), "
                    "median bound %.4f vs %.4f" % (
                        name, label, med(label, "passes"), med(base, "passes"),
@@ -225,7 +237,7 @@ def main():
                 results.setdefault(label, []).append(
                     run_sklearn(X, cov, s, n_init, vbgmm, csv, w0, work))
         notes += summary(name, X.shape[0], results)
-        sys.stderr.write("\n".join(notes[-3:]) + "\n")
+        sys.stderr.write("\n".join(notes[-5:]) + "\n")
         first = len(rows)
         for label, rs in results.items():
             med = lambda key: statistics.median(r[key] for r in rs)
