@@ -35,8 +35,8 @@
 
    Which component: the one with the least N_k among those whose N_k
    fell at each of the last two kept passes (the ones emptying), while
-   another component holds something.  When: two kept passes after the
-   start or a kept move; after a move turned down, twice as many kept
+   another component holds something.  When: at any kept pass, while
+   the last move was kept; after a move turned down, twice as many kept
    passes as the last wait, so that a fit whose small components are
    there to stay pays a few passes, not one in three.  */
 typedef struct vbgmm_delete
