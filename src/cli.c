@@ -163,6 +163,18 @@ bad_value (const char *option, const char *arg, const char *expected)
   exit (EXIT_USAGE);
 }
 
+/* 1 for "yes", 0 for "no"; otherwise the usage error of OPTION, which
+   takes EXPECTED.  */
+static int
+yes_no (const char *option, const char *arg, const char *expected)
+{
+  if (strcmp (arg, "yes") == 0)
+    return 1;
+  if (strcmp (arg, "no") != 0)
+    bad_value (option, arg, expected);
+  return 0;
+}
+
 /* Add NAME, the I-th of N, to the list "'a', 'b' or 'c'" in BUF.  */
 static void
 list_name (char *buf, size_t size, size_t i, size_t n, const char *name)
@@ -460,22 +472,11 @@ set_option (int c, const char *arg, void *params)
       p->opt.n_init = z;
       break;
     case OPT_ACCELERATE:
-      if (strcmp (arg, "yes") == 0)
-        p->opt.accelerate = 1;
-      else if (strcmp (arg, "no") == 0)
-        p->opt.accelerate = 0;
-      else if (strcmp (arg, "auto") == 0)
-        p->opt.accelerate = VBGMM_ACCELERATE_AUTO;
-      else
-        bad_value ("accelerate", arg, "'yes', 'no' or 'auto'");
+      p->opt.accelerate = strcmp (arg, "auto") == 0 ? VBGMM_ACCELERATE_AUTO
+                          : yes_no ("accelerate", arg, "'yes', 'no' or 'auto'");
       break;
     case OPT_DELETE:
-      if (strcmp (arg, "yes") == 0)
-        p->opt.delete_moves = 1;
-      else if (strcmp (arg, "no") == 0)
-        p->opt.delete_moves = 0;
-      else
-        bad_value ("delete", arg, "'yes' or 'no'");
+      p->opt.delete_moves = yes_no ("delete", arg, "'yes' or 'no'");
       break;
     case OPT_INIT_MODEL:
       p->init_model_file = arg;

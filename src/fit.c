@@ -136,9 +136,7 @@ fit_work_alloc (fit_work *w, const vbgmm_prior *prior, size_t k,
     accel_status = vbgmm_accel_init (&w->accel, k, d,
                                      prior->covariance->quad, spread);
   if (delete_moves && !accel_status)
-    accel_status = vbgmm_delete_init (&w->del, k,
-                                      d + vbgmm_quad_features
-                                            (prior->covariance->quad, d));
+    accel_status = vbgmm_delete_init (&w->del, k, w->es->p);
   w->A = w->dense ? NULL : gsl_matrix_alloc (d, d);
   w->settled = calloc (k, 1);
   w->fresh = calloc (k, 1);
