@@ -14,7 +14,9 @@ digits; scikit-learn gets that covariance as covariance_prior and
 reg_covar = 0, so that both fit the very same model).
 
 For seeds 0..S-1 (S = BENCH_FIT_SEEDS, default 5) each configuration
-of vbgmm (-j1) and scikit-learn (one thread) runs once; the table gives
+of vbgmm (-j1) and scikit-learn (one thread) runs once (vbgmm with R
+starts takes seed s R, so that its runs are disjoint sets of starts,
+as scikit-learn's are independent draws); the table gives
 the median over the seeds of the final bound, the effective clusters
 (N_k >= 1), the adjusted Rand index against the labels, the passes over
 the data of the kept fit (vbgmm: its iterations plus the extrapolated
@@ -206,6 +208,14 @@ def print_rows(rows):
     sys.stdout.flush()
 
 
+def n_starts(args):
+    """How many starts ARGS asks for (--n-init=R, else 1)."""
+    for a in args:
+        if a.startswith("--n-init="):
+            return int(a.split("=", 1)[1])
+    return 1
+
+
 def main():
     if len(sys.argv) != 6:
         raise SystemExit(__doc__.split("\n\n")[1])
@@ -226,10 +236,15 @@ def main():
         results = {}
         for label, args in CONFIGS:
             for s in seeds:
-                sys.stderr.write("fit.py: %s: %s seed %d\n" % (name, label, s))
+                # R starts take seeds S .. S + R - 1: seed s R makes the
+                # five runs disjoint sets of starts, each as independent
+                # of the others as scikit-learn's random_state s.
+                seed = s * n_starts(args)
+                sys.stderr.write("fit.py: %s: %s seed %d\n" % (name, label,
+                                                               seed))
                 results.setdefault(label, []).append(
                     run_vbgmm(vbgmm, csv, w0, os.path.join(work, "out"),
-                              args + ["-s", str(s)]))
+                              args + ["-s", str(seed)]))
         for n_init in (1, 10):
             label = "sklearn n_init=%d" % n_init
             for s in seeds:
@@ -252,8 +267,9 @@ def main():
     for line in notes:
         print(line)
     print()
-    print("K = %d, alpha0 = %g, medians over seeds 0..%d; vbgmm -j1, "
-          "scikit-learn on one thread." % (K, ALPHA0, len(seeds) - 1))
+    print("K = %d, alpha0 = %g, medians over seeds 0..%d (vbgmm with R "
+          "starts: 0, R, ..., %d R); vbgmm -j1, scikit-learn on one thread."
+          % (K, ALPHA0, len(seeds) - 1, len(seeds) - 1))
     print("load average: %s" % open("/proc/loadavg").read().split()[0])
 
 
