@@ -164,6 +164,21 @@ vbgmm_cov_start_each (const vbgmm_prior *prior, double Nk, vbgmm_model *model)
     }
 }
 
+/* The largest column sum of |A| (d x d).  */
+static double
+norm1 (size_t d, const double *A)
+{
+  double most = 0;
+  for (size_t j = 0; j < d; j++)
+    {
+      double sum = 0;
+      for (size_t i = 0; i < d; i++)
+        sum += fabs (A[i * d + j]);
+      most = sum > most ? sum : most;
+    }
+  return most;
+}
+
 int
 vbgmm_cov_prior_init (vbgmm_cov_prior *cp, const vbgmm_prior *prior,
                       vbgmm_error *err)
@@ -192,6 +207,7 @@ vbgmm_cov_prior_init (vbgmm_cov_prior *cp, const vbgmm_prior *prior,
     return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
   if (status)
     return vbgmm_fail (err, VBGMM_EINVAL, "W0 is not positive definite");
+  cp->cond_W0 = norm1 (d, prior->W0) * norm1 (d, cp->W0inv);
   return VBGMM_SUCCESS;
 }
 

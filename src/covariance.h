@@ -54,6 +54,9 @@ typedef struct vbgmm_cov_prior
   const double *W0;   /* d * d */
   double *W0inv;      /* d * d */
   double ln_det_W0;
+  double cond_W0;     /* ||W0||_1 ||W0^-1||_1: how much rounding in the
+                         bound may grow (nearly singular data: the
+                         default W0 is the inverse of their covariance) */
   double *scatter;    /* d * d: sum_n y_n y_n' over the data (y = x -
                          shift), for a form without quadratic features;
                          else NULL */

@@ -221,6 +221,10 @@ setup_init_model (cli_params *p, const vbgmm_data *data, const char *name)
   return model;
 }
 
+/* Whether setup_make_prior added a ridge to the sample covariance: the
+   fit's rounding is then far above the usual, as its warnings say.  */
+static int W0_ridge;
+
 /* Moments over COMM, so that every process builds the same prior.  */
 vbgmm_prior *
 setup_make_prior (const cli_params *p, const vbgmm_data *data,
@@ -329,6 +333,7 @@ setup_make_prior (const cli_params *p, const vbgmm_data *data,
           cli_error ("warning: the sample covariance is singular; W0 is the "
                      "inverse of it with %g of each variance added to the "
                      "diagonal", ridge);
+        W0_ridge = ridge > 0;
       }
       break;
     case W0_SCALE:
@@ -456,8 +461,18 @@ void
 setup_fit_warnings (const cli_params *p, const vbgmm_model *model)
 {
   if (model->decreases)
-    cli_error ("warning: the lower bound fell in %zu iterations",
-               model->decreases);
+    {
+      /* By how much at most, so that rounding can be told from a
+         fault; where the covariance is singular, it is rounding.  */
+      double fall = 0, L = model->bound[model->iterations - 1];
+      for (size_t i = 1; i < model->iterations; i++)
+        fall = fmax (fall, model->bound[i - 1] - model->bound[i]);
+      cli_error ("warning: the lower bound fell in %zu iterations, by up to "
+                 "%.3g (%.2g of it)%s", model->decreases, fall,
+                 fall / fabs (L), W0_ridge ? ": rounding, as the sample "
+                 "covariance is singular; leave out columns that are linear "
+                 "combinations of others" : "");
+    }
   if (!model->converged && p->opt.tol > 0)
     cli_error ("warning: not converged after %zu iterations (tolerance %g)",
                model->iterations, p->opt.tol);
