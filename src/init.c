@@ -17,6 +17,7 @@
 
 #include <config.h>
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,8 +128,8 @@ draw_row (const vbgmm_data *data, const vbgmm_comm *comm, gsl_rng *rng,
    drawn with probability proportional to its squared distance to the
    nearest mean chosen so far.  With TRIALS > 1 it is the greedy variant
    (their section 6; scikit-learn's KMeans): TRIALS points are drawn and
-   the one that leaves the least sum of squared distances is kept (ties:
-   the first drawn).  Over many processes the draw is the same: the
+   the one that leaves the least sum of squared distances is kept (ties,
+   to rounding: the first drawn).  Over many processes the draw is the same: the
    cumulative sum runs over the processes in rank order.  */
 static int
 init_kmeanspp (const vbgmm_data *data, const vbgmm_options *opt,
@@ -194,8 +195,14 @@ init_kmeanspp (const vbgmm_data *data, const vbgmm_options *opt,
               }
           if ((status = vbgmm_comm_sum (comm, pot, trials, err)))
             break;
+          /* A sum kept only when it is below the best so far by more
+             than rounding: many processes add the same N terms, all
+             positive, in another order, which moves a sum by up to 2 N
+             eps of it, and a tie so broken would keep another
+             candidate than one process does.  */
+          const double tie = 2 * (double) data->n_total * DBL_EPSILON;
           for (size_t t = 1; t < trials; t++)
-            if (pot[t] < pot[best])
+            if (pot[t] < pot[best] - tie * pot[best])
               best = t;
         }
       memcpy (means + c * d, cand + best * d, d * sizeof (double));
