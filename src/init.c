@@ -129,8 +129,8 @@ draw_row (const vbgmm_data *data, const vbgmm_comm *comm, gsl_rng *rng,
    nearest mean chosen so far.  With TRIALS > 1 it is the greedy variant
    (their section 6; scikit-learn's KMeans): TRIALS points are drawn and
    the one that leaves the least sum of squared distances is kept (ties,
-   to rounding: the first drawn).  Over many processes the draw is the same: the
-   cumulative sum runs over the processes in rank order.  */
+   to rounding: the first drawn).  Over many processes the draw is the
+   same: the cumulative sum runs over the processes in rank order.  */
 static int
 init_kmeanspp (const vbgmm_data *data, const vbgmm_options *opt,
                const double *s, const double *metric, gsl_rng *rng,
