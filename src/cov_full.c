@@ -38,9 +38,14 @@ update (const vbgmm_cov_prior *cp, const vbgmm_cov_suff *suff,
         continue;
       double f = cp->beta0 * s->N / (cp->beta0 + s->N);
       for (size_t i = 0; i < d; i++)
-        for (size_t j = 0; j < d; j++)
-          gsl_matrix_set (work, i, j, cp->W0inv[i * d + j] + s->NS[i * d + j]
-                          + f * s->dx[i] * s->dx[j]);
+        {
+          double *restrict wi = work->data + i * work->tda;
+          const double *restrict w0i = cp->W0inv + i * d;
+          const double *restrict nsi = s->NS + i * d;
+          const double fdi = f * s->dx[i];
+          for (size_t j = 0; j < d; j++)
+            wi[j] = w0i[j] + nsi[j] + fdi * s->dx[j];
+        }
       if (vbgmm_cov_invert (work, model->W + c * d * d))
         return GSL_EDOM;
       model->nu[c] = cp->nu0 + s->N;
