@@ -28,6 +28,7 @@
 #define quad_strips KERNEL_PASTE (dense_quad_strips, W)
 #define trsm KERNEL_PASTE (dense_trsm, W)
 #define trsm_cols KERNEL_PASTE (dense_trsm_cols, W)
+#define chol_block KERNEL_PASTE (dense_chol_block, W)
 typedef double vec __attribute__ ((vector_size (W * sizeof (double))));
 
 #if W >= 8
@@ -205,6 +206,53 @@ trsm_cols (size_t nvec, size_t nb, size_t l0, size_t c0,
     }
 }
 
+/* The Cholesky factor of the NB x NB block A (LDA apart) in place,
+   column by column: column J divided by its diagonal's square root
+   (into DIAG[j]), then its products taken from the columns right of
+   it, row by row, each rounded before it is taken away (the numbers of
+   the loop of one element at a time).  COL: NB doubles of room.  -1
+   where a diagonal is not positive.  */
+KERNEL_TARGET static int
+chol_block (size_t nb, double *restrict A, size_t lda, double *restrict diag,
+            double *restrict col)
+{
+  for (size_t j = 0; j < nb; j++)
+    {
+      const double s = A[j * lda + j];
+      if (!(s > 0))
+        return -1;
+      const double ljj = sqrt (s);
+      A[j * lda + j] = ljj;
+      diag[j] = ljj;
+      for (size_t i = j + 1; i < nb; i++)
+        col[i] = A[i * lda + j] /= ljj;
+      for (size_t i = j + 1; i < nb; i++)
+        {
+          double *restrict ai = A + i * lda;
+          const double aij = col[i];
+          const vec av = SPLAT (aij);
+          size_t l = j + 1;
+          for (; l + W <= i + 1; l += W)
+            {
+              vec a, c;
+              LOAD (a, ai + l);
+              LOAD (c, col + l);
+              c *= av;
+              ROUNDED (c);
+              a -= c;
+              STORE (ai + l, a);
+            }
+          for (; l <= i; l++)
+            {
+              double p = aij * col[l];
+              ROUNDED (p);
+              ai[l] -= p;
+            }
+        }
+    }
+  return 0;
+}
+
 /* X := L^-1 X for the NB x NB lower triangular L and the NB rows of
    X, columns [0, NC), read and written up to whole tiles of TN
    columns: row J becomes (x_j - L[j][0] x_0 - ... - L[j][j-1] x_{j-1})
@@ -239,3 +287,4 @@ trsm (size_t nb, size_t nc, size_t off, const double *restrict L, size_t ldl,
 #undef quad_strips
 #undef trsm
 #undef trsm_cols
+#undef chol_block
