@@ -75,21 +75,6 @@ init_random (const vbgmm_data *data, const vbgmm_options *opt,
   return status;
 }
 
-/* The squared distance of the point X (times S) to the mean M, in
-   METRIC (NULL: Euclidean).  */
-static double
-dist2 (const double *x, const double *s, const double *m,
-       const double *metric, size_t d)
-{
-  double acc = 0;
-  for (size_t i = 0; i < d; i++)
-    {
-      double v = x[i] * s[i] - m[i];
-      acc += (metric ? metric[i] : 1) * v * v;
-    }
-  return acc;
-}
-
 /* Into G, a row drawn with probability proportional to DIST, whose sum
    is TOTAL here, BEFORE over the processes of lower rank and ALL over
    every process.  Every process draws the same number; exactly one owns
@@ -139,7 +124,10 @@ init_kmeanspp (const vbgmm_data *data, const vbgmm_options *opt,
   size_t k = opt->k, d = data->d, n = data->n;
   const vbgmm_comm *comm = opt->comm;
   double *dist = malloc ((n ? n : 1) * sizeof (double));
-  double *cand = malloc (trials * (d + 1) * sizeof (double));
+  /* The candidates, their sums, the points of a block by coordinate and
+     their distances to each candidate.  */
+  double *cand = malloc ((trials * (d + 1 + VBGMM_KM_LANES)
+                          + d * VBGMM_KM_LANES) * sizeof (double));
   int status = vbgmm_comm_agree_alloc (comm, dist && cand, err);
   if (status)
     {
@@ -147,7 +135,9 @@ init_kmeanspp (const vbgmm_data *data, const vbgmm_options *opt,
       free (cand);
       return status;
     }
-  double *pot = cand + trials * d;
+  double *pot = cand + trials * d, *d2t = pot + trials;
+  double *xt = d2t + trials * VBGMM_KM_LANES;
+  const int lanes = vbgmm_km_lanes ();
   status = fetch_row (data, comm, s,
                       gsl_rng_uniform_int (rng, data->n_total), means, err);
   for (size_t r = 0; r < n; r++)
@@ -157,12 +147,19 @@ init_kmeanspp (const vbgmm_data *data, const vbgmm_options *opt,
     {
       const double *prev = means + (c - 1) * d;
       double total = 0;
-      for (size_t r = 0; r < n; r++)
+      for (size_t r0 = 0; r0 < n; r0 += VBGMM_KM_LANES)
         {
-          double acc = dist2 (data->x + r * d, s, prev, metric, d);
-          if (acc < dist[r])
-            dist[r] = acc;
-          total += dist[r];
+          const size_t rows = n - r0 < VBGMM_KM_LANES ? n - r0
+                                                      : VBGMM_KM_LANES;
+          double d2[VBGMM_KM_LANES];
+          vbgmm_km_load (data->x + r0 * d, rows, d, s, xt);
+          vbgmm_km_dist (lanes, xt, d, prev, metric, d2);
+          for (size_t r = r0; r < r0 + rows; r++)
+            {
+              if (d2[r - r0] < dist[r])
+                dist[r] = d2[r - r0];
+              total += dist[r];
+            }
         }
       double before = total, all = total;
       if (comm && comm->exscan && comm->exscan (&before, 1, comm->arg))
@@ -186,13 +183,21 @@ init_kmeanspp (const vbgmm_data *data, const vbgmm_options *opt,
         {
           for (size_t t = 0; t < trials; t++)
             pot[t] = 0;
-          for (size_t r = 0; r < n; r++)
-            for (size_t t = 0; t < trials; t++)
-              {
-                double acc = dist2 (data->x + r * d, s, cand + t * d,
-                                    metric, d);
-                pot[t] += acc < dist[r] ? acc : dist[r];
-              }
+          for (size_t r0 = 0; r0 < n; r0 += VBGMM_KM_LANES)
+            {
+              const size_t rows = n - r0 < VBGMM_KM_LANES ? n - r0
+                                                          : VBGMM_KM_LANES;
+              vbgmm_km_load (data->x + r0 * d, rows, d, s, xt);
+              for (size_t t = 0; t < trials; t++)
+                vbgmm_km_dist (lanes, xt, d, cand + t * d, metric,
+                               d2t + t * VBGMM_KM_LANES);
+              for (size_t r = r0; r < r0 + rows; r++)
+                for (size_t t = 0; t < trials; t++)
+                  {
+                    double acc = d2t[t * VBGMM_KM_LANES + r - r0];
+                    pot[t] += acc < dist[r] ? acc : dist[r];
+                  }
+            }
           if ((status = vbgmm_comm_sum (comm, pot, trials, err)))
             break;
           /* A sum kept only when it is below the best so far by more

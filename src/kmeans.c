@@ -93,6 +93,96 @@ nearest (const double *x, const double *means, size_t k, size_t d,
   return best;
 }
 
+#ifdef HAVE_X86_TARGETS
+typedef double km_vec
+    __attribute__ ((vector_size (VBGMM_KM_LANES * sizeof (double))));
+
+__attribute__ ((target ("arch=x86-64-v4"))) static void
+km_dist_avx512 (const double *xt, size_t d, const double *m,
+                const double *metric, double *d2)
+{
+  km_vec acc = { 0 };
+  for (size_t i = 0; i < d; i++)
+    {
+      km_vec x, v, p;
+      memcpy (&x, xt + i * VBGMM_KM_LANES, sizeof x);
+      v = x - m[i];
+      p = metric ? metric[i] * v * v : v * v;
+      /* Rounded as such, not fused with the sum.  */
+      __asm__ ("" : "+v" (p));
+      acc += p;
+    }
+  memcpy (d2, &acc, sizeof acc);
+}
+#endif
+
+int
+vbgmm_km_lanes (void)
+{
+  return vbgmm_kernel_width () >= VBGMM_KM_LANES;
+}
+
+void
+vbgmm_km_load (const double *x, size_t rows, size_t d, const double *s,
+               double *xt)
+{
+  for (size_t b = 0; b < VBGMM_KM_LANES; b++)
+    {
+      const double *xb = x + (b < rows ? b : rows - 1) * d;
+      for (size_t i = 0; i < d; i++)
+        xt[i * VBGMM_KM_LANES + b] = xb[i] * (s ? s[i] : 1);
+    }
+}
+
+void
+vbgmm_km_dist (int lanes, const double *xt, size_t d, const double *m,
+               const double *metric, double *d2)
+{
+#ifdef HAVE_X86_TARGETS
+  if (lanes)
+    {
+      km_dist_avx512 (xt, d, m, metric, d2);
+      return;
+    }
+#else
+  (void) lanes;
+#endif
+  for (size_t b = 0; b < VBGMM_KM_LANES; b++)
+    {
+      double acc = 0;
+      for (size_t i = 0; i < d; i++)
+        {
+          double v = xt[i * VBGMM_KM_LANES + b] - m[i];
+          acc += (metric ? metric[i] : 1) * v * v;
+        }
+      d2[b] = acc;
+    }
+}
+
+/* Into LAB the nearest of the K means to each point of XT (ties: the
+   lowest index), as nearest () finds it.  */
+static void
+nearest_lanes (const double *xt, const double *means, size_t k, size_t d,
+               const double *metric, size_t *lab)
+{
+  double best[VBGMM_KM_LANES], d2[VBGMM_KM_LANES];
+  for (size_t b = 0; b < VBGMM_KM_LANES; b++)
+    {
+      best[b] = INFINITY;
+      lab[b] = 0;
+    }
+  for (size_t c = 0; c < k; c++)
+    {
+      vbgmm_km_dist (1, xt, d, means + c * d, metric, d2);
+      for (size_t b = 0; b < VBGMM_KM_LANES; b++)
+        if (d2[b] < best[b])
+          {
+            best[b] = d2[b];
+            lab[b] = c;
+          }
+    }
+}
+
 int
 vbgmm_kmeans_lloyd (const vbgmm_data *data, const vbgmm_comm *comm,
                     int threads, size_t k, const double *scale,
@@ -114,6 +204,7 @@ vbgmm_kmeans_lloyd (const vbgmm_data *data, const vbgmm_comm *comm,
   *iters = 0;
   const int nt = vbgmm_threads (threads);
   (void) nt;
+  const int lanes = vbgmm_km_lanes ();
 
   for (size_t it = 1; it <= max_iter; it++)
     {
@@ -122,7 +213,31 @@ vbgmm_kmeans_lloyd (const vbgmm_data *data, const vbgmm_comm *comm,
       for (size_t ch = 0; ch < nch; ch++)
         {
           double *a = acc + ch * len;
-          for (size_t r = ch * n / nch; r < (ch + 1) * n / nch; r++)
+          const size_t r1 = (ch + 1) * n / nch;
+          size_t r = ch * n / nch;
+          /* Points VBGMM_KM_LANES at a time, where vectors have as many
+             lanes; added to the sums one by one, in order (without room
+             for them, one at a time: the same sums).  */
+          double *xt = lanes ? malloc (d * VBGMM_KM_LANES * sizeof (double))
+                             : NULL;
+          for (; xt && r + VBGMM_KM_LANES <= r1; r += VBGMM_KM_LANES)
+            {
+              size_t lab[VBGMM_KM_LANES];
+              vbgmm_km_load (data->x + r * d, VBGMM_KM_LANES, d, scale, xt);
+              nearest_lanes (xt, means, k, d, metric, lab);
+              for (size_t b = 0; b < VBGMM_KM_LANES; b++)
+                {
+                  const size_t c = lab[b];
+                  a[len - 1] += labels[r + b] != c;
+                  labels[r + b] = c;
+                  double *s = a + c * (d + 1);
+                  s[0] += 1;
+                  for (size_t i = 0; i < d; i++)
+                    s[1 + i] += xt[i * VBGMM_KM_LANES + b] - shift[i];
+                }
+            }
+          free (xt);
+          for (; r < r1; r++)
             {
               double x[d];
               for (size_t i = 0; i < d; i++)

@@ -23,6 +23,28 @@
 
 #include "vbgmm.h"
 
+/* The squared distances of k-means, VBGMM_KM_LANES points at a time
+   where the machine has vectors of as many doubles (vbgmm_km_lanes
+   says whether), each sum the one of a point alone to the last bit:
+   sum_i METRIC[i] (x_i - m_i)^2 (METRIC NULL: all 1) in the order of
+   the dimensions, the products rounded before they are added.  */
+#define VBGMM_KM_LANES 8
+
+/* Whether vectors of VBGMM_KM_LANES doubles run here (else points are
+   best taken one at a time): LANES for vbgmm_km_dist.  */
+int vbgmm_km_lanes (void);
+
+/* XT[i * VBGMM_KM_LANES + b] = X[b * D + i] times S[i] (S NULL: 1), for
+   the ROWS rows (1 to VBGMM_KM_LANES) of X; the lanes past ROWS repeat
+   the last row.  */
+void vbgmm_km_load (const double *x, size_t rows, size_t d, const double *s,
+                    double *xt);
+
+/* D2[b] = the squared distance of point B of XT to the mean M, on
+   vectors if LANES.  */
+void vbgmm_km_dist (int lanes, const double *xt, size_t d, const double *m,
+                    const double *metric, double *d2);
+
 /* Lloyd's iterations from the K means in MEANS (k * d, updated in
    place), until no label changes or MAX_ITER iterations: LABELS (one
    per row of DATA) receive each row's nearest mean (ties: the lowest

@@ -467,6 +467,85 @@ test_start (gsl_rng *rng, size_t n, size_t d, size_t k, double offset)
   vbgmm_data_free (data);
 }
 
+/* The distances taken VBGMM_KM_LANES points at a time (vectors of
+   eight doubles, where the machine has them) and one at a time
+   (VBGMM_KERNEL=generic) are the same numbers: Lloyd's labels,
+   iterations and means and the greedy seeds the same bits, with a
+   metric and factors S as the fit passes them, for N that leave
+   remainders of every size.  */
+static void
+test_lanes (gsl_rng *rng, size_t n, size_t d, size_t k)
+{
+  vbgmm_data *data = make_data (rng, n, d, 4, 10);
+  double *metric = malloc (d * sizeof (double));
+  double *scale = malloc (d * sizeof (double));
+  int *units = malloc (d * sizeof (int));
+  double *shift = calloc (d, sizeof (double));
+  for (size_t i = 0; i < d; i++)
+    {
+      metric[i] = 0.1 + gsl_rng_uniform (rng);
+      units[i] = (int) (i % 3) - 1;
+      scale[i] = ldexp (1, -units[i]);
+      shift[i] = scale[i] * data->x[i];
+    }
+  vbgmm_options opt;
+  vbgmm_options_default (&opt);
+  opt.k = k;
+  opt.init = VBGMM_INIT_KMEANS;
+  opt.seed = 3;
+  double *means[2];
+  size_t *lab[2], it[2];
+  int status[2];
+  const char *kernel[2] = { "generic", "" };
+  for (int v = 0; v < 2; v++)
+    {
+      setenv ("VBGMM_KERNEL", kernel[v], 1);
+      means[v] = malloc (k * d * sizeof (double));
+      lab[v] = malloc (n * sizeof (size_t));
+      status[v] = vbgmm_init_means_units (data, &opt, units, metric,
+                                          means[v], NULL)
+                  || vbgmm_kmeans_lloyd (data, NULL, 2, k, scale, metric,
+                                         shift, 300, means[v], lab[v],
+                                         it + v, NULL);
+    }
+  unsetenv ("VBGMM_KERNEL");
+  /* And each distance that of the loop of one point, to the bit.  */
+  double *xt = malloc (d * VBGMM_KM_LANES * sizeof (double));
+  double d2[VBGMM_KM_LANES];
+  int bits = 0;
+  vbgmm_km_load (data->x, VBGMM_KM_LANES, d, scale, xt);
+  vbgmm_km_dist (vbgmm_km_lanes (), xt, d, means[1], metric, d2);
+  for (size_t b = 0; b < VBGMM_KM_LANES; b++)
+    {
+      double acc = 0;
+      for (size_t i = 0; i < d; i++)
+        {
+          double v = data->x[b * d + i] * scale[i] - means[1][i];
+          acc += metric[i] * v * v;
+        }
+      bits |= memcmp (&acc, d2 + b, sizeof acc) != 0;
+    }
+  free (xt);
+  gsl_test (bits, "k-means D = %zu: the distances of a vector of points "
+            "are those of one point at a time, to the bit", d);
+  gsl_test (status[0] || status[1] || it[0] != it[1]
+            || memcmp (lab[0], lab[1], n * sizeof (size_t)) != 0
+            || memcmp (means[0], means[1], k * d * sizeof (double)) != 0,
+            "k-means N = %zu D = %zu K = %zu with a metric, by vectors of "
+            "points and one by one: the same seeds, labels, %zu and %zu "
+            "iterations, means", n, d, k, it[0], it[1]);
+  for (int v = 0; v < 2; v++)
+    {
+      free (means[v]);
+      free (lab[v]);
+    }
+  free (metric);
+  free (scale);
+  free (units);
+  free (shift);
+  vbgmm_data_free (data);
+}
+
 int
 main (void)
 {
@@ -479,6 +558,10 @@ main (void)
   test_seeding (rng, 1000, 3, 10, 0);
   test_seeding (rng, 300, 7, 24, 0);
   test_seeding (rng, 60, 2, 7, 3);
+  for (size_t n = 57; n <= 64; n++)
+    test_lanes (rng, n, 3, 4);
+  test_lanes (rng, 2001, 9, 7);
+  test_lanes (rng, 700, 64, 10);
   test_start (rng, 60, 1, 3, 0);
   test_start (rng, 300, 2, 4, 0);
   test_start (rng, 2000, 3, 3, 1e3);
