@@ -169,19 +169,19 @@ dense_trsm (size_t nb, size_t nc, size_t off, const double *L, size_t ldl,
 
 /* The diagonal block of a panel, as chol_block in dense_tile.h.  */
 static int
-dense_chol_block (size_t nb, double *A, size_t lda, double *diag,
-                  double *col)
+dense_chol_block (size_t nb, double *A, size_t lda, size_t room,
+                  double *diag, double *col)
 {
   switch (vbgmm_kernel_width ())
     {
 #ifdef HAVE_X86_TARGETS
     case 8:
-      return dense_chol_block_8 (nb, A, lda, diag, col);
+      return dense_chol_block_8 (nb, A, lda, room, diag, col);
     case 4:
-      return dense_chol_block_4 (nb, A, lda, diag, col);
+      return dense_chol_block_4 (nb, A, lda, room, diag, col);
 #endif
     default:
-      return dense_chol_block_2 (nb, A, lda, diag, col);
+      return dense_chol_block_2 (nb, A, lda, room, diag, col);
     }
 }
 
@@ -210,8 +210,8 @@ vbgmm_dense_cholesky (size_t d, double *A, size_t lda)
          by row.  Each element is a_ij - a_i,k0 a_j,k0 - a_i,k0+1
          a_j,k0+1 - ... in that order, as a dot product would take
          it.  */
-      double diag[NB], col[NB];
-      if (dense_chol_block (nb, A + k0 * lda + k0, lda, diag, col))
+      double diag[NB], col[NB + 8];
+      if (dense_chol_block (nb, A + k0 * lda + k0, lda, lda - k0, diag, col))
         {
           free (pt);
           return -1;

@@ -210,12 +210,17 @@ trsm_cols (size_t nvec, size_t nb, size_t l0, size_t c0,
    column by column: column J divided by its diagonal's square root
    (into DIAG[j]), then its products taken from the columns right of
    it, row by row, each rounded before it is taken away (the numbers of
-   the loop of one element at a time).  COL: NB doubles of room.  -1
-   where a diagonal is not positive.  */
+   the loop of one element at a time).  Rows are taken in whole vectors
+   where ROOM (the columns of A from the block's first on) allows: past
+   the diagonal they change only numbers above it, which the caller
+   sets to zero, or take zeros from the columns past the block.  COL:
+   NB + W doubles of room.  -1 where a diagonal is not positive.  */
 KERNEL_TARGET static int
-chol_block (size_t nb, double *restrict A, size_t lda, double *restrict diag,
-            double *restrict col)
+chol_block (size_t nb, double *restrict A, size_t lda, size_t room,
+            double *restrict diag, double *restrict col)
 {
+  for (size_t l = nb; l < nb + W; l++)
+    col[l] = 0;
   for (size_t j = 0; j < nb; j++)
     {
       const double s = A[j * lda + j];
@@ -224,15 +229,25 @@ chol_block (size_t nb, double *restrict A, size_t lda, double *restrict diag,
       const double ljj = sqrt (s);
       A[j * lda + j] = ljj;
       diag[j] = ljj;
+      const vec lv = SPLAT (ljj);
       for (size_t i = j + 1; i < nb; i++)
-        col[i] = A[i * lda + j] /= ljj;
+        col[i] = A[i * lda + j];
+      for (size_t i = j + 1; i < nb; i += W)
+        {
+          vec c;
+          LOAD (c, col + i);
+          c /= lv;
+          STORE (col + i, c);
+        }
+      for (size_t i = j + 1; i < nb; i++)
+        A[i * lda + j] = col[i];
       for (size_t i = j + 1; i < nb; i++)
         {
           double *restrict ai = A + i * lda;
           const double aij = col[i];
           const vec av = SPLAT (aij);
           size_t l = j + 1;
-          for (; l + W <= i + 1; l += W)
+          for (; l <= i && l + W <= room; l += W)
             {
               vec a, c;
               LOAD (a, ai + l);
