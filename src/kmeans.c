@@ -97,9 +97,13 @@ nearest (const double *x, const double *means, size_t k, size_t d,
 typedef double km_vec
     __attribute__ ((vector_size (VBGMM_KM_LANES * sizeof (double))));
 
-__attribute__ ((target ("arch=x86-64-v4"))) static void
-km_dist_avx512 (const double *xt, size_t d, const double *m,
-                const double *metric, double *d2)
+typedef long long km_ivec
+    __attribute__ ((vector_size (VBGMM_KM_LANES * sizeof (long long))));
+
+__attribute__ ((target ("arch=x86-64-v4"))) static inline
+__attribute__ ((always_inline)) km_vec
+km_dist_vec (const double *xt, size_t d, const double *m,
+             const double *metric)
 {
   km_vec acc = { 0 };
   for (size_t i = 0; i < d; i++)
@@ -112,7 +116,37 @@ km_dist_avx512 (const double *xt, size_t d, const double *m,
       __asm__ ("" : "+v" (p));
       acc += p;
     }
+  return acc;
+}
+
+__attribute__ ((target ("arch=x86-64-v4"))) static void
+km_dist_avx512 (const double *xt, size_t d, const double *m,
+                const double *metric, double *d2)
+{
+  km_vec acc = km_dist_vec (xt, d, m, metric);
   memcpy (d2, &acc, sizeof acc);
+}
+
+/* Into LAB the nearest of the K means to each point of XT (ties: the
+   lowest index), as nearest () finds it: each lane keeps the least
+   distance so far and its component, replaced where a distance is less
+   (a comparison with NaN is false).  */
+__attribute__ ((target ("arch=x86-64-v4"))) static void
+km_nearest_avx512 (const double *xt, const double *means, size_t k,
+                   size_t d, const double *metric, size_t *lab)
+{
+  km_vec best = { 0 };
+  km_ivec at = { 0 };
+  best += INFINITY;
+  for (size_t c = 0; c < k; c++)
+    {
+      km_vec d2 = km_dist_vec (xt, d, means + c * d, metric);
+      km_ivec less = d2 < best;
+      best = (km_vec) (((km_ivec) d2 & less) | ((km_ivec) best & ~less));
+      at = ((long long) c & less) | (at & ~less);
+    }
+  for (size_t b = 0; b < VBGMM_KM_LANES; b++)
+    lab[b] = (size_t) at[b];
 }
 #endif
 
@@ -159,30 +193,6 @@ vbgmm_km_dist (int lanes, const double *xt, size_t d, const double *m,
     }
 }
 
-/* Into LAB the nearest of the K means to each point of XT (ties: the
-   lowest index), as nearest () finds it.  */
-static void
-nearest_lanes (const double *xt, const double *means, size_t k, size_t d,
-               const double *metric, size_t *lab)
-{
-  double best[VBGMM_KM_LANES], d2[VBGMM_KM_LANES];
-  for (size_t b = 0; b < VBGMM_KM_LANES; b++)
-    {
-      best[b] = INFINITY;
-      lab[b] = 0;
-    }
-  for (size_t c = 0; c < k; c++)
-    {
-      vbgmm_km_dist (1, xt, d, means + c * d, metric, d2);
-      for (size_t b = 0; b < VBGMM_KM_LANES; b++)
-        if (d2[b] < best[b])
-          {
-            best[b] = d2[b];
-            lab[b] = c;
-          }
-    }
-}
-
 int
 vbgmm_kmeans_lloyd (const vbgmm_data *data, const vbgmm_comm *comm,
                     int threads, size_t k, const double *scale,
@@ -204,7 +214,9 @@ vbgmm_kmeans_lloyd (const vbgmm_data *data, const vbgmm_comm *comm,
   *iters = 0;
   const int nt = vbgmm_threads (threads);
   (void) nt;
+#ifdef HAVE_X86_TARGETS
   const int lanes = vbgmm_km_lanes ();
+#endif
 
   for (size_t it = 1; it <= max_iter; it++)
     {
@@ -218,13 +230,14 @@ vbgmm_kmeans_lloyd (const vbgmm_data *data, const vbgmm_comm *comm,
           /* Points VBGMM_KM_LANES at a time, where vectors have as many
              lanes; added to the sums one by one, in order (without room
              for them, one at a time: the same sums).  */
+#ifdef HAVE_X86_TARGETS
           double *xt = lanes ? malloc (d * VBGMM_KM_LANES * sizeof (double))
                              : NULL;
           for (; xt && r + VBGMM_KM_LANES <= r1; r += VBGMM_KM_LANES)
             {
               size_t lab[VBGMM_KM_LANES];
               vbgmm_km_load (data->x + r * d, VBGMM_KM_LANES, d, scale, xt);
-              nearest_lanes (xt, means, k, d, metric, lab);
+              km_nearest_avx512 (xt, means, k, d, metric, lab);
               for (size_t b = 0; b < VBGMM_KM_LANES; b++)
                 {
                   const size_t c = lab[b];
@@ -237,6 +250,7 @@ vbgmm_kmeans_lloyd (const vbgmm_data *data, const vbgmm_comm *comm,
                 }
             }
           free (xt);
+#endif
           for (; r < r1; r++)
             {
               double x[d];
