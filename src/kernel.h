@@ -799,8 +799,8 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
                  of which is diagonal s again), after the coordinates and
                  before 1.  Each segment is written in whole vectors, the
                  overhang overwritten by the next; with d a multiple of W
-                 every vector is aligned.  A vector at a time for all the
-                 points, so that the loops are long.  */
+                 every vector is aligned.  Point by point: each row of
+                 features is written in one run.  */
               double *restrict ys0 = w->yp + s0 * ys, *restrict pw = w->pt;
               for (size_t b = 0; b < sn; b++)
                 for (size_t j0 = 0; j0 < d; j0 += W)
@@ -810,23 +810,26 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
                     STORE (ys0 + b * ys + d + j0, v);
                     STORE (pw + b * fs + j0, v);
                   }
-              size_t off = d;
-              for (size_t sd = 0; sd < DIAGONALS (quad, d); sd++)
-                {
-                  const size_t len = DIAG_LEN (sd, d);
-                  for (size_t j0 = 0; j0 < len; j0 += W)
-                    for (size_t b = 0; b < sn; b++)
-                      {
-                        vec u, v;
-                        LOAD (u, ys0 + b * ys + sd + j0);
-                        LOAD (v, ys0 + b * ys + j0);
-                        v *= u;
-                        STORE (pw + b * fs + off + j0, v);
-                      }
-                  off += len;
-                }
               for (size_t b = 0; b < sn; b++)
-                pw[b * fs + off] = 1;
+                {
+                  const double *restrict yb = ys0 + b * ys;
+                  double *restrict pb = pw + b * fs;
+                  size_t off = d;
+                  for (size_t sd = 0; sd < DIAGONALS (quad, d); sd++)
+                    {
+                      const size_t len = DIAG_LEN (sd, d);
+                      for (size_t j0 = 0; j0 < len; j0 += W)
+                        {
+                          vec u, v;
+                          LOAD (u, yb + sd + j0);
+                          LOAD (v, yb + j0);
+                          v *= u;
+                          STORE (pb + off + j0, v);
+                        }
+                      off += len;
+                    }
+                  pb[off] = 1;
+                }
               }
             for (size_t c = 0; c < nl; c += KC)
               {
