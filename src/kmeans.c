@@ -193,6 +193,21 @@ vbgmm_km_dist (int lanes, const double *xt, size_t d, const double *m,
     }
 }
 
+/* The point X (its coordinates STRIDE apart) to cluster C: into the
+   chunk's sums A (LEN numbers) its count and y = x - SHIFT, and whether
+   its LABEL changed.  */
+static void
+assign (double *a, size_t len, size_t *label, size_t c, const double *x,
+        size_t stride, const double *shift, size_t d)
+{
+  a[len - 1] += *label != c;
+  *label = c;
+  double *s = a + c * (d + 1);
+  s[0] += 1;
+  for (size_t i = 0; i < d; i++)
+    s[1 + i] += x[i * stride] - shift[i];
+}
+
 int
 vbgmm_kmeans_lloyd (const vbgmm_data *data, const vbgmm_comm *comm,
                     int threads, size_t k, const double *scale,
@@ -239,15 +254,8 @@ vbgmm_kmeans_lloyd (const vbgmm_data *data, const vbgmm_comm *comm,
               vbgmm_km_load (data->x + r * d, VBGMM_KM_LANES, d, scale, xt);
               km_nearest_avx512 (xt, means, k, d, metric, lab);
               for (size_t b = 0; b < VBGMM_KM_LANES; b++)
-                {
-                  const size_t c = lab[b];
-                  a[len - 1] += labels[r + b] != c;
-                  labels[r + b] = c;
-                  double *s = a + c * (d + 1);
-                  s[0] += 1;
-                  for (size_t i = 0; i < d; i++)
-                    s[1 + i] += xt[i * VBGMM_KM_LANES + b] - shift[i];
-                }
+                assign (a, len, labels + r + b, lab[b], xt + b,
+                        VBGMM_KM_LANES, shift, d);
             }
           free (xt);
 #endif
@@ -256,13 +264,8 @@ vbgmm_kmeans_lloyd (const vbgmm_data *data, const vbgmm_comm *comm,
               double x[d];
               for (size_t i = 0; i < d; i++)
                 x[i] = data->x[r * d + i] * (scale ? scale[i] : 1);
-              size_t c = nearest (x, means, k, d, metric);
-              a[len - 1] += labels[r] != c;
-              labels[r] = c;
-              double *s = a + c * (d + 1);
-              s[0] += 1;
-              for (size_t i = 0; i < d; i++)
-                s[1 + i] += x[i] - shift[i];
+              assign (a, len, labels + r, nearest (x, means, k, d, metric),
+                      x, 1, shift, d);
             }
         }
       memcpy (tot, acc, len * sizeof (double));
