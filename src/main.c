@@ -94,7 +94,8 @@ main (int argc, char **argv)
                  data->n, p.opt.k);
       exit (EXIT_DATA);
     }
-  vbgmm_prior *prior = setup_make_prior (&p, data, NULL, name);
+  int ridge = 0;
+  vbgmm_prior *prior = setup_make_prior (&p, data, NULL, name, &ridge);
   void *start = setup_read_start (&p, data);
   if (p.n_plot_dims)
     for (size_t i = 0; i < p.n_plot_dims; i++)
@@ -115,7 +116,7 @@ main (int argc, char **argv)
       cli_error ("%s: %s", name, err.message);
       exit (err.status == VBGMM_EINVAL ? EXIT_USAGE : EXIT_DATA);
     }
-  setup_fit_warnings (&p, model);
+  setup_fit_warnings (&p, model, ridge);
   setup_record_fields (model, &p);
 
   struct z_args z = { model, data, p.opt.threads, p.z_format };

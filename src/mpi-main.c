@@ -647,7 +647,8 @@ main (int argc, char **argv)
 
   vbgmm_comm comm = { comm_sum, comm_exscan, NULL };
   p.opt.comm = &comm;
-  vbgmm_prior *prior = setup_make_prior (&p, data, &comm, name);
+  int ridge = 0;
+  vbgmm_prior *prior = setup_make_prior (&p, data, &comm, name, &ridge);
   void *start = setup_read_start (&p, data);
 
   if (rank == 0)
@@ -668,7 +669,7 @@ main (int argc, char **argv)
   agree (&e);
   if (rank == 0)
     {
-      setup_fit_warnings (&p, model);
+      setup_fit_warnings (&p, model, ridge);
       setup_record_fields (model, &p);
     }
 

@@ -221,15 +221,12 @@ setup_init_model (cli_params *p, const vbgmm_data *data, const char *name)
   return model;
 }
 
-/* Whether setup_make_prior added a ridge to the sample covariance: the
-   fit's rounding is then far above the usual, as its warnings say.  */
-static int W0_ridge;
-
 /* Moments over COMM, so that every process builds the same prior.  */
 vbgmm_prior *
 setup_make_prior (const cli_params *p, const vbgmm_data *data,
-                  const vbgmm_comm *comm, const char *name)
+                  const vbgmm_comm *comm, const char *name, int *ridge_added)
 {
+  *ridge_added = 0;
   size_t d = data->d;
   vbgmm_prior *prior = vbgmm_prior_alloc (d);
   double *mean = malloc (d * sizeof (double));
@@ -333,7 +330,7 @@ setup_make_prior (const cli_params *p, const vbgmm_data *data,
           cli_error ("warning: the sample covariance is singular; W0 is the "
                      "inverse of it with %g of each variance added to the "
                      "diagonal", ridge);
-        W0_ridge = ridge > 0;
+        *ridge_added = ridge > 0;
       }
       break;
     case W0_SCALE:
@@ -458,7 +455,8 @@ summary (const cli_params *p, const vbgmm_model *model)
 }
 
 void
-setup_fit_warnings (const cli_params *p, const vbgmm_model *model)
+setup_fit_warnings (const cli_params *p, const vbgmm_model *model,
+                    int ridge)
 {
   if (model->decreases)
     {
@@ -469,7 +467,7 @@ setup_fit_warnings (const cli_params *p, const vbgmm_model *model)
         fall = fmax (fall, model->bound[i - 1] - model->bound[i]);
       cli_error ("warning: the lower bound fell in %zu iterations, by up to "
                  "%.3g (%.2g of it)%s", model->decreases, fall,
-                 fall / fabs (L), W0_ridge ? ": rounding, as the sample "
+                 fall / fabs (L), ridge ? ": rounding, as the sample "
                  "covariance is singular; leave out columns that are linear "
                  "combinations of others" : "");
     }

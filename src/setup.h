@@ -71,15 +71,20 @@ vbgmm_model *setup_init_model (cli_params *p, const vbgmm_data *data,
                                const char *name);
 
 /* The prior, from the command line and the data read from NAME; the
-   moments of the data are summed over COMM (NULL: this process).  */
+   moments of the data are summed over COMM (NULL: this process).
+   *RIDGE becomes whether W0 is the inverse of a singular sample
+   covariance with a ridge added (a warning says so).  */
 vbgmm_prior *setup_make_prior (const cli_params *p, const vbgmm_data *data,
-                               const vbgmm_comm *comm, const char *name);
+                               const vbgmm_comm *comm, const char *name,
+                               int *ridge);
 
 /* Progress on stderr as P (the progress argument) asks.  */
 void setup_progress (size_t iter, double bound, void *arg);
 
-/* The warnings a finished fit calls for.  */
-void setup_fit_warnings (const cli_params *p, const vbgmm_model *model);
+/* The warnings a finished fit calls for; RIDGE as setup_make_prior
+   set it.  */
+void setup_fit_warnings (const cli_params *p, const vbgmm_model *model,
+                         int ridge);
 
 /* Writes z.csv into Z and labels.csv into LABELS.  Returns 0, or a
    VBGMM_* status with ERR filled (or 0 in ERR->status and errno set).  */
