@@ -158,6 +158,13 @@ data_moments (const vbgmm_data *data, const vbgmm_comm *comm,
     }
   for (size_t i = 0; i < d; i++)
     mean[i] = buf[i] / data->n_total;
+  /* A column of one value: its mean exactly, its variance 0.  */
+  if ((status = vbgmm_data_constant_means (data, comm, s, mean, err)))
+    {
+      free (buf);
+      free (s);
+      return status;
+    }
   if (!cov)
     {
       free (buf);

@@ -95,6 +95,10 @@ vbgmm_data_units_spread (const vbgmm_data *data, const vbgmm_comm *comm,
     goto done;
   for (size_t i = 0; i < d; i++)
     mean[i] /= data->n_total ? (double) data->n_total : 1.0;
+  /* A column of one value has no spread at all, not that of the
+     rounding of its mean: it keeps the units of its magnitude.  */
+  if ((status = vbgmm_data_constant_means (data, comm, s, mean, err)))
+    goto done;
   for (size_t r = 0; r < n; r++)
     for (size_t i = 0; i < d; i++)
       spread[i] += fabs (x[r * d + i] * s[i] - mean[i]);
@@ -149,6 +153,45 @@ vbgmm_data_units_spread (const vbgmm_data *data, const vbgmm_comm *comm,
 done:
   free (buf);
   free (s);
+  return status;
+}
+
+int
+vbgmm_data_constant_means (const vbgmm_data *data, const vbgmm_comm *comm,
+                           const double *s, double *mean, vbgmm_error *err)
+{
+  size_t n = data->n, d = data->d;
+  const double *x = data->x;
+  double *buf = calloc (2 * d + 1, sizeof *buf);
+  int status = vbgmm_comm_agree_alloc (comm, buf != NULL, err);
+  if (status)
+    {
+      free (buf);
+      return status;
+    }
+  /* In a column of one value v each difference v - mean is exact (the
+     mean is within a factor of 2 of v) and the same, so their sum over
+     any split of the points is exact, their mean is the difference
+     itself, and the corrected mean is v.  A column holds one value
+     when no value differs from its corrected mean.  */
+  double *fix = buf, *differ = buf + d;
+  for (size_t r = 0; r < n; r++)
+    for (size_t i = 0; i < d; i++)
+      fix[i] += x[r * d + i] * s[i] - mean[i];
+  if ((status = vbgmm_comm_sum (comm, fix, d, err)))
+    goto done;
+  for (size_t i = 0; i < d; i++)
+    fix[i] = mean[i] + fix[i] / (data->n_total ? (double) data->n_total : 1.0);
+  for (size_t r = 0; r < n; r++)
+    for (size_t i = 0; i < d; i++)
+      differ[i] += x[r * d + i] * s[i] != fix[i];
+  if ((status = vbgmm_comm_sum (comm, differ, d, err)))
+    goto done;
+  for (size_t i = 0; i < d; i++)
+    if (differ[i] == 0)
+      mean[i] = fix[i];
+done:
+  free (buf);
   return status;
 }
 

@@ -33,6 +33,16 @@ int vbgmm_data_units_spread (const vbgmm_data *data, const vbgmm_comm *comm,
                              const vbgmm_covariance_type *form, int *units,
                              double *spread, vbgmm_error *err);
 
+/* MEAN[i] is the mean of column i of the data times S[i] (a power of
+   two), summed over COMM and divided by the number of points.  Where a
+   column holds one value v, the mean becomes v S[i] exactly, whatever
+   the rounding of the sum (so the column's spread and variance are 0
+   exactly, on any number of processes); the other columns' means stay
+   as they are, to the bit.  */
+int vbgmm_data_constant_means (const vbgmm_data *data,
+                               const vbgmm_comm *comm, const double *s,
+                               double *mean, vbgmm_error *err);
+
 /* The D factors 2^-UNITS[i] that take a point of the data into units
    UNITS (all 1 when UNITS is NULL), in memory to free; NULL when out of
    memory.  */
