@@ -170,21 +170,28 @@ vbgmm_data_constant_means (const vbgmm_data *data, const vbgmm_comm *comm,
       return status;
     }
   /* In a column of one value v each difference v - mean is exact (the
-     mean is within a factor of 2 of v) and the same, so their sum over
-     any split of the points is exact, their mean is the difference
-     itself, and the corrected mean is v.  A column holds one value
-     when no value differs from its corrected mean.  */
+     mean is within a factor of 2 of v) and the same, a multiple of
+     v's last bit about as large as the rounding of the sum, so that
+     their sum over any split of the points is exact too (but for
+     hundreds of millions of points, where the column is then taken as
+     any other), their mean is the difference itself, and the corrected
+     mean is v.  In one pass with those differences, how many values
+     differ from the first of this process's points; a column holds
+     one value when none does, on any process, and every process's
+     first is the corrected mean.  */
   double *fix = buf, *differ = buf + d;
   for (size_t r = 0; r < n; r++)
     for (size_t i = 0; i < d; i++)
-      fix[i] += x[r * d + i] * s[i] - mean[i];
-  if ((status = vbgmm_comm_sum (comm, fix, d, err)))
+      {
+        fix[i] += x[r * d + i] * s[i] - mean[i];
+        differ[i] += x[r * d + i] != x[i];
+      }
+  if ((status = vbgmm_comm_sum (comm, buf, 2 * d, err)))
     goto done;
   for (size_t i = 0; i < d; i++)
     fix[i] = mean[i] + fix[i] / (data->n_total ? (double) data->n_total : 1.0);
-  for (size_t r = 0; r < n; r++)
-    for (size_t i = 0; i < d; i++)
-      differ[i] += x[r * d + i] * s[i] != fix[i];
+  for (size_t i = 0; i < d; i++)
+    differ[i] = differ[i] > 0 || (n > 0 && x[i] * s[i] != fix[i]);
   if ((status = vbgmm_comm_sum (comm, differ, d, err)))
     goto done;
   for (size_t i = 0; i < d; i++)
