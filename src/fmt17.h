@@ -22,6 +22,7 @@
 
 /* Write V as printf ("%.17g", V) in the C locale does, into BUF (at
    least 25 bytes), without the terminating NUL; return the length.
+   Bytes of BUF past the length, within those 25, may be written too.
    The text is the C library's to the byte: 17 significant digits
    rounded to nearest (ties to even), so it reads back as V exactly.  */
 size_t vbgmm_fmt17 (double v, char *buf);
