@@ -26,6 +26,7 @@
 #include <config.h>
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,17 @@
 #include "error.h"
 #include "units.h"
 #include "vbgmm.h"
+
+/* ilogb (v) for v not 0, the exponent field read directly where v is
+   normal (the library's call is most of a pass over the data).  */
+static inline int
+binary_exponent (double v)
+{
+  uint64_t b;
+  memcpy (&b, &v, sizeof b);
+  int e = (int) ((b >> 52) & 0x7ff);
+  return e != 0 && e != 0x7ff ? e - 1023 : ilogb (v);
+}
 
 static int
 clamp (long long e)
@@ -70,7 +82,7 @@ vbgmm_data_units_spread (const vbgmm_data *data, const vbgmm_comm *comm,
     for (size_t i = 0; i < d; i++)
       if (x[r * d + i] != 0)
         {
-          sum[i] += ilogb (x[r * d + i]);
+          sum[i] += binary_exponent (x[r * d + i]);
           count[i] += 1;
         }
   if ((status = vbgmm_comm_sum (comm, buf, 2 * d, err)))
@@ -117,14 +129,17 @@ vbgmm_data_units_spread (const vbgmm_data *data, const vbgmm_comm *comm,
     }
 
   /* A column whose values span more than the double range would lose
-     bits at one end: it keeps the data's units.  */
-  double *lossy = buf;
+     bits at one end: it keeps the data's units.  (Times 2^u, a double
+     for |u| <= VBGMM_UNITS_MAX, rounds as ldexp does.)  */
+  double *lossy = buf, *back = buf + d;
   memset (lossy, 0, d * sizeof *lossy);
+  for (size_t i = 0; i < d; i++)
+    back[i] = ldexp (1, units[i]);
   for (size_t r = 0; r < n; r++)
     for (size_t i = 0; i < d; i++)
       {
         double v = x[r * d + i];
-        if (ldexp (v * s[i], units[i]) != v)
+        if (v * s[i] * back[i] != v)
           lossy[i] = 1;
       }
   if ((status = vbgmm_comm_sum (comm, lossy, d, err)))
