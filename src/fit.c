@@ -697,6 +697,9 @@ vbgmm_responsibilities (const vbgmm_model *model, const vbgmm_data *data,
                         int threads, vbgmm_sink sink, void *arg,
                         vbgmm_error *err)
 {
+  if (data->d != model->d)
+    return vbgmm_fail (err, VBGMM_EINVAL, "the data have %zu columns, the "
+                       "model %zu", data->d, model->d);
   gsl_set_error_handler_off ();
   vbgmm_estep *es = vbgmm_estep_alloc (model->k, model->d,
                                        model->covariance->quad);
@@ -719,6 +722,9 @@ vbgmm_responsibilities_rows (const vbgmm_model *model,
      their own; the E-step is prepared once for all batches.  */
   enum { BATCH = 4096 };
   const size_t d = model->d;
+  if (data->d != d)
+    return vbgmm_fail (err, VBGMM_EINVAL, "the data have %zu columns, the "
+                       "model %zu", data->d, d);
   for (size_t j = 0; j < nrows; j++)
     if (rows[j] >= data->n)
       return vbgmm_fail (err, VBGMM_EINVAL, "row %zu is not in the data "

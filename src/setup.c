@@ -444,9 +444,14 @@ summary (const cli_params *p, const vbgmm_model *model)
   printf ("iterations: %zu (%s)\n", model->iterations,
           model->converged ? "converged" : "not converged");
   if (model->passes > model->iterations)
-    printf ("passes over the data: %zu (%zu extrapolated steps%s turned "
-            "down)\n", model->passes, model->passes - model->iterations,
-            model->delete_moves ? " or delete moves" : "");
+    {
+      size_t down = model->passes - model->iterations;
+      const char *s = down == 1 ? "" : "s";
+      printf ("passes over the data: %zu (%zu extrapolated step%s%s%s "
+              "turned down)\n", model->passes, down, s,
+              model->delete_moves ? " or delete move" : "",
+              model->delete_moves ? s : "");
+    }
   if (p->opt.n_init > 1)
     printf ("starts: %zu, seeds %lu to %lu; kept: seed %lu\n",
             p->opt.n_init, p->opt.seed, p->opt.seed + p->opt.n_init - 1,

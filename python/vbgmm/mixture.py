@@ -167,12 +167,59 @@ def _model_state(mp):
     # spread (model.json's "units"): the means and precisions back in
     # the data's units, exactly (inf or 0 beyond the range of doubles).
     units = json.loads(state["json"].decode("utf-8")).get("units")
+    u = np.zeros(d, dtype=np.int64)
     if units is not None:
         u = np.array(units, dtype=np.int64)
         state["m"] = np.ldexp(state["m"], u)
         state["W"] = np.ldexp(state["W"], -(u[:, None] + u[None, :]))
         state["shift"] = np.ldexp(state["shift"], u)
+    # The prior of the fit, in the data's units too.
+    state["prior"] = None
+    if m.prior:
+        p = m.prior.contents
+        W0 = np.ldexp(np.ctypeslib.as_array(p.W0, shape=(d, d)),
+                      -(u[:, None] + u[None, :]))
+        state["prior"] = dict(
+            alpha0=p.alpha0, gamma0=p.gamma0, beta0=p.beta0, nu0=p.nu0,
+            m0=np.ldexp(np.ctypeslib.as_array(p.m0, shape=(d,)), u),
+            W0=W0)
     return state
+
+
+def _covariance_prior_of(prior, form):
+    """The covariance_prior of a fit's PRIOR (its W0 inverted), shaped
+    as the parameter is for FORM."""
+    cov = np.linalg.inv(prior["W0"])
+    if form == "diag":
+        return np.diag(cov).copy()
+    if form == "spherical":
+        return float(cov[0, 0])
+    return cov
+
+
+def _flag(v, name, auto=False):
+    """A bool parameter (also 0 or 1; 'auto' where AUTO): ValueError
+    for anything else, which the truth of a string would hide."""
+    if auto and isinstance(v, str) and v == "auto":
+        return v
+    if isinstance(v, (bool, np.bool_)):
+        return bool(v)
+    if isinstance(v, numbers.Integral) and v in (0, 1):
+        return bool(v)
+    raise ValueError("%s must be %sTrue or False, got %r"
+                     % (name, "'auto', " if auto else "", v))
+
+
+def _count(v, name, least, most=2 ** 63 - 1):
+    """An integer parameter from LEAST to MOST (what the library's
+    integers hold; ctypes would cut a larger one silently)."""
+    if not isinstance(v, numbers.Integral) or isinstance(v, bool) \
+            or v < least:
+        raise ValueError("%s must be an integer >= %d, got %r"
+                         % (name, least, v))
+    if v > most:
+        raise ValueError("%s must be at most %d, got %r" % (name, most, v))
+    return int(v)
 
 
 class BayesianGaussianMixture(DensityMixin, BaseEstimator):
@@ -210,6 +257,10 @@ class BayesianGaussianMixture(DensityMixin, BaseEstimator):
         the fit stops when the bound grows by less than ``tol * |L|``
         from one iteration to the next.  0 runs exactly ``max_iter``
         iterations.
+    reg_covar : float, default=1e-6
+        Accepted for scikit-learn's sake (a number >= 0) and not used:
+        the Wishart prior keeps every precision positive definite, and
+        a term added to the covariances would change the bound.
     max_iter : int, default=100
         Iteration limit.
     n_init : int, default=1
@@ -313,6 +364,14 @@ default='kmeans'
     degrees_of_freedom_ : array (K,), or a float for 'tied'
         nu_k (tied: the one nu, which grows by N, not by N / K as
         scikit-learn's; spherical: nu0 + D N_k, not nu0 + N_k).
+    weight_concentration_prior_, mean_precision_prior_ : float
+        gamma0 or alpha0, and beta0, of the fit's prior.
+    mean_prior_ : array (D,)
+        m0, in the data's units.
+    degrees_of_freedom_prior_ : float
+        nu0.
+    covariance_prior_ : the inverse of the fit's W0, shaped as the
+        parameter ``covariance_prior`` is for the form.
     converged_, n_iter_ : whether the tolerance was met; iterations run
     lower_bound_ : the bound after the last iteration.  It is the full
         variational lower bound of PRML 10.70-10.77 with every constant
@@ -328,7 +387,7 @@ default='kmeans'
     """
 
     def __init__(self, *, n_components=1, covariance_type="full", tol=1e-10,
-                 max_iter=100, n_init=1, init_params="kmeans",
+                 reg_covar=1e-6, max_iter=100, n_init=1, init_params="kmeans",
                  weight_concentration_prior_type="dirichlet_process",
                  weight_concentration_prior=None, mean_precision_prior=None,
                  mean_prior=None, degrees_of_freedom_prior=None,
@@ -339,6 +398,7 @@ default='kmeans'
         self.n_components = n_components
         self.covariance_type = covariance_type
         self.tol = tol
+        self.reg_covar = reg_covar
         self.max_iter = max_iter
         self.n_init = n_init
         self.init_params = init_params
@@ -363,7 +423,8 @@ default='kmeans'
         n = self.n_jobs
         if n is None:
             return 1
-        if not isinstance(n, numbers.Integral) or n == 0:
+        if not isinstance(n, numbers.Integral) or isinstance(n, bool) \
+                or n == 0 or not -2 ** 31 < n < 2 ** 31:
             raise ValueError("n_jobs must be a non-zero integer or None, "
                              "got %r" % (n,))
         if n > 0:
@@ -385,10 +446,7 @@ default='kmeans'
                          "numpy.random.RandomState, got %r" % (rs,))
 
     def _check_parameters(self, d):
-        k = self.n_components
-        if not isinstance(k, numbers.Integral) or k < 1:
-            raise ValueError("n_components must be an integer >= 1, got %r"
-                             % (k,))
+        _count(self.n_components, "n_components", 1)
         if self.covariance_type not in _COVARIANCE:
             raise ValueError("covariance_type must be one of %s, got %r"
                              % (", ".join(map(repr, _COVARIANCE)),
@@ -398,16 +456,23 @@ default='kmeans'
                              "of %s, got %r"
                              % (", ".join(map(repr, _WEIGHTS)),
                                 self.weight_concentration_prior_type))
-        if not isinstance(self.max_iter, numbers.Integral) or self.max_iter < 1:
-            raise ValueError("max_iter must be an integer >= 1, got %r"
-                             % (self.max_iter,))
+        _count(self.max_iter, "max_iter", 1)
         if not isinstance(self.tol, numbers.Real) or not (
                 0 <= self.tol < float("inf")):
             raise ValueError("tol must be a finite number >= 0, got %r"
                              % (self.tol,))
-        if not isinstance(self.n_init, numbers.Integral) or self.n_init < 1:
-            raise ValueError("n_init must be an integer >= 1, got %r"
-                             % (self.n_init,))
+        _count(self.n_init, "n_init", 1)
+        if not isinstance(self.reg_covar, numbers.Real) or isinstance(
+                self.reg_covar, bool) or not 0 <= self.reg_covar < float(
+                    "inf"):
+            raise ValueError("reg_covar must be a finite number >= 0, got %r"
+                             % (self.reg_covar,))
+        _flag(self.accelerate, "accelerate", auto=True)
+        _flag(self.delete_moves, "delete_moves")
+        _flag(self.warm_start, "warm_start")
+        _count(self.verbose, "verbose", 0)
+        _count(self.verbose_interval, "verbose_interval", 1)
+        self._threads()
         if self.means_init is not None and self.labels_init is not None:
             raise ValueError("means_init and labels_init exclude each other")
         if self.means_init is None and self.labels_init is None:
@@ -489,17 +554,16 @@ default='kmeans'
             raise
         return prior
 
-    def _validate(self, X, reset):
-        X = _as_points(X)
+    def _validate(self, X):
+        """X for the fitted model: the points, as its features."""
         if hasattr(self, "_check_feature_names"):
-            self._check_feature_names(X, reset=reset)
-        if reset:
-            self.n_features_in_ = X.shape[1]
-        elif X.shape[1] != self.n_features_in_:
+            self._check_feature_names(X, reset=False)
+        X = _as_points(X)
+        d = self._state["m"].shape[1]
+        if X.shape[1] != d:
             raise ValueError("X has %d features, but %s is expecting %d "
                              "features as input." % (
-                                 X.shape[1], type(self).__name__,
-                                 self.n_features_in_))
+                                 X.shape[1], type(self).__name__, d))
         return X
 
     # ---- fit ----------------------------------------------------------
@@ -514,7 +578,10 @@ default='kmeans'
         return self._proba(X).argmax(axis=1)
 
     def _fit(self, X):
-        X = self._validate(X, reset=True)
+        # Nothing of the estimator changes until the fit has succeeded:
+        # a fit that fails leaves the model it had, whole.
+        given = X
+        X = _as_points(X)
         n, d = X.shape
         self._check_parameters(d)
         k = self.n_components
@@ -526,6 +593,9 @@ default='kmeans'
         with _Data(X) as data:
             state, weights = self._fit_data(X, data, k, d, threads, seed)
         self._set_fitted(state, weights)
+        self.n_features_in_ = d
+        if hasattr(self, "_check_feature_names"):
+            self._check_feature_names(given, reset=True)
         if not self.converged_ and self.tol > 0:
             warnings.warn("the fit did not converge in %d iterations; "
                           "increase max_iter or tol" % self.n_iter_,
@@ -545,12 +615,13 @@ default='kmeans'
         opt.tol = self.tol
         opt.threads = threads
         opt.n_init = self.n_init
-        opt.accelerate = (-1 if isinstance(self.accelerate, str)
-                          and self.accelerate == "auto"
-                          else 1 if self.accelerate else 0)
-        opt.delete_moves = 1 if self.delete_moves else 0
+        accelerate = _flag(self.accelerate, "accelerate", auto=True)
+        opt.accelerate = (-1 if accelerate == "auto"
+                          else 1 if accelerate else 0)
+        opt.delete_moves = 1 if _flag(self.delete_moves,
+                                      "delete_moves") else 0
         warm = None
-        if self.warm_start and hasattr(self, "_state"):
+        if _flag(self.warm_start, "warm_start") and hasattr(self, "_state"):
             fitted = self._state["m"].shape[0]
             if fitted != k:
                 raise ValueError("warm_start: the fitted model has %d "
@@ -614,49 +685,71 @@ default='kmeans'
         return state, weights
 
     def _set_fitted(self, state, weights):
-        self._state = state
+        """The fitted attributes of STATE, all computed before any is
+        set (ValueError, and the estimator unchanged, where the
+        precisions cannot be factorised)."""
         t = state["iterations"]
         nu = state["nu"]
         W = state["W"]
         form = state["covariance"]
-        self.weights_ = weights
-        self.means_ = state["m"].copy()
+        fitted = {"weights_": weights, "means_": state["m"].copy()}
         if state["weights"] == "dirichlet_process":
             # The last stick is truncated, v_K = 1: the point mass that
             # Beta(1, 0) stands for (as a model read from a file holds).
             a, b = state["alpha"].copy(), state["b"].copy()
             a[-1], b[-1] = 1.0, 0.0
-            self.weight_concentration_ = (a, b)
+            fitted["weight_concentration_"] = (a, b)
         else:
-            self.weight_concentration_ = state["alpha"].copy()
-        self.mean_precision_ = state["beta"].copy()
+            fitted["weight_concentration_"] = state["alpha"].copy()
+        fitted["mean_precision_"] = state["beta"].copy()
         # The library keeps every form's E[Lambda_k] = nu_k W_k as a
         # D x D matrix; scikit-learn's attributes are shaped by form.
         P = W * nu[:, None, None]
         if form in ("full", "tied"):
             if form == "tied":
                 P = P[0]
-                self.degrees_of_freedom_ = float(nu[0])
+                fitted["degrees_of_freedom_"] = float(nu[0])
             else:
-                self.degrees_of_freedom_ = nu.copy()
-            self.precisions_ = P
-            self.covariances_ = np.linalg.inv(P)
-            # as scikit-learn: the inverse of the Cholesky factor of the
-            # covariance, transposed (upper triangular, precision = U U')
-            chol = np.linalg.cholesky(self.covariances_)
-            self.precisions_cholesky_ = np.swapaxes(np.linalg.inv(chol),
-                                                    -1, -2)
+                fitted["degrees_of_freedom_"] = nu.copy()
+            # As scikit-learn's: U upper triangular with P = U U'.  It
+            # is the Cholesky factor of P in reversed coordinates, read
+            # back: no inverse is taken before the factorisation, which
+            # keeps a P of condition 1e12 (N < D, the ridge) factorable
+            # and U U' equal to P to rounding.
+            try:
+                U = np.linalg.cholesky(P[..., ::-1, ::-1])[..., ::-1, ::-1]
+            except np.linalg.LinAlgError:
+                raise ValueError("the fitted precisions are not positive "
+                                 "definite in double precision; scale the "
+                                 "data or give a larger covariance_prior")
+            U = np.ascontiguousarray(U)
+            Ui = np.linalg.inv(U)
+            fitted["precisions_"] = P
+            fitted["precisions_cholesky_"] = U
+            fitted["covariances_"] = np.swapaxes(Ui, -1, -2) @ Ui
         else:
-            self.degrees_of_freedom_ = nu.copy()
+            fitted["degrees_of_freedom_"] = nu.copy()
             diag = np.diagonal(P, axis1=1, axis2=2)
-            self.precisions_ = (diag.copy() if form == "diag"
-                                else diag[:, 0].copy())
-            self.covariances_ = 1 / self.precisions_
-            self.precisions_cholesky_ = np.sqrt(self.precisions_)
-        self.converged_ = bool(state["converged"])
-        self.n_iter_ = int(t)
-        self.lower_bounds_ = state["bound"][:t].copy()
-        self.lower_bound_ = float(self.lower_bounds_[-1])
+            prec = diag.copy() if form == "diag" else diag[:, 0].copy()
+            fitted["precisions_"] = prec
+            fitted["covariances_"] = 1 / prec
+            fitted["precisions_cholesky_"] = np.sqrt(prec)
+        prior = state.get("prior")
+        if prior is not None:
+            fitted["weight_concentration_prior_"] = float(
+                prior["gamma0"] if state["weights"] == "dirichlet_process"
+                else prior["alpha0"])
+            fitted["mean_precision_prior_"] = float(prior["beta0"])
+            fitted["mean_prior_"] = prior["m0"].copy()
+            fitted["degrees_of_freedom_prior_"] = float(prior["nu0"])
+            fitted["covariance_prior_"] = _covariance_prior_of(prior, form)
+        fitted["converged_"] = bool(state["converged"])
+        fitted["n_iter_"] = int(t)
+        fitted["lower_bounds_"] = state["bound"][:t].copy()
+        fitted["lower_bound_"] = float(fitted["lower_bounds_"][-1])
+        self._state = state
+        for name, value in fitted.items():
+            setattr(self, name, value)
 
     # ---- predictions ---------------------------------------------------
     def _check_fitted(self):
@@ -696,7 +789,7 @@ default='kmeans'
         """Responsibilities r_nk: the posterior probability that each
         point of X belongs to each component (rows sum to 1)."""
         self._check_fitted()
-        return self._proba(self._validate(X, reset=False))
+        return self._proba(self._validate(X))
 
     def predict(self, X):
         """The most likely component of every point of X."""
@@ -719,7 +812,7 @@ default='kmeans'
         means and precisions, so its tails are heavier, markedly so
         for components that hold few points."""
         self._check_fitted()
-        X = self._validate(X, reset=False)
+        X = self._validate(X)
         n = X.shape[0]
         out = np.empty(n)
         err = _lib.Error()
@@ -802,25 +895,23 @@ def load(path):
                       n_init=m.n_init, accelerate=bool(m.accelerate),
                       delete_moves=bool(m.delete_moves),
                       init_params=init, random_state=m.seed)
-        if m.prior:
-            p = m.prior.contents
-            cov = np.linalg.inv(np.ctypeslib.as_array(p.W0, shape=(d, d)))
-            cov = {"diag": lambda: np.diag(cov).copy(),
-                   "spherical": lambda: float(cov[0, 0])}.get(
-                       state["covariance"], lambda: cov)()
+        prior = state["prior"]
+        if prior is not None:
             params.update(
                 weight_concentration_prior=(
-                    p.gamma0 if state["weights"] == "dirichlet_process"
-                    else p.alpha0),
-                mean_precision_prior=p.beta0,
-                degrees_of_freedom_prior=p.nu0,
-                mean_prior=np.ctypeslib.as_array(p.m0, shape=(d,)).copy(),
-                covariance_prior=cov)
+                    prior["gamma0"]
+                    if state["weights"] == "dirichlet_process"
+                    else prior["alpha0"]),
+                mean_precision_prior=prior["beta0"],
+                degrees_of_freedom_prior=prior["nu0"],
+                mean_prior=prior["m0"].copy(),
+                covariance_prior=_covariance_prior_of(
+                    prior, state["covariance"]))
     finally:
         _lib.model_free(mp)
     g = BayesianGaussianMixture(**params)
-    g.n_features_in_ = d
     g._set_fitted(state, weights)
+    g.n_features_in_ = d
     return g
 
 
@@ -837,7 +928,12 @@ def _covariance_prior(v, form, d):
         return np.eye(d) * _real(v, name)
     if form == "diag":
         return np.diag(_vector(v, d, name))
-    return _matrix(v, d, name)
+    a = _matrix(v, d, name)
+    # As scikit-learn's check: symmetric to its tolerance, then made
+    # exactly so (the library reads one triangle).
+    if not np.allclose(a, a.T):
+        raise ValueError("covariance_prior must be symmetric")
+    return (a + a.T) / 2
 
 
 def _labels(v, n):

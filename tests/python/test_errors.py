@@ -4,6 +4,7 @@
 # Copyright (C) 2026 The vbgmm developers
 # License GPLv3+: GNU GPL version 3 or later.
 
+import ctypes
 import re
 
 import numpy as np
@@ -142,6 +143,29 @@ def test_sparse():
      "covariance_prior is not positive definite"),
     ({"means_init": np.zeros((3, 2))}, ValueError,
      "means_init must have shape (2, 2), got (3, 2)"),
+    # beyond the library's integers (ctypes would cut them short)
+    ({"max_iter": 2 ** 64 + 3}, ValueError,
+     "max_iter must be at most 9223372036854775807, got "
+     "18446744073709551619"),
+    ({"n_components": 2 ** 64 + 2}, ValueError,
+     "n_components must be at most 9223372036854775807, got "
+     "18446744073709551618"),
+    ({"n_init": 2 ** 64 + 1}, ValueError,
+     "n_init must be at most 9223372036854775807, got 18446744073709551617"),
+    ({"n_jobs": 2 ** 32 + 1}, ValueError,
+     "n_jobs must be a non-zero integer or None, got 4294967297"),
+    # flags are True or False, not strings whose truth is True
+    ({"accelerate": "no"}, ValueError,
+     "accelerate must be 'auto', True or False, got 'no'"),
+    ({"delete_moves": "no"}, ValueError,
+     "delete_moves must be True or False, got 'no'"),
+    ({"warm_start": "no"}, ValueError,
+     "warm_start must be True or False, got 'no'"),
+    ({"verbose": "x"}, ValueError, "verbose must be an integer >= 0, got 'x'"),
+    ({"reg_covar": -1.0}, ValueError,
+     "reg_covar must be a finite number >= 0, got -1.0"),
+    ({"covariance_prior": [[1, 5], [0, 1]]}, ValueError,
+     "covariance_prior must be symmetric"),
 ])
 def test_bad_parameters(params, exc, msg):
     kw = {"n_components": 2}
@@ -165,3 +189,90 @@ def test_singular_covariance_warns():
     X[:, 1] = 2 * X[:, 0]
     with pytest.warns(UserWarning, match="the sample covariance is singular"):
         BGM(n_components=2, max_iter=2, tol=0).fit(X)
+
+
+def test_flags_take_booleans():
+    X = data()
+    a = BGM(n_components=2, random_state=0, accelerate=False).fit(X)
+    for flag in (0, np.bool_(False)):
+        b = BGM(n_components=2, random_state=0, accelerate=flag).fit(X)
+        assert b.n_iter_ == a.n_iter_ and (b.means_ == a.means_).all()
+
+
+@pytest.mark.parametrize("change", ["dimension", "parameter"])
+def test_a_failed_fit_keeps_the_model(change):
+    """A fit that fails leaves a fitted estimator as it was: its model
+    and its number of features, so that data of the failed fit's
+    dimension are refused (the library would read past a point of the
+    model's dimension) and the model still predicts."""
+    X3, X2 = data(200, 3, 1), data(200, 2, 2)
+    g = BGM(n_components=2, random_state=0, warm_start=True).fit(X3)
+    before = (g.means_.copy(), g.predict_proba(X3), g.score_samples(X3))
+    with pytest.raises(ValueError):
+        if change == "dimension":
+            g.fit(X2)  # warm start from a model of 3 features
+        else:
+            g.set_params(n_components=0).fit(X2)
+    assert g.n_features_in_ == 3
+    msg = ("X has 2 features, but BayesianGaussianMixture is expecting 3 "
+           "features as input.")
+    for f in (g.predict, g.predict_proba, g.score_samples, g.score):
+        raises(ValueError, msg, f, X2)
+    assert (g.means_ == before[0]).all()
+    assert (g.predict_proba(X3) == before[1]).all()
+    assert (g.score_samples(X3) == before[2]).all()
+
+
+def test_the_library_refuses_data_of_another_dimension():
+    g = BGM(n_components=2, random_state=0).fit(data(d=3))
+    X = data(d=2)
+    err = vbgmm._lib.Error()
+    sink = vbgmm._lib.SINK(lambda r, rows, k, arg: 0)
+    with vbgmm.mixture._Model(g._state) as model, \
+            vbgmm.mixture._Data(X) as points:
+        assert vbgmm._lib.responsibilities(model, points, 1, sink, None,
+                                           ctypes.byref(err)) != 0
+    assert err.message.decode() == "the data have 2 columns, the model 3"
+
+
+@pytest.mark.parametrize("form", ["full", "tied"])
+def test_fewer_points_than_features(form):
+    """With N < D the sample covariance is singular, W0 gets a ridge
+    and the precisions have a condition number near 1e12: they are
+    factorised as they are (no inverse first), so every fit ends with
+    U U' = P to rounding, as scikit-learn's attributes have it."""
+    for seed in range(10):
+        X = np.random.RandomState(seed).normal(size=(3, 5))
+        with pytest.warns(UserWarning, match="sample covariance is singular"):
+            g = BGM(covariance_type=form, random_state=0).fit(X)
+        P, U = g.precisions_, g.precisions_cholesky_
+        assert (np.tril(U, -1) == 0).all()
+        assert np.abs(U @ np.swapaxes(U, -1, -2) - P).max() \
+            <= 1e-12 * np.abs(P).max()
+        assert (g.covariances_ == np.swapaxes(g.covariances_, -1, -2)).all()
+        g.predict(X)
+
+
+class _Frame:
+    """What scikit-learn takes a data frame by: column names and an
+    array."""
+
+    def __init__(self, a, columns):
+        self.a, self.columns = np.asarray(a), columns
+
+    def __array__(self, dtype=None):
+        return self.a if dtype is None else self.a.astype(dtype)
+
+
+def test_feature_names():
+    pytest.importorskip("sklearn")
+    X = data(d=2)
+    g = BGM(n_components=2, random_state=0).fit(_Frame(X, ["a", "b"]))
+    assert list(g.feature_names_in_) == ["a", "b"]
+    g.predict(_Frame(X, ["a", "b"]))
+    with pytest.raises(ValueError, match="feature names should match"):
+        g.predict(_Frame(X[:, ::-1], ["b", "a"]))
+    # a failed fit keeps the names too
+    with pytest.raises(ValueError):
+        g.set_params(n_components=0).fit(_Frame(X, ["c", "d"]))
+    assert list(g.feature_names_in_) == ["a", "b"]

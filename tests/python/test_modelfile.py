@@ -148,3 +148,43 @@ def test_warm_start_of_each_form_continues_the_fit(form):
     h = vbgmm.BayesianGaussianMixture(max_iter=7, **kw).fit(X)
     np.testing.assert_allclose(g.lower_bound_, h.lower_bound_, rtol=1e-12)
     np.testing.assert_allclose(g.means_, h.means_, rtol=1e-10)
+
+
+@pytest.mark.parametrize("form", ["full", "tied", "diag", "spherical"])
+def test_the_prior_in_the_data_units(tmp_path, form):
+    """The fit's prior as scikit-learn's fitted attributes, and as the
+    parameters of a model read back, in the data's units (the library
+    fits in units of a power of two near each column's spread)."""
+    X = np.random.RandomState(0).normal(size=(300, 2)) * 1000 + 50
+    cov = {"full": np.eye(2), "tied": np.eye(2), "diag": np.ones(2),
+           "spherical": 1.0}[form]
+    g = vbgmm.BayesianGaussianMixture(
+        n_components=2, covariance_type=form, covariance_prior=cov,
+        mean_prior=[1.0, 2.0], mean_precision_prior=0.5,
+        degrees_of_freedom_prior=3.0, weight_concentration_prior=0.25,
+        random_state=0).fit(X)
+    assert (g.mean_prior_ == [1.0, 2.0]).all()
+    assert np.shape(g.covariance_prior_) == np.shape(cov)
+    assert np.allclose(g.covariance_prior_, cov, rtol=1e-14, atol=0)
+    assert (g.mean_precision_prior_, g.degrees_of_freedom_prior_,
+            g.weight_concentration_prior_) == (0.5, 3.0, 0.25)
+    g.save(tmp_path / "m.json")
+    h = vbgmm.load(tmp_path / "m.json")
+    assert (h.mean_prior == [1.0, 2.0]).all()
+    assert np.allclose(h.covariance_prior, cov, rtol=1e-14, atol=0)
+    assert (h.mean_prior_ == g.mean_prior_).all()
+    # the parameters read back give the same fit again
+    params = h.get_params()
+    params.update(max_iter=g.max_iter)
+    again = vbgmm.BayesianGaussianMixture(**params).fit(X)
+    assert again.lower_bound_ == pytest.approx(g.lower_bound_, rel=1e-12)
+
+
+def test_default_prior_attributes():
+    X = np.random.RandomState(1).normal(size=(200, 3)) * [1, 10, 100]
+    g = vbgmm.BayesianGaussianMixture(n_components=3, random_state=0).fit(X)
+    assert np.allclose(g.mean_prior_, X.mean(axis=0), rtol=1e-13, atol=0)
+    assert np.allclose(g.covariance_prior_, np.cov(X.T), rtol=1e-12, atol=0)
+    assert g.degrees_of_freedom_prior_ == 3.0
+    assert g.weight_concentration_prior_ == 1 / 3
+    assert g.mean_precision_prior_ == 1.0
