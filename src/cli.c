@@ -18,6 +18,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <locale.h>
@@ -27,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -141,7 +143,7 @@ no temporary file left and earlier outputs as they were.\n\
 \n", stdout);
 
 
-  exit (0);
+  cli_exit_written ();
 }
 
 static void
@@ -153,6 +155,17 @@ Copyright (C) 2026 The vbgmm developers.\n\
 License GPLv3+: GNU GPL version 3 or later <https://gnu.org/licenses/gpl.html>.\n\
 This is free software: you are free to change and redistribute it.\n\
 There is NO WARRANTY, to the extent permitted by law.\n", stdout);
+  cli_exit_written ();
+}
+
+void
+cli_exit_written (void)
+{
+  if (fflush (stdout) != 0 || ferror (stdout))
+    {
+      cli_error ("write error: %s", strerror (errno));
+      exit (EXIT_DATA);
+    }
   exit (0);
 }
 
@@ -240,7 +253,8 @@ parse_list (const char *s, size_t **out, size_t *n)
         hi = lo;
       if (lo < 1 || hi < lo || hi - lo > 1000000)
         goto fail;
-      for (size_t i = lo; i <= hi; i++)
+      /* By a count, not i <= hi: hi may be SIZE_MAX.  */
+      for (size_t i = lo, left = hi - lo + 1; left > 0; i++, left--)
         {
           if (len == cap)
             {
@@ -678,4 +692,18 @@ cli_operands (int argc, char **argv, int first, const char *const *names,
     }
   for (size_t i = 0; i < n; i++)
     out[i] = i < given ? argv[first + i] : NULL;
+}
+
+void
+cli_stdopen (void)
+{
+  for (int fd = 0; fd <= 2; fd++)
+    if (fcntl (fd, F_GETFD) < 0 && errno == EBADF)
+      {
+        /* /dev/null, the wrong way round: the descriptor is taken, so
+           that no output file gets it, and every use of it fails.  */
+        int got = open ("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY);
+        if (got != fd)
+          _exit (EXIT_DATA);
+      }
 }

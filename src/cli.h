@@ -69,6 +69,16 @@ typedef struct cli_params
 void cli_parse (int argc, char **argv, cli_params *p);
 void cli_free (cli_params *p);
 
+/* Standard input, output and error open, on /dev/null where one was
+   closed (the way no read or write succeeds): else the first file
+   opened would take its number and the summary go into z.csv.  Every
+   program calls it first.  */
+void cli_stdopen (void);
+
+/* Exit 0 after --help or --version, or 1 with a message when what
+   they wrote to standard output could not be written.  */
+void cli_exit_written (void) __attribute__ ((noreturn));
+
 /* The name that begins every message: "vbgmm" unless a program says.  */
 extern const char *cli_program_name;
 

@@ -72,6 +72,7 @@ int
 main (int argc, char **argv)
 {
   cli_params p;
+  cli_stdopen ();
   /* A failure of GSL is reported by its status, never by an abort: a
      singular sample covariance or a W0 that is not positive definite
      must be an error message, not a crash.  */

@@ -600,6 +600,7 @@ int
 main (int argc, char **argv)
 {
   int provided;
+  cli_stdopen ();
   /* OpenMP threads run inside the library; MPI is only ever called
      from the main thread.  */
   MPI_Init_thread (&argc, &argv, MPI_THREAD_FUNNELED, &provided);

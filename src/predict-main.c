@@ -78,7 +78,7 @@ found by name (in any order; others are ignored), else taken in order.\n\
 \n\
 Exit status: 0 on success, 1 on bad input data, a bad model file or an\n\
 I/O error, 2 on bad usage.\n", stdout);
-  exit (0);
+  cli_exit_written ();
 }
 
 enum { OPT_OUTPUT = 256 };
@@ -211,13 +211,24 @@ match_columns (const predict_params *p, const vbgmm_model *model,
       cli_error ("out of memory");
       exit (EXIT_DATA);
     }
+  /* A name given twice, in the model or among the file's columns,
+     would match one of them silently: the columns must then be given
+     by number.  */
+  for (size_t j = 0; j < d; j++)
+    for (size_t j2 = 0; j2 < j; j2++)
+      if (strcmp (model->names[j2], model->names[j]) == 0)
+        {
+          cli_error ("%s: two columns are named '%s' (give the columns by "
+                     "number, -c)", p->model_file, model->names[j]);
+          exit (EXIT_DATA);
+        }
   for (size_t j = 0; j < d; j++)
     {
-      size_t i = 0;
-      for (; i < data->d; i++)
+      size_t i = data->d;
+      for (size_t c = 0; c < data->d; c++)
         {
           /* As the model file holds names: UTF-8.  */
-          char *u = vbgmm_name_utf8 (data->names[i]);
+          char *u = vbgmm_name_utf8 (data->names[c]);
           if (!u)
             {
               cli_error ("out of memory");
@@ -225,8 +236,15 @@ match_columns (const predict_params *p, const vbgmm_model *model,
             }
           int same = strcmp (u, model->names[j]) == 0;
           free (u);
+          if (same && i < data->d)
+            {
+              cli_error ("%s: columns %zu and %zu are both named '%s' (give "
+                         "the columns by number, -c)", name, i + 1, c + 1,
+                         model->names[j]);
+              exit (EXIT_DATA);
+            }
           if (same)
-            break;
+            i = c;
         }
       if (i == data->d)
         {
@@ -254,7 +272,14 @@ main (int argc, char **argv)
 {
   predict_params p;
   cli_program_name = "vbgmm-predict";
+  cli_stdopen ();
   gsl_set_error_handler_off ();
+  /* A signal removes the temporary files of the outputs.  */
+  if (atomic_signals_install () != 0)
+    {
+      cli_error ("cannot catch signals: %s", strerror (errno));
+      exit (EXIT_DATA);
+    }
   parse (argc, argv, &p);
 
   vbgmm_model *model = setup_read_model (p.model_file);

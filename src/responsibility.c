@@ -70,7 +70,9 @@ int
 vbgmm_threads (int threads)
 {
 #ifdef _OPENMP
-  return threads > 0 ? threads : omp_get_max_threads ();
+  /* OMP_NUM_THREADS is held to the limit of -j, as -j is.  */
+  int most = omp_get_max_threads ();
+  return threads > 0 ? threads : most < 4096 ? most : 4096;
 #else
   (void) threads;
   return 1;

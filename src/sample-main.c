@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <gsl/gsl_errno.h>
 
@@ -58,14 +59,17 @@ the header.\n\
   -n, --points=N         how many points to draw (required)\n\
   -s, --seed=N           random seed: the same seed gives the same points\n\
                            (default 0)\n\
-  -o, --output=FILE      write to FILE instead of standard output\n\
+  -o, --output=FILE      write to FILE instead of standard output (under\n\
+                           a temporary name, renamed into place; a\n\
+                           symbolic link's file is replaced, a device\n\
+                           or FIFO written directly)\n\
 \n\
   -h, --help             display this help and exit\n\
   -V, --version          output version information and exit\n\
 \n\
 Exit status: 0 on success, 1 on a bad model file or an I/O error, 2 on\n\
 bad usage.\n", stdout);
-  exit (0);
+  cli_exit_written ();
 }
 
 static const struct option long_options[] = {
@@ -174,7 +178,14 @@ main (int argc, char **argv)
 {
   sample_params p;
   cli_program_name = "vbgmm-sample";
+  cli_stdopen ();
   gsl_set_error_handler_off ();
+  /* A signal removes the temporary file of the output.  */
+  if (atomic_signals_install () != 0)
+    {
+      cli_error ("cannot catch signals: %s", strerror (errno));
+      exit (EXIT_DATA);
+    }
   parse (argc, argv, &p);
 
   vbgmm_model *model = setup_read_model (p.model_file);
@@ -202,7 +213,29 @@ main (int argc, char **argv)
     }
   else
     {
-      /* Under a temporary name beside FILE, renamed into place.  */
+      /* Under a temporary name beside FILE, renamed into place; where
+         FILE is a symbolic link, beside the file it names, which is
+         replaced (not the link); where it is no regular file (a
+         device, a FIFO), written in place.  */
+      struct stat st;
+      if (stat (p.output, &st) == 0 && !S_ISREG (st.st_mode)
+          && !S_ISDIR (st.st_mode))
+        {
+          FILE *fp = fopen (p.output, "w");
+          if (!fp || write_points (fp, model, x, p.n) || fclose (fp) != 0)
+            {
+              cli_error ("%s: %s", p.output, strerror (errno ? errno : EIO));
+              exit (EXIT_DATA);
+            }
+          free (x);
+          vbgmm_predictive_free (pred);
+          vbgmm_model_free (model);
+          return 0;
+        }
+      char *target = lstat (p.output, &st) == 0 && S_ISLNK (st.st_mode)
+                     ? realpath (p.output, NULL) : NULL;
+      if (target)
+        p.output = target;
       char *dir = strdup (p.output);
       char *slash = dir ? strrchr (dir, '/') : NULL;
       const char *base = slash ? slash + 1 : p.output;

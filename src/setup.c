@@ -96,13 +96,19 @@ setup_read_data (const char *name, const cli_params *p)
   vbgmm_data *data = NULL;
   vbgmm_error err = { 0 };
   /* A .npy file by its magic; a file named .npy without it is one
-     that is damaged, not CSV.  */
+     that is damaged, not CSV.  Only a regular file is looked into
+     first: what was read of a pipe would be lost to the reader, and a
+     FIFO opened twice would wait for a second writer.  */
   char head[6];
-  size_t len = strlen (name);
-  FILE *fp = fopen (name, "rb");
-  size_t got = fp ? fread (head, 1, sizeof head, fp) : 0;
-  if (fp)
-    fclose (fp);
+  size_t len = strlen (name), got = 0;
+  struct stat st;
+  if (stat (name, &st) == 0 && S_ISREG (st.st_mode))
+    {
+      FILE *fp = fopen (name, "rb");
+      got = fp ? fread (head, 1, sizeof head, fp) : 0;
+      if (fp)
+        fclose (fp);
+    }
   if (vbgmm_npy_magic (head, got)
       || (len >= 4 && strcmp (name + len - 4, ".npy") == 0))
     {
@@ -214,6 +220,15 @@ setup_init_model (cli_params *p, const vbgmm_data *data, const char *name)
                  p->init_model_file, model->d, name, data->d);
       vbgmm_model_free (model);
       exit (EXIT_DATA);
+    }
+  if (model->covariance != p->covariance || model->weights != p->weights)
+    {
+      cli_error ("%s: the model is of another form (--covariance=%s "
+                 "--weights=%s)", p->init_model_file,
+                 vbgmm_covariance_name (model->covariance),
+                 vbgmm_weights_name (model->weights));
+      vbgmm_model_free (model);
+      exit (EXIT_USAGE);
     }
   p->opt.k = model->k;
   p->opt.init = VBGMM_INIT_MODEL;
