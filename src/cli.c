@@ -17,6 +17,7 @@
 
 #include <config.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -197,12 +198,15 @@ list_name (char *buf, size_t size, size_t i, size_t n, const char *name)
             i == 0 ? "" : i + 1 < n ? ", " : " or ", name);
 }
 
-/* A whole-string number in the C locale.  */
+/* A whole-string number in the C locale (no white space before it,
+   as none after it).  */
 static int
 parse_double (const char *s, double *out)
 {
   char *end;
   errno = 0;
+  if (isspace ((unsigned char) *s))
+    return -1;
   locale_t c = newlocale (LC_ALL_MASK, "C", (locale_t) 0);
   double v = c ? strtod_l (s, &end, c) : strtod (s, &end);
   if (c)
@@ -213,12 +217,28 @@ parse_double (const char *s, double *out)
   return 0;
 }
 
+/* Whether S is read whole as a number, in or out of range.  */
+static int
+spelled_number (const char *s)
+{
+  char *end;
+  locale_t c = newlocale (LC_ALL_MASK, "C", (locale_t) 0);
+  if (c)
+    {
+      strtod_l (s, &end, c);
+      freelocale (c);
+    }
+  else
+    strtod (s, &end);
+  return end != s && *end == '\0';
+}
+
 static int
 parse_size (const char *s, size_t *out)
 {
   char *end;
   errno = 0;
-  if (*s == '-' || *s == '+' || *s == ' ')
+  if (*s == '-' || *s == '+' || isspace ((unsigned char) *s))
     return -1;
   unsigned long long v = strtoull (s, &end, 10);
   if (end == s || *end != '\0' || errno == ERANGE || v > SIZE_MAX)
@@ -458,6 +478,9 @@ set_option (int c, const char *arg, void *params)
           p->W0_kind = W0_SCALE;
           p->W0_scale = v;
         }
+      else if (access (arg, F_OK) != 0 && spelled_number (arg))
+        /* 1e400, nan: meant as a number, not the name of a file.  */
+        bad_value ("W0", arg, "'cov', a number > 0, or a file");
       else
         p->W0_kind = W0_FILE;
       break;
@@ -522,6 +545,8 @@ set_option (int c, const char *arg, void *params)
         bad_value ("columns", arg, "a list of fields such as 1,3 or 2-4");
       break;
     case 'o':
+      if (*arg == '\0')
+        bad_value ("output-dir", arg, "a folder");
       p->output_dir = arg;
       break;
     case OPT_PLOT:

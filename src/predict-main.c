@@ -132,6 +132,8 @@ option (int c, const char *arg, void *params)
         cli_bad_value ("columns", arg, "a list of fields such as 1,3 or 2-4");
       break;
     case 'o':
+      if (*arg == '\0')
+        cli_bad_value ("output-dir", arg, "a folder");
       p->output_dir = arg;
       break;
     case OPT_OUTPUT:

@@ -100,6 +100,8 @@ option (int c, const char *arg, void *params)
       p->seed = z;
       break;
     case 'o':
+      if (*arg == '\0')
+        cli_bad_value ("output", arg, "a file name");
       p->output = arg;
       break;
     default:
@@ -128,7 +130,11 @@ static void
 put_field (FILE *fp, const char *s)
 {
   size_t n = strlen (s);
-  if (!strpbrk (s, ",\"\r\n") && !(n && (s[0] == ' ' || s[n - 1] == ' ')))
+  /* Quoted where the reader would take it otherwise: a separator, a
+     quote, a line end, a space at an end, or a '#' that would make
+     the header line a comment.  */
+  if (!strpbrk (s, ",\"\r\n") && !(n && (s[0] == ' ' || s[n - 1] == ' '))
+      && s[0] != '#')
     {
       fputs (s, fp);
       return;
