@@ -213,8 +213,10 @@ vbgmm_npy_read (const char *path, const size_t *columns, size_t n_columns,
   if (!S_ISREG (st.st_mode))
     {
       close (fd);
-      return npy_fail (err, VBGMM_EIO, "%s", strerror (S_ISDIR (st.st_mode)
-                                                       ? EISDIR : EINVAL));
+      return S_ISDIR (st.st_mode)
+             ? npy_fail (err, VBGMM_EIO, "%s", strerror (EISDIR))
+             : npy_fail (err, VBGMM_EIO, "a .npy array is read from a "
+                         "regular file, not a pipe or a device");
     }
   size_t size = st.st_size;
   void *map = size ? mmap (NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE,
