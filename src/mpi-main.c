@@ -600,6 +600,7 @@ int
 main (int argc, char **argv)
 {
   int provided;
+  cli_program_name = "vbgmm-mpi";
   cli_stdopen ();
   /* OpenMP threads run inside the library; MPI is only ever called
      from the main thread.  */
