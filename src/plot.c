@@ -366,7 +366,9 @@ plot_run (const char *path, const plot_spec *spec, plot_draw_fn draw,
     return status;
   if (plot_check_complete (path, spec->device) != 0)
     {
-      plot_error (err, errlen, "%s: write failed", path);
+      /* PLplot does not say why; the file ends short (a full disk).  */
+      plot_error (err, errlen, "write failed: the file ends short (is the "
+                  "disk full?)");
       return -1;
     }
   return 0;
