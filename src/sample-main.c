@@ -260,6 +260,7 @@ main (int argc, char **argv)
         }
       atomic_abort (&set);
       free (dir);
+      free (target);
     }
 
   free (x);
