@@ -198,6 +198,17 @@ list_name (char *buf, size_t size, size_t i, size_t n, const char *name)
             i == 0 ? "" : i + 1 < n ? ", " : " or ", name);
 }
 
+/* strtod in the C locale.  */
+static double
+c_strtod (const char *s, char **end)
+{
+  locale_t c = newlocale (LC_ALL_MASK, "C", (locale_t) 0);
+  double v = c ? strtod_l (s, end, c) : strtod (s, end);
+  if (c)
+    freelocale (c);
+  return v;
+}
+
 /* A whole-string number in the C locale (no white space before it,
    as none after it).  */
 static int
@@ -207,10 +218,7 @@ parse_double (const char *s, double *out)
   errno = 0;
   if (isspace ((unsigned char) *s))
     return -1;
-  locale_t c = newlocale (LC_ALL_MASK, "C", (locale_t) 0);
-  double v = c ? strtod_l (s, &end, c) : strtod (s, &end);
-  if (c)
-    freelocale (c);
+  double v = c_strtod (s, &end);
   if (end == s || *end != '\0' || errno == ERANGE || !isfinite (v))
     return -1;
   *out = v;
@@ -222,14 +230,7 @@ static int
 spelled_number (const char *s)
 {
   char *end;
-  locale_t c = newlocale (LC_ALL_MASK, "C", (locale_t) 0);
-  if (c)
-    {
-      strtod_l (s, &end, c);
-      freelocale (c);
-    }
-  else
-    strtod (s, &end);
+  c_strtod (s, &end);
   return end != s && *end == '\0';
 }
 

@@ -78,11 +78,7 @@ main (int argc, char **argv)
      must be an error message, not a crash.  */
   gsl_set_error_handler_off ();
   /* A signal removes the temporary files of the outputs.  */
-  if (atomic_signals_install () != 0)
-    {
-      cli_error ("cannot catch signals: %s", strerror (errno));
-      exit (EXIT_DATA);
-    }
+  setup_catch_signals ();
   cli_parse (argc, argv, &p);
 
   const char *input = p.input ? p.input : setup_default_input ();

@@ -617,11 +617,7 @@ main (int argc, char **argv)
     }
   gsl_set_error_handler_off ();
   /* A signal removes the temporary files of the outputs.  */
-  if (atomic_signals_install () != 0)
-    {
-      cli_error ("cannot catch signals: %s", strerror (errno));
-      exit (EXIT_DATA);
-    }
+  setup_catch_signals ();
 
   cli_params p;
   cli_parse (argc, argv, &p);

@@ -277,11 +277,7 @@ main (int argc, char **argv)
   cli_stdopen ();
   gsl_set_error_handler_off ();
   /* A signal removes the temporary files of the outputs.  */
-  if (atomic_signals_install () != 0)
-    {
-      cli_error ("cannot catch signals: %s", strerror (errno));
-      exit (EXIT_DATA);
-    }
+  setup_catch_signals ();
   parse (argc, argv, &p);
 
   vbgmm_model *model = setup_read_model (p.model_file);

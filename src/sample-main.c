@@ -187,11 +187,7 @@ main (int argc, char **argv)
   cli_stdopen ();
   gsl_set_error_handler_off ();
   /* A signal removes the temporary file of the output.  */
-  if (atomic_signals_install () != 0)
-    {
-      cli_error ("cannot catch signals: %s", strerror (errno));
-      exit (EXIT_DATA);
-    }
+  setup_catch_signals ();
   parse (argc, argv, &p);
 
   vbgmm_model *model = setup_read_model (p.model_file);
@@ -209,6 +205,7 @@ main (int argc, char **argv)
       exit (EXIT_DATA);
     }
 
+  struct stat st;
   if (!p.output)
     {
       if (write_points (stdout, model, x, p.n) || fflush (stdout) != 0)
@@ -217,27 +214,22 @@ main (int argc, char **argv)
           exit (EXIT_DATA);
         }
     }
+  else if (stat (p.output, &st) == 0 && !S_ISREG (st.st_mode)
+           && !S_ISDIR (st.st_mode))
+    {
+      /* No regular file (a device, a FIFO): written in place.  */
+      FILE *fp = fopen (p.output, "w");
+      if (!fp || write_points (fp, model, x, p.n) || fclose (fp) != 0)
+        {
+          cli_error ("%s: %s", p.output, strerror (errno ? errno : EIO));
+          exit (EXIT_DATA);
+        }
+    }
   else
     {
       /* Under a temporary name beside FILE, renamed into place; where
          FILE is a symbolic link, beside the file it names, which is
-         replaced (not the link); where it is no regular file (a
-         device, a FIFO), written in place.  */
-      struct stat st;
-      if (stat (p.output, &st) == 0 && !S_ISREG (st.st_mode)
-          && !S_ISDIR (st.st_mode))
-        {
-          FILE *fp = fopen (p.output, "w");
-          if (!fp || write_points (fp, model, x, p.n) || fclose (fp) != 0)
-            {
-              cli_error ("%s: %s", p.output, strerror (errno ? errno : EIO));
-              exit (EXIT_DATA);
-            }
-          free (x);
-          vbgmm_predictive_free (pred);
-          vbgmm_model_free (model);
-          return 0;
-        }
+         replaced (not the link).  */
       char *target = lstat (p.output, &st) == 0 && S_ISLNK (st.st_mode)
                      ? realpath (p.output, NULL) : NULL;
       if (target)

@@ -432,6 +432,16 @@ make_dirs (const char *dir)
   return 0;
 }
 
+void
+setup_catch_signals (void)
+{
+  if (atomic_signals_install () != 0)
+    {
+      cli_error ("cannot catch signals: %s", strerror (errno));
+      exit (EXIT_DATA);
+    }
+}
+
 int
 setup_make_dirs (const char *dir)
 {

@@ -99,6 +99,11 @@ typedef int (*setup_extra_writer) (atomic_set *set, const char **failed,
    errno set.  */
 int setup_make_dirs (const char *dir);
 
+/* SIGINT, SIGTERM, SIGHUP and SIGPIPE remove the temporary files of
+   the outputs (atomic.h) and end the program with 128 + the signal's
+   number; a message and EXIT_DATA when they cannot be caught.  */
+void setup_catch_signals (void);
+
 /* Record in MODEL the input fields that --columns chose, for
    model.json.  Exits when out of memory.  */
 void setup_record_fields (vbgmm_model *model, const cli_params *p);
