@@ -190,6 +190,29 @@ vbgmm_cov_prior_init (vbgmm_cov_prior *cp, const vbgmm_prior *prior,
   cp->nu0 = prior->nu0;
   cp->m0 = prior->m0;
   cp->W0 = prior->W0;
+  /* The diagonal and spherical forms take their W0 from its diagonal
+     and need no W0^-1; in many dimensions its factor and inverse are
+     those vbgmm_spd_invert makes of a diagonal matrix, D numbers of
+     work.  */
+  if (prior->covariance->w_shape != VBGMM_W_MATRIX
+      && VBGMM_SPD_DIAGONAL_SQRT (d))
+    {
+      double most = 0, most_inv = 0, ln_det = 0;
+      for (size_t i = 0; i < d; i++)
+        {
+          const double w = prior->W0[i * d + i];
+          if (!(w > 0))
+            return vbgmm_fail (err, VBGMM_EINVAL,
+                               "W0 is not positive definite");
+          const double l = sqrt (w), t = 1 / l;
+          ln_det += 2 * log (l);
+          most = fabs (w) > most ? fabs (w) : most;
+          most_inv = t * t > most_inv ? t * t : most_inv;
+        }
+      cp->ln_det_W0 = ln_det;
+      cp->cond_W0 = most * most_inv;
+      return VBGMM_SUCCESS;
+    }
   cp->W0inv = malloc (d * d * sizeof (double));
   if (prior->covariance->quad == VBGMM_QUAD_NONE)
     cp->scatter = calloc (d * d, sizeof (double));

@@ -117,13 +117,15 @@ vbgmm_write_params (FILE *fp, const vbgmm_model *model)
         }
       else
         for (size_t i = 0; i < d; i++)
-          for (size_t j = 0; j < d; j++)
-            if (shape == VBGMM_W_MATRIX || j == i)
+          {
+            const int diagonal = shape == VBGMM_W_DIAGONAL;
+            for (size_t j = diagonal ? i : 0; j < (diagonal ? i + 1 : d); j++)
               {
                 put_scaled (fp, W[i * d + j], -u[i] - u[j], "");
-                fputc (shape == VBGMM_W_DIAGONAL ? (i + 1 < d ? ' ' : '\n')
+                fputc (diagonal ? (i + 1 < d ? ' ' : '\n')
                        : j + 1 < d ? ' ' : '\n', fp);
               }
+          }
     }
   write_section (fp, "nu", model->nu, k);
   write_section (fp, "beta", model->beta, k);

@@ -18,6 +18,7 @@
 #include <config.h>
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,6 +32,23 @@
 #include "units.h"
 #include "weights.h"
 #include "vbgmm.h"
+
+/* DST = SRC, N numbers, writing only those whose bits differ: a copy
+   of the diagonal W0 of the diag and spherical forms into a new
+   (calloc's) identity writes a page a row, not D x D numbers, as
+   pages that are never written take no memory.  */
+static void
+copy_changed (double *restrict dst, const double *restrict src, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    {
+      uint64_t a, b;
+      memcpy (&a, dst + i, sizeof a);
+      memcpy (&b, src + i, sizeof b);
+      if (a != b)
+        dst[i] = src[i];
+    }
+}
 
 vbgmm_prior *
 vbgmm_prior_alloc (size_t d)
@@ -72,7 +90,7 @@ vbgmm_prior_copy (const vbgmm_prior *prior)
   p->weights = prior->weights;
   p->gamma0 = prior->gamma0;
   memcpy (p->m0, prior->m0, d * sizeof (double));
-  memcpy (p->W0, prior->W0, d * d * sizeof (double));
+  copy_changed (p->W0, prior->W0, d * d);
   memcpy (p->units, prior->units, d * sizeof (int));
   return p;
 }
@@ -108,10 +126,15 @@ vbgmm_prior_check (const vbgmm_prior *p)
   for (size_t i = 0; i < d; i++)
     if (!isfinite (p->m0[i]))
       return "m0 must be finite";
-  for (size_t i = 0; i < d; i++)
-    for (size_t j = 0; j < d; j++)
-      if (!isfinite (p->W0[i * d + j]) || p->W0[i * d + j] != p->W0[j * d + i])
-        return "W0 must be finite and symmetric";
+  /* Squares of 64 x 64 against their mirror images: the columns of a
+     square are read from the cache, not a row apart in memory.  */
+  const double *W0 = p->W0;
+  for (size_t i0 = 0; i0 < d; i0 += 64)
+    for (size_t j0 = 0; j0 <= i0; j0 += 64)
+      for (size_t i = i0; i < d && i < i0 + 64; i++)
+        for (size_t j = j0; j < d && j < j0 + 64 && j <= i; j++)
+          if (!isfinite (W0[i * d + j]) || W0[i * d + j] != W0[j * d + i])
+            return "W0 must be finite and symmetric";
   return p->covariance->check_W0 (d, p->W0);
 }
 
@@ -173,7 +196,8 @@ data_moments (const vbgmm_data *data, const vbgmm_comm *comm,
     }
 
   /* The variances alone: each the sum of its squares in the order of
-     the points, as the whole scatter below sums them.  */
+     the points, as the whole scatter below sums them in few
+     dimensions (the tiles sum in blocks).  */
   double *S = buf + d;
   if (var_only)
     {
@@ -318,5 +342,65 @@ vbgmm_prior_set_W0_inverse (vbgmm_prior *prior, const double *cov,
   gsl_matrix_free (L);
   if (attempt < 12)
     return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
+  return vbgmm_fail (err, VBGMM_ENUM, "the sample covariance cannot be inverted");
+}
+
+int
+vbgmm_prior_set_W0_inverse_diagonal (vbgmm_prior *prior, const double *var,
+                                     double *ridge, vbgmm_error *err)
+{
+  size_t d = prior->d;
+  /* In few dimensions GSL factors and inverts the matrix, with its own
+     rounding: the matrix is made (it is small).  */
+  if (!VBGMM_SPD_DIAGONAL_SQRT (d))
+    {
+      double *cov = calloc (d * d, sizeof (double));
+      if (!cov)
+        return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
+      for (size_t i = 0; i < d; i++)
+        cov[i * d + i] = var[i];
+      int status = vbgmm_prior_set_W0_inverse (prior, cov, ridge, err);
+      free (cov);
+      return status;
+    }
+  /* Otherwise vbgmm_prior_set_W0_inverse on diag (VAR), step by step:
+     the same scale, the same ridges tried in turn and the same test of
+     each pivot, the pivot sqrt (v) that vbgmm_spd_factor makes of a
+     diagonal matrix, and (1 / sqrt (v))^2 from its inverse.  */
+  double scale = 0;
+  for (size_t i = 0; i < d; i++)
+    scale += fabs (var[i]);
+  scale = scale > 0 ? scale / d : 1;
+  double eps = 0;
+  for (int attempt = 0; attempt < 12; attempt++)
+    {
+      int ok = 1;
+      for (size_t i = 0; ok && i < d; i++)
+        {
+          double v = var[i] + eps * (var[i] > 0 ? var[i] : scale);
+          double p = sqrt (v);
+          ok = v > 0 && p * p > 1e-12 * v;
+        }
+      if (ok)
+        {
+          /* Zeros written only where there are none: pages of W0
+             that were never written stay unused.  */
+          double *W0 = prior->W0;
+          for (size_t i = 0; i < d; i++)
+            for (size_t j = 0; j < d; j++)
+              if (j != i && (W0[i * d + j] != 0 || signbit (W0[i * d + j])))
+                W0[i * d + j] = 0;
+          for (size_t i = 0; i < d; i++)
+            {
+              double t = 1 / sqrt (var[i] + eps * (var[i] > 0 ? var[i]
+                                                   : scale));
+              W0[i * d + i] = t * t;
+            }
+          if (ridge)
+            *ridge = eps;
+          return VBGMM_SUCCESS;
+        }
+      eps = eps == 0 ? 1e-10 : eps * 10;
+    }
   return vbgmm_fail (err, VBGMM_ENUM, "the sample covariance cannot be inverted");
 }

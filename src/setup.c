@@ -245,7 +245,11 @@ setup_make_prior (const cli_params *p, const vbgmm_data *data,
   size_t d = data->d;
   vbgmm_prior *prior = vbgmm_prior_alloc (d);
   double *mean = malloc (d * sizeof (double));
-  double *cov = malloc (d * d * sizeof (double));
+  /* The sample covariance: its D variances alone for the diagonal and
+     spherical forms.  */
+  int shape = vbgmm_covariance_shape (p->covariance);
+  int diag = shape == VBGMM_W_DIAGONAL, sph = shape == VBGMM_W_SCALAR;
+  double *cov = malloc ((diag || sph ? d : d * d) * sizeof (double));
   vbgmm_error err = { 0 };
   int status = EXIT_DATA;
   if (!prior || !mean || !cov)
@@ -285,8 +289,6 @@ setup_make_prior (const cli_params *p, const vbgmm_data *data,
      The forms with fewer numbers in W0 take less of the covariance:
      its diagonal (diag), its mean variance (spherical); they need not
      sum the products of the columns.  */
-  int shape = vbgmm_covariance_shape (p->covariance);
-  int diag = shape == VBGMM_W_DIAGONAL, sph = shape == VBGMM_W_SCALAR;
   int *u = prior->units;
   if (vbgmm_data_units (data, comm, p->covariance, u, &err)
       || (diag || sph
@@ -316,19 +318,16 @@ setup_make_prior (const cli_params *p, const vbgmm_data *data,
       break;
     }
 
-  /* The variances, in COV[0 .. D-1], become the diagonal covariance of
-     the form: each variance (diag) or their mean (spherical).  */
-  if (diag || sph)
+  /* The variances, in COV[0 .. D-1], become the diagonal of the
+     form's covariance: each variance (diag) or their mean
+     (spherical).  */
+  if (sph)
     {
       double tr = 0;
       for (size_t i = 0; i < d; i++)
         tr += cov[i];
-      for (size_t i = d; i-- > 0;)
-        {
-          double v = diag ? cov[i] : tr / d;
-          memset (cov + i * d, 0, d * sizeof (double));
-          cov[i * d + i] = v;
-        }
+      for (size_t i = 0; i < d; i++)
+        cov[i] = tr / d;
     }
 
   switch (p->W0_kind)
@@ -336,7 +335,9 @@ setup_make_prior (const cli_params *p, const vbgmm_data *data,
     case W0_COV:
       {
         double ridge = 0;
-        if (vbgmm_prior_set_W0_inverse (prior, cov, &ridge, &err))
+        if (diag || sph
+            ? vbgmm_prior_set_W0_inverse_diagonal (prior, cov, &ridge, &err)
+            : vbgmm_prior_set_W0_inverse (prior, cov, &ridge, &err))
           {
             cli_error ("%s: %s", name, err.message);
             goto fail;
@@ -348,10 +349,11 @@ setup_make_prior (const cli_params *p, const vbgmm_data *data,
         *ridge_added = ridge > 0;
       }
       break;
+    /* W0 is the identity of vbgmm_prior_alloc until set: a diagonal
+       one is set on its diagonal alone.  */
     case W0_SCALE:
       for (size_t i = 0; i < d; i++)
-        for (size_t j = 0; j < d; j++)
-          prior->W0[i * d + j] = i == j ? ldexp (p->W0_scale, 2 * u[i]) : 0;
+        prior->W0[i * d + i] = ldexp (p->W0_scale, 2 * u[i]);
       break;
     case W0_FILE:
       {
@@ -359,10 +361,11 @@ setup_make_prior (const cli_params *p, const vbgmm_data *data,
         size_t rows = diag || sph ? 1 : d, cols = sph ? 1 : d;
         double *W0 = setup_read_matrix (p->W0_arg, rows, cols, "W0");
         for (size_t i = 0; i < d; i++)
-          for (size_t j = 0; j < d; j++)
-            prior->W0[i * d + j] = ldexp (diag ? (i == j ? W0[i] : 0)
-                                          : sph ? (i == j ? W0[0] : 0)
-                                          : W0[i * d + j], u[i] + u[j]);
+          if (diag || sph)
+            prior->W0[i * d + i] = ldexp (W0[diag ? i : 0], 2 * u[i]);
+          else
+            for (size_t j = 0; j < d; j++)
+              prior->W0[i * d + j] = ldexp (W0[i * d + j], u[i] + u[j]);
         free (W0);
       }
       break;

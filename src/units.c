@@ -247,12 +247,16 @@ void
 vbgmm_units_precisions (double *W, size_t k, size_t d, const int *from,
                         const int *to)
 {
+  /* A zero stays itself and is not written: the zeros off the diagonal
+     of the diag and spherical forms' W, which take no memory until
+     written, stay so.  */
   for (size_t c = 0; c < k; c++)
     for (size_t i = 0; i < d; i++)
       for (size_t j = 0; j < d; j++)
-        W[(c * d + i) * d + j]
-          = ldexp (W[(c * d + i) * d + j], unit (to, i) - unit (from, i)
-                                           + unit (to, j) - unit (from, j));
+        if (W[(c * d + i) * d + j] != 0)
+          W[(c * d + i) * d + j]
+            = ldexp (W[(c * d + i) * d + j], unit (to, i) - unit (from, i)
+                                             + unit (to, j) - unit (from, j));
 }
 
 double

@@ -202,8 +202,9 @@ int vbgmm_data_moments_units (const vbgmm_data *data, const vbgmm_comm *comm,
                               const int *units, double *mean, double *cov,
                               vbgmm_error *err);
 /* The mean and the D sample variances alone (N - 1 denominator) in
-   units UNITS: N D work where the covariance is N D^2, the same
-   numbers as its diagonal.  */
+   units UNITS (NULL: the data's): N D work where the covariance is
+   N D^2; the same numbers as its diagonal below 32 dimensions, beyond
+   which the covariance is summed in blocks (equal to rounding).  */
 int vbgmm_data_variances_units (const vbgmm_data *data,
                                 const vbgmm_comm *comm, const int *units,
                                 double *mean, double *var, vbgmm_error *err);
@@ -212,6 +213,12 @@ int vbgmm_data_variances_units (const vbgmm_data *data,
    first; *RIDGE (may be NULL) receives it, 0 when none was needed.  */
 int vbgmm_prior_set_W0_inverse (vbgmm_prior *prior, const double *cov,
                                 double *ridge, vbgmm_error *err);
+/* The same for a diagonal COV given by its D variances VAR (the
+   diagonal and spherical forms): the same numbers, ridge and status,
+   from D numbers where COV takes D x D and a factorisation.  */
+int vbgmm_prior_set_W0_inverse_diagonal (vbgmm_prior *prior,
+                                         const double *var, double *ridge,
+                                         vbgmm_error *err);
 
 /* Options of a fit.  */
 enum

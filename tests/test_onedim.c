@@ -119,11 +119,55 @@ test_cholesky (void)
   vbgmm_prior_free (p);
 }
 
+/* W0 from D variances (the diagonal forms) is W0 from the diagonal
+   matrix of them, bit for bit, ridge and all: in few dimensions (GSL's
+   factorisation) and in many (the square roots), with and without a
+   zero variance, over a W0 that held other numbers.  */
+static void
+test_diagonal (void)
+{
+  static const size_t dims[] = { 3, 40 };
+  for (size_t t = 0; t < 2; t++)
+    for (int zero = 0; zero < 2; zero++)
+      {
+        const size_t d = dims[t];
+        vbgmm_prior *a = vbgmm_prior_alloc (d), *b = vbgmm_prior_alloc (d);
+        double *var = malloc (d * sizeof (double));
+        double *cov = calloc (d * d, sizeof (double));
+        if (!a || !b || !var || !cov)
+          abort ();
+        for (size_t i = 0; i < d; i++)
+          {
+            var[i] = zero && i == 1 ? 0 : 0.37 + i * 1.913 / (i + 3);
+            cov[i * d + i] = var[i];
+            for (size_t j = 0; j < d; j++)
+              b->W0[i * d + j] = i == j ? 5 : -0.25;
+          }
+        double ra = -1, rb = -1;
+        vbgmm_error ea, eb;
+        int sa = vbgmm_prior_set_W0_inverse (a, cov, &ra, &ea);
+        int sb = vbgmm_prior_set_W0_inverse_diagonal (b, var, &rb, &eb);
+        gsl_test (sa || sb, "d = %zu%s: both succeed", d,
+                  zero ? ", a zero variance" : "");
+        gsl_test (memcmp (&ra, &rb, sizeof ra) != 0 || (zero && !(rb > 0)),
+                  "d = %zu%s: the same ridge (%g, %g)", d,
+                  zero ? ", a zero variance" : "", ra, rb);
+        gsl_test (memcmp (a->W0, b->W0, d * d * sizeof (double)) != 0,
+                  "d = %zu%s: the same W0, bit for bit", d,
+                  zero ? ", a zero variance" : "");
+        free (var);
+        free (cov);
+        vbgmm_prior_free (a);
+        vbgmm_prior_free (b);
+      }
+}
+
 int
 main (void)
 {
   gsl_set_error_handler_off ();
   test_hand ();
   test_cholesky ();
+  test_diagonal ();
   return gsl_test_summary ();
 }

@@ -214,6 +214,12 @@ data_moments = _declare("vbgmm_data_moments", ctypes.c_int, P(Data),
                         P(Comm), c_double_p, c_double_p, P(Error))
 prior_set_W0_inverse = _declare("vbgmm_prior_set_W0_inverse", ctypes.c_int,
                                 P(Prior), c_double_p, c_double_p, P(Error))
+data_variances = _declare("vbgmm_data_variances_units", ctypes.c_int,
+                          P(Data), P(Comm), ctypes.c_void_p, c_double_p,
+                          c_double_p, P(Error))
+prior_set_W0_inverse_diagonal = _declare(
+    "vbgmm_prior_set_W0_inverse_diagonal", ctypes.c_int, P(Prior),
+    c_double_p, c_double_p, P(Error))
 options_default = _declare("vbgmm_options_default", None, P(Options))
 options_check = _declare("vbgmm_options_check", ctypes.c_char_p,
                          P(Options), P(Data))

@@ -513,15 +513,23 @@ default='kmeans'
             p.nu0 = float(d) if dof is None else _real(
                 dof, "degrees_of_freedom_prior")
             mean = np.empty(d)
-            cov = np.empty((d, d))
             need_cov = self.covariance_prior is None
+            # The diagonal forms take the variances alone: D numbers,
+            # not a D x D covariance.
+            diagonal = need_cov and form in ("diag", "spherical")
+            cov = np.empty(d if diagonal else (d, d))
             if need_cov and X.shape[0] < 2:
                 raise ValueError("n_samples = %d: the default "
                                  "covariance_prior, the sample covariance, "
                                  "needs at least 2 samples" % X.shape[0])
-            if _lib.data_moments(data, None, _ptr(mean),
-                                 _ptr(cov) if need_cov else None,
-                                 ctypes.byref(err)):
+            if diagonal:
+                failed = _lib.data_variances(data, None, None, _ptr(mean),
+                                             _ptr(cov), ctypes.byref(err))
+            else:
+                failed = _lib.data_moments(data, None, _ptr(mean),
+                                           _ptr(cov) if need_cov else None,
+                                           ctypes.byref(err))
+            if failed:
                 _lib.raise_error(err)
             m0 = mean if self.mean_prior is None else _vector(
                 self.mean_prior, d, "mean_prior")
@@ -529,13 +537,12 @@ default='kmeans'
             ridge = ctypes.c_double(0)
             if not need_cov:
                 cov = _covariance_prior(self.covariance_prior, form, d)
-            elif form == "diag":
-                cov = np.diag(np.diag(cov))
             elif form == "spherical":
-                cov = np.eye(d) * (np.trace(cov) / d)
-            failed = _lib.prior_set_W0_inverse(prior, _ptr(cov),
-                                               ctypes.byref(ridge),
-                                               ctypes.byref(err))
+                cov = np.full(d, np.sum(cov) / d)
+            set_W0 = (_lib.prior_set_W0_inverse_diagonal if diagonal
+                      else _lib.prior_set_W0_inverse)
+            failed = set_W0(prior, _ptr(cov), ctypes.byref(ridge),
+                            ctypes.byref(err))
             if not need_cov and (failed or ridge.value > 0):
                 raise ValueError("covariance_prior is not positive definite")
             if failed:

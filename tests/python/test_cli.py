@@ -120,3 +120,30 @@ def test_same_fit_as_command_line(tmp_path, cli, kw):
     assert g.n_iter_ == len(bounds)
     z = read_csv(os.path.join(tmp_path, "z.csv"))
     assert (g.predict_proba(X) == z).all()
+
+
+@pytest.mark.parametrize("form", ["diag", "spherical"])
+def test_diagonal_forms_in_many_dimensions(tmp_path, form):
+    # From D = 32 on the sample covariance is summed on tiles, its
+    # diagonal different by rounding from the variances summed alone;
+    # the diagonal forms take the variances, in Python as in the
+    # program.
+    rng = np.random.default_rng(8)
+    X = rng.standard_normal((300, 40)) * np.linspace(0.5, 4, 40)
+    X[::3] += 2
+    path = tmp_path / "x.csv"
+    np.savetxt(path, X, delimiter=",", fmt="%.17g")
+    status, out, err = run_vbgmm("-q", "-j1", "-o", tmp_path / "out", "-k",
+                                 4, "--seed=2", "--max-iter=15", "--nu0=5",
+                                 "--covariance=" + form, path)
+    assert status == 0, err
+    p = read_params(os.path.join(tmp_path / "out", "params.dat"))
+    g = vbgmm.BayesianGaussianMixture(
+        n_components=4, covariance_type=form, random_state=2, max_iter=15,
+        n_jobs=1, init_params="k-means++", weight_concentration_prior=0.001,
+        degrees_of_freedom_prior=5, **DIR).fit(X)
+    nu = p["nu"].ravel()
+    W = p["W"].reshape(4, 40) if form == "diag" else p["W"].ravel()
+    assert (g.means_ == p["m"]).all()
+    assert (g.precisions_ == W * (nu.reshape(4, 1) if form == "diag"
+                                  else nu)).all()
