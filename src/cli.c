@@ -410,6 +410,7 @@ set_option (int c, const char *arg, void *params)
       if (parse_double (arg, &v) || !(v > 0))
         bad_value ("alpha0", arg, "a number > 0");
       p->alpha0 = v;
+      p->alpha0_arg = arg;
       break;
     case OPT_COVARIANCE:
       if (!(p->covariance = vbgmm_covariance_lookup (arg)))
@@ -447,6 +448,7 @@ set_option (int c, const char *arg, void *params)
       if (parse_double (arg, &v) || !(v > 0))
         bad_value ("beta0", arg, "a number > 0");
       p->beta0 = v;
+      p->beta0_arg = arg;
       break;
     case OPT_NU0:
       /* Its range depends on the form and D: checked with the data.  */
@@ -454,6 +456,7 @@ set_option (int c, const char *arg, void *params)
         bad_value ("nu0", arg, "a number");
       p->nu0 = v;
       p->nu0_set = 1;
+      p->nu0_arg = arg;
       break;
     case OPT_M0:
       p->m0_arg = arg;

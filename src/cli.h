@@ -41,6 +41,8 @@ typedef struct cli_params
   const vbgmm_weights_type *weights;
   double alpha0, beta0, nu0, gamma0;
   int nu0_set;
+  /* As given, for messages; NULL when not given.  */
+  const char *alpha0_arg, *beta0_arg, *nu0_arg;
   int m0_kind;
   double *m0_list;
   size_t m0_len;

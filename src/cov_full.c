@@ -36,7 +36,7 @@ update (const vbgmm_cov_prior *cp, const vbgmm_cov_suff *suff,
       const vbgmm_cov_suff *s = suff + c;
       if (s->keep)
         continue;
-      double f = cp->beta0 * s->N / (cp->beta0 + s->N);
+      double f = vbgmm_cov_shrink (cp->beta0, s->N);
       for (size_t i = 0; i < d; i++)
         {
           double *restrict wi = work->data + i * work->tda;

@@ -67,7 +67,7 @@ update (const vbgmm_cov_prior *cp, const vbgmm_cov_suff *suff,
       const vbgmm_cov_suff *s = suff + c;
       if (s->keep)
         continue;
-      double f = cp->beta0 * s->N / (cp->beta0 + s->N);
+      double f = vbgmm_cov_shrink (cp->beta0, s->N);
       /* tr N_k S_k: the pass summed |y|^2 alone (VBGMM_QUAD_SUM).  */
       double tr = s->NS[0], dd = 0;
       for (size_t i = 0; i < d; i++)

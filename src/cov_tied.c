@@ -79,7 +79,7 @@ update (const vbgmm_cov_prior *cp, const vbgmm_cov_suff *suff,
         double v = cp->W0inv[i * d + j] + NS[i * d + j];
         for (size_t c = 0; c < k; c++)
           {
-            double f = cp->beta0 * suff[c].N / (cp->beta0 + suff[c].N);
+            double f = vbgmm_cov_shrink (cp->beta0, suff[c].N);
             v += f * suff[c].dx[i] * suff[c].dx[j];
           }
         gsl_matrix_set (work, i, j, v);

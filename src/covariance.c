@@ -341,9 +341,16 @@ vbgmm_cov_mean_terms_q (const vbgmm_cov_prior *cp, const vbgmm_cov_suff *suff,
   /* 10.71 */
   double p_x = 0.5 * (N * (T - d / beta - d * M_LN2 - d * M_LNPI)
                       - nu * tr_NSW - nu * N * q_xm);
-  /* 10.74, the means */
-  double p_mu = 0.5 * (d * log (beta0 / (2 * M_PI)) + T
-                       - d * beta0 / beta - beta0 * nu * q_mm0);
+  /* 10.74, the means.  A beta0 near the largest double would overflow
+     beta0 nu and d beta0 on the way to terms near nu q N^2/beta0 and
+     d: then beta0 is taken divided by beta first.  */
+  double b_mm0 = beta0 * nu * q_mm0, d_b = d * beta0 / beta;
+  if (!isfinite (b_mm0) || !isfinite (d_b))
+    {
+      b_mm0 = nu * q * (N / beta) * (N * (beta0 / beta));
+      d_b = d * (beta0 / beta);
+    }
+  double p_mu = 0.5 * (d * log (beta0 / (2 * M_PI)) + T - d_b - b_mm0);
   /* 10.77, the means */
   double q_mu = 0.5 * T + d / 2.0 * log (beta / (2 * M_PI)) - d / 2.0;
   return p_x + p_mu - q_mu;

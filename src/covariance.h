@@ -20,6 +20,7 @@
 #define VBGMM_COVARIANCE_H
 
 #include <float.h>
+#include <math.h>
 #include <stddef.h>
 #include <gsl/gsl_matrix.h>
 
@@ -134,6 +135,16 @@ void vbgmm_cov_suff_set (const vbgmm_cov_prior *cp, int quad,
 double vbgmm_cov_mean_terms_q (const vbgmm_cov_prior *cp,
                                const vbgmm_cov_suff *suff, double beta,
                                double q, double nu, double T, double tr_NSW);
+
+/* beta0 N_k / (beta0 + N_k), the weight of dx dx' in W_k^-1 (10.62).
+   Past the range of doubles, beta0 N_k overflows where the weight
+   itself is near N_k: then it is taken as N_k beta0 / (beta0 + N_k).  */
+static inline double
+vbgmm_cov_shrink (double beta0, double N)
+{
+  double p = beta0 * N;
+  return isfinite (p) ? p / (beta0 + N) : N * (beta0 / (beta0 + N));
+}
 
 /* beta_k = beta0 + N_k (10.60), m_k = (beta0 m0 + N_k xbar_k)/beta_k
    (10.61), for component C.  */

@@ -301,11 +301,12 @@ store_row (struct reader *r)
   r->n++;
 }
 
+/* A name as libcsv or plain_rows gave it: the spaces inside quotes
+   are its own.  */
 static char *
-copy_trimmed (const char *s)
+copy_name (const char *s)
 {
   size_t len = strlen (s);
-  trim (&s, &len);
   char *t = malloc (len + 1);
   if (t != NULL)
     {
@@ -373,7 +374,7 @@ first_row (struct reader *r, size_t found)
         }
       for (size_t j = 0; j < r->d; j++)
         {
-          r->names[j] = copy_trimmed (r->first[r->columns ? r->columns[j]
+          r->names[j] = copy_name (r->first[r->columns ? r->columns[j]
                                                : j]);
           if (r->names[j] == NULL)
             {
@@ -499,7 +500,11 @@ plain_rows (struct reader *r, const char *s, const char *end)
           const char *f = s;
           while (*s != ',' && *s != '\n' && *s != '\r')
             s++;
-          field_cb ((void *) f, s - f, r);
+          /* Spaces around a field are not its content (libcsv drops
+             them as well, outside quotes).  */
+          size_t len = s - f;
+          trim (&f, &len);
+          field_cb ((void *) f, len, r);
           if (*s != ',')
             break;
           s++;

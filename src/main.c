@@ -110,8 +110,10 @@ main (int argc, char **argv)
   vbgmm_model *model = vbgmm_fit (data, prior, &p.opt, &err);
   if (!model)
     {
-      cli_error ("%s: %s", name, err.message);
-      exit (err.status == VBGMM_EINVAL ? EXIT_USAGE : EXIT_DATA);
+      char msg[2048];
+      int status = setup_fit_error (&p, name, &err, msg, sizeof msg);
+      cli_error ("%s", msg);
+      exit (status);
     }
   setup_fit_warnings (&p, model, ridge);
   setup_record_fields (model, &p);

@@ -1051,12 +1051,44 @@ fail:
   return NULL;
 }
 
+/* The stream for jansson with a UTF-8 byte order mark at its start
+   left out, as the CSV reader leaves it out: editors on Windows write
+   one, and JSON text (RFC 8259) may be read past one.  HEAD holds the
+   first bytes, AT of N of them given out so far.  */
+struct after_bom
+{
+  FILE *fp;
+  char head[3];
+  size_t n, at;
+};
+
+static size_t
+read_after_bom (void *buf, size_t len, void *arg)
+{
+  struct after_bom *b = arg;
+  if (b->at < b->n)
+    {
+      size_t m = b->n - b->at < len ? b->n - b->at : len;
+      memcpy (buf, b->head + b->at, m);
+      b->at += m;
+      return m;
+    }
+  size_t got = fread (buf, 1, len, b->fp);
+  return got == 0 && ferror (b->fp) ? (size_t) -1 : got;
+}
+
 vbgmm_model *
 vbgmm_model_read (FILE *fp, vbgmm_error *err)
 {
   json_error_t jerr;
   gsl_set_error_handler_off ();
-  json_t *root = json_loadf (fp, JSON_REJECT_DUPLICATES, &jerr);
+  struct after_bom b = { fp, { 0 }, 0, 0 };
+  b.n = fread (b.head, 1, sizeof b.head, fp);
+  if (b.n == 3 && memcmp (b.head, "\xef\xbb\xbf", 3) == 0)
+    b.n = 0;
+  json_t *root = ferror (fp) ? NULL
+                 : json_load_callback (read_after_bom, &b,
+                                       JSON_REJECT_DUPLICATES, &jerr);
   if (!root)
     {
       if (ferror (fp))

@@ -660,8 +660,9 @@ main (int argc, char **argv)
   vbgmm_model *model = vbgmm_fit (data, prior, &p.opt, &err);
   if (!model)
     {
-      set_error (&e, err.status == VBGMM_EINVAL ? EXIT_USAGE : EXIT_DATA,
-                 "%s: %s", name, err.message);
+      char msg[2048];
+      int status = setup_fit_error (&p, name, &err, msg, sizeof msg);
+      set_error (&e, status, "%s", msg);
       e.remote = err.status == VBGMM_EREMOTE;
     }
   agree (&e);

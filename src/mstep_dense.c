@@ -47,7 +47,7 @@ vbgmm_mstep_dense (const vbgmm_cov_prior *cp, const double *sq,
   const size_t d = cp->d, ldp = VBGMM_DENSE_PAD (d);
   double *restrict A = work, *restrict T = work + d * ldp;
   const double N = suff->N, r_sum = suff->r_sum;
-  const double f = cp->beta0 * N / (cp->beta0 + N);
+  const double f = vbgmm_cov_shrink (cp->beta0, N);
   const double *restrict sy = suff->sy, *restrict e = suff->e;
   const double *restrict dx = suff->dx, *restrict W0inv = cp->W0inv;
   /* P W^-1 P, its lower triangle: the element (i, j), i >= j, of W^-1

@@ -19,6 +19,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -236,6 +237,19 @@ setup_init_model (cli_params *p, const vbgmm_data *data, const char *name)
   return model;
 }
 
+/* The largest x with ln Gamma(x) a double (GSL's gsl_sf_lngamma).  */
+#define LNGAMMA_ARG_MAX 2.5599833278516383e305
+
+/* X > 0 rounded down to two significant digits: a limit quoted in a
+   message holds as printed.  */
+static double
+two_digits_below (double x)
+{
+  double unit = pow (10, floor (log10 (x)) - 1);
+  double v = floor (x / unit) * unit;
+  return v > x ? nextafter (v, 0) : v;
+}
+
 /* Moments over COMM, so that every process builds the same prior.  */
 vbgmm_prior *
 setup_make_prior (const cli_params *p, const vbgmm_data *data,
@@ -280,7 +294,28 @@ setup_make_prior (const cli_params *p, const vbgmm_data *data,
           status = EXIT_USAGE;
           goto fail;
         }
+      /* ln Gamma(nu0/2), a term of the bound, is past the largest
+         double there, whatever the data.  */
+      if (p->nu0 / 2 > LNGAMMA_ARG_MAX)
+        {
+          cli_error ("invalid --nu0 '%s': expected a number <= %g (past it "
+                     "ln Gamma(nu0/2) in the lower bound overflows)",
+                     p->nu0_arg, two_digits_below (2 * LNGAMMA_ARG_MAX));
+          status = EXIT_USAGE;
+          goto fail;
+        }
       prior->nu0 = p->nu0;
+    }
+  /* Likewise ln Gamma(K alpha0), the Dirichlet's normalizer.  */
+  if (strcmp (vbgmm_weights_name (p->weights), "dirichlet") == 0
+      && p->alpha0 * p->opt.k > LNGAMMA_ARG_MAX)
+    {
+      cli_error ("invalid --alpha0 '%s': expected a number <= %g with K = "
+                 "%zu (past it ln Gamma(K alpha0) in the lower bound "
+                 "overflows)", p->alpha0_arg,
+                 two_digits_below (LNGAMMA_ARG_MAX / p->opt.k), p->opt.k);
+      status = EXIT_USAGE;
+      goto fail;
     }
 
   /* The prior is set in the units the fit will choose (vbgmm.h), where
@@ -312,7 +347,22 @@ setup_make_prior (const cli_params *p, const vbgmm_data *data,
           goto fail;
         }
       for (size_t i = 0; i < d; i++)
-        prior->m0[i] = ldexp (p->m0_list[i], -u[i]);
+        {
+          prior->m0[i] = ldexp (p->m0_list[i], -u[i]);
+          /* A column of small numbers is measured in a small unit, in
+             which a large m0 may pass the largest double.  */
+          if (!isfinite (prior->m0[i]))
+            {
+              cli_error ("invalid --m0 '%s': expected V%zu of size at most "
+                         "%g: the fit measures column %zu of %s in units of "
+                         "2^%d, in which more passes the largest double",
+                         p->m0_arg, i + 1,
+                         two_digits_below (ldexp (DBL_MAX, u[i])), i + 1,
+                         name, u[i]);
+              status = EXIT_USAGE;
+              goto fail;
+            }
+        }
       break;
     default:
       break;
@@ -354,6 +404,19 @@ setup_make_prior (const cli_params *p, const vbgmm_data *data,
     case W0_SCALE:
       for (size_t i = 0; i < d; i++)
         prior->W0[i * d + i] = ldexp (p->W0_scale, 2 * u[i]);
+      /* A precision in the units of the fit: times 2^(2 e) for a
+         column measured in units of 2^e.  */
+      for (size_t i = 0; i < d; i++)
+        if (!isfinite (prior->W0[i * d + i]))
+          {
+            cli_error ("invalid --W0 '%s': expected a number <= %g: the fit "
+                       "measures column %zu of %s in units of 2^%d, and S "
+                       "times 2^%d would pass the largest double", p->W0_arg,
+                       two_digits_below (ldexp (DBL_MAX, -2 * u[i])), i + 1,
+                       name, u[i], 2 * u[i]);
+            status = EXIT_USAGE;
+            goto fail;
+          }
       break;
     case W0_FILE:
       {
@@ -390,6 +453,50 @@ fail:
   free (cov);
   vbgmm_prior_free (prior);
   exit (status);
+}
+
+/* Add "--OPTION=ARG" to the list in BUF, SIZE bytes.  */
+static void
+list_option (char *buf, size_t size, const char *option, const char *arg)
+{
+  size_t at = strlen (buf);
+  snprintf (buf + at, size - at, "%s--%s=%s", at ? " " : "", option, arg);
+}
+
+int
+setup_fit_error (const cli_params *p, const char *name,
+                 const vbgmm_error *err, char *msg, size_t len)
+{
+  int status = err->status == VBGMM_EINVAL ? EXIT_USAGE : EXIT_DATA;
+  /* The fit's overflows: ln rho of a mean far from the data for its
+     precision, a bound past the largest double.  */
+  int overflow = err->status == VBGMM_ENUM
+                 && (strstr (err->message, "(ln rho overflows)")
+                     || strcmp (err->message,
+                                "the lower bound is not finite") == 0);
+  char prior[1024] = "", start[1024] = "";
+  if (p->alpha0_arg)
+    list_option (prior, sizeof prior, "alpha0", p->alpha0_arg);
+  if (p->beta0_arg)
+    list_option (prior, sizeof prior, "beta0", p->beta0_arg);
+  if (p->nu0_arg)
+    list_option (prior, sizeof prior, "nu0", p->nu0_arg);
+  if (p->m0_kind == M0_LIST)
+    list_option (prior, sizeof prior, "m0", p->m0_arg);
+  if (p->W0_kind != W0_COV)
+    list_option (prior, sizeof prior, "W0", p->W0_arg);
+  if (p->init_means_file)
+    list_option (start, sizeof start, "init-means", p->init_means_file);
+  if (p->init_model_file)
+    list_option (start, sizeof start, "init-model", p->init_model_file);
+  if (!overflow || (!*prior && !*start))
+    snprintf (msg, len, "%s: %s", name, err->message);
+  else
+    snprintf (msg, len, "the %s given (%s%s%s) %s too extreme for %s: %s",
+              *prior && *start ? "prior and start" : *prior ? "prior"
+              : "start", prior, *prior && *start ? " " : "", start,
+              *prior && *start ? "are" : "is", name, err->message);
+  return status;
 }
 
 void

@@ -78,6 +78,14 @@ vbgmm_prior *setup_make_prior (const cli_params *p, const vbgmm_data *data,
                                const vbgmm_comm *comm, const char *name,
                                int *ridge);
 
+/* The message (into MSG, LEN bytes) for the failed fit of the data
+   read from NAME, and the exit status it calls for.  An overflow in
+   the fit, which no data fitted with the default prior and start come
+   near, is put down to the options of the prior and the start that P
+   was given, named as given.  */
+int setup_fit_error (const cli_params *p, const char *name,
+                     const vbgmm_error *err, char *msg, size_t len);
+
 /* Progress on stderr as P (the progress argument) asks.  */
 void setup_progress (size_t iter, double bound, void *arg);
 

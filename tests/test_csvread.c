@@ -185,8 +185,21 @@ test_header (void)
         names);
     OK ("header after BOM", "\xef\xbb\xbf" "a,b\n1.5,2.5\n-3,4e-2\n", NULL,
         2, 2, x, names);
-    OK ("header after comments", "# made by hand\n\n a , \"b \"\n1.5,2.5\n"
+    OK ("header after comments", "# made by hand\n\n a , \"b\"\n1.5,2.5\n"
         "-3,4e-2\n", NULL, 2, 2, x, names);
+  }
+  {
+    /* Spaces around a field are trimmed, those inside quotes are the
+       name's own; a quoted number is still read as strtod reads it,
+       spaces around it skipped ("quoted" above).  */
+    const double x[] = { 1.5, 2.5, -3, 0.04 };
+    const char *names[] = { " a", "b " };
+    OK ("quoted names keep their spaces", "\" a\",\"b \"\n1.5,2.5\n"
+        "-3,4e-2\n", NULL, 2, 2, x, names);
+    const char *names2[] = { " a ", "b", "\tc" };
+    const double x2[] = { 1.5, 2.5, 7, -3, 0.04, 8 };
+    OK ("quoted names, spaces outside", "  \" a \" , b ,\"\tc\"\n"
+        "\" 1.5 \",2.5,\"7\t\"\n-3 , 4e-2 ,8\n", NULL, 2, 3, x2, names2);
   }
   {
     const double x[] = { 1, 2, 3 };

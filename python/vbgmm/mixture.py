@@ -689,6 +689,7 @@ default='kmeans'
             weights = np.array([_lib.model_weight(mp, c) for c in range(k)])
         finally:
             _lib.model_free(mp)
+        state["accelerate"] = accelerate
         return state, weights
 
     def _set_fitted(self, state, weights):
@@ -868,12 +869,29 @@ default='kmeans'
     def save(self, path):
         """Write the fitted model to PATH as model.json, the file of
         ``vbgmm``'s fits and of ``vbgmm-predict`` (``vbgmm.load``
-        reads it back).  OSError when it cannot be written."""
+        reads it back).  The ``accelerate`` parameter of the fit goes
+        with it in a member ``"estimator"`` of its own, which the
+        command-line programs pass over.  OSError when it cannot be
+        written."""
         self._check_fitted()
         err = _lib.Error()
         with _Model(self._state) as mp:
             if _lib.model_save(os.fsencode(path), mp, ctypes.byref(err)):
                 _lib.raise_error(err, os.fsdecode(path))
+        # model.json keeps whether the fit took the steps, a bool: the
+        # parameter itself ('auto' among them) goes in a member of its
+        # own, which the library's reader passes over.
+        accelerate = self._state.get("accelerate")
+        if accelerate is not None:
+            with open(path, "r+b") as f:
+                text = f.read().rstrip()
+                if not text.endswith(b"}"):
+                    raise ValueError("%s: not as the library wrote it"
+                                     % os.fsdecode(path))
+                f.seek(len(text) - 1)
+                f.write(b',\n  "estimator": {\n    "accelerate": %s\n  }\n}\n'
+                        % json.dumps(accelerate).encode("ascii"))
+                f.truncate()
 
     def _more_tags(self):
         return {"allow_nan": False}
@@ -883,7 +901,9 @@ def load(path):
     """A fitted BayesianGaussianMixture from a model.json file, as
     ``vbgmm`` writes it on the command line or ``save`` does.  Its
     parameters are those the model was fitted with (covariance_prior:
-    the inverse of its W0); ``lower_bounds_`` holds the final bound
+    the inverse of its W0; accelerate: as ``save`` wrote it, 'auto'
+    among them, or in a file of ``vbgmm``'s whether the fit took the
+    extrapolated steps); ``lower_bounds_`` holds the final bound
     alone (NaN before it).  OSError when PATH cannot be read,
     ValueError when it is not a model.json, naming the field."""
     err = _lib.Error()
@@ -896,10 +916,15 @@ def load(path):
         state = _model_state(mp)
         weights = np.array([_lib.model_weight(mp, c) for c in range(k)])
         init = {v: name for name, v in _INIT.items()}.get(m.init, "kmeans")
+        # A file of vbgmm's has none: saved again, it stays the same.
+        state["accelerate"] = _saved_accelerate(path)
+        accelerate = state["accelerate"]
+        if accelerate is None:
+            accelerate = bool(m.accelerate)
         params = dict(n_components=k, covariance_type=state["covariance"],
                       weight_concentration_prior_type=state["weights"],
                       tol=m.tol, max_iter=m.max_iter,
-                      n_init=m.n_init, accelerate=bool(m.accelerate),
+                      n_init=m.n_init, accelerate=accelerate,
                       delete_moves=bool(m.delete_moves),
                       init_params=init, random_state=m.seed)
         prior = state["prior"]
@@ -920,6 +945,21 @@ def load(path):
     g._set_fitted(state, weights)
     g.n_features_in_ = d
     return g
+
+
+def _saved_accelerate(path):
+    """The accelerate parameter that ``save`` wrote to model.json PATH
+    ('auto', True or False), or None in a file without it (one of
+    ``vbgmm``'s)."""
+    with open(path, "rb") as f:
+        saved = json.loads(f.read()).get("estimator", {})
+    if not isinstance(saved, dict) or "accelerate" not in saved:
+        return None
+    v = saved["accelerate"]
+    if v != "auto" and not isinstance(v, bool):
+        raise ValueError("%s: field 'estimator.accelerate': expected "
+                         "\"auto\", true or false" % os.fsdecode(path))
+    return v
 
 
 def _real(v, name):

@@ -84,6 +84,38 @@ def test_python_model_round_trip(tmp_path, form):
     assert h.lower_bound_ == g.lower_bound_
 
 
+@pytest.mark.parametrize("accelerate", ["auto", True, False])
+def test_accelerate_parameter_round_trip(tmp_path, accelerate):
+    # model.json's own "accelerate" is whether the fit took the steps;
+    # the parameter, 'auto' among its values, comes back as it was.
+    X = read_csv(X_CSV)
+    g = vbgmm.BayesianGaussianMixture(n_components=3, random_state=0,
+                                      max_iter=20,
+                                      accelerate=accelerate).fit(X)
+    g.save(tmp_path / "m.json")
+    h = vbgmm.load(tmp_path / "m.json")
+    assert h.get_params()["accelerate"] is accelerate or \
+        h.get_params()["accelerate"] == accelerate == "auto"
+    # and again through a second save
+    h.save(tmp_path / "again.json")
+    with open(tmp_path / "m.json", "rb") as a, \
+            open(tmp_path / "again.json", "rb") as b:
+        assert a.read() == b.read()
+    # The command line reads the file past the estimator's member.
+    out = fit(tmp_path, "--weights=dp",
+              "--init-model=%s" % (tmp_path / "m.json"), "--max-iter=2",
+              "--tol=0")
+    assert os.path.exists(os.path.join(out, "model.json"))
+
+
+def test_accelerate_of_a_command_line_model(tmp_path):
+    for flag, took in (("--accelerate=auto", True),
+                       ("--accelerate=no", False)):
+        out = fit(tmp_path, "-k", 3, "--max-iter=5", flag)
+        g = vbgmm.load(os.path.join(out, "model.json"))
+        assert g.get_params()["accelerate"] is took
+
+
 def test_bad_model_files(tmp_path):
     with pytest.raises(OSError) as e:
         vbgmm.load(tmp_path / "none.json")
@@ -98,6 +130,14 @@ def test_bad_model_files(tmp_path):
     with pytest.raises(ValueError) as e:
         vbgmm.load(bad)
     assert str(e.value) == "%s: field 'format': missing" % bad
+    g = vbgmm.BayesianGaussianMixture(n_components=2).fit(read_csv(X_CSV))
+    g.save(bad)
+    bad.write_text(bad.read_text().replace('"accelerate": "auto"',
+                                           '"accelerate": "yes"'))
+    with pytest.raises(ValueError) as e:
+        vbgmm.load(bad)
+    assert str(e.value) == ("%s: field 'estimator.accelerate': expected "
+                            "\"auto\", true or false" % bad)
     g = vbgmm.BayesianGaussianMixture(n_components=2).fit(read_csv(X_CSV))
     with pytest.raises(OSError) as e:
         g.save(tmp_path / "no" / "such" / "dir.json")
