@@ -94,28 +94,30 @@ static const struct option long_options[] = {
   { NULL, 0, NULL, 0 }
 };
 
-/* "z,labels" into OUT_* bits.  */
+/* "z,labels" into OUT_* bits; -1 for an empty list or an empty or
+   unknown name in it.  */
 static int
 parse_outputs (const char *s)
 {
+  static const struct { const char *name; int bit; } names[] = {
+    { "z", OUT_Z }, { "labels", OUT_LABELS }, { "density", OUT_DENSITY }
+  };
   int bits = 0;
-  char *copy = strdup (s);
-  if (!copy)
-    return -1;
-  if (!*s || s[strlen (s) - 1] == ',')
-    bits = -1;
-  for (char *save = NULL, *tok = strtok_r (copy, ",", &save);
-       tok && bits >= 0; tok = strtok_r (NULL, ",", &save))
-    if (strcmp (tok, "z") == 0)
-      bits |= OUT_Z;
-    else if (strcmp (tok, "labels") == 0)
-      bits |= OUT_LABELS;
-    else if (strcmp (tok, "density") == 0)
-      bits |= OUT_DENSITY;
-    else
-      bits = -1;
-  free (copy);
-  return bits > 0 ? bits : -1;
+  for (;;)
+    {
+      size_t len = strcspn (s, ",");
+      int bit = 0;
+      for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (strlen (names[i].name) == len
+            && strncmp (s, names[i].name, len) == 0)
+          bit = names[i].bit;
+      if (!bit)
+        return -1;
+      bits |= bit;
+      if (s[len] == '\0')
+        return bits;
+      s += len + 1;
+    }
 }
 
 static void
