@@ -271,6 +271,54 @@ match_columns (const predict_params *p, const vbgmm_model *model,
   free (from);
 }
 
+static int
+no_rows (const double *r, size_t rows, size_t k, void *arg)
+{
+  (void) r;
+  (void) rows;
+  (void) k;
+  (void) arg;
+  return 0;
+}
+
+/* A model that cannot give the outputs asked (a W that is not positive
+   definite, a mean too far from the centre) is an error found before
+   any folder or file is made.  */
+static void
+check_model (const predict_params *p, const vbgmm_model *model,
+             const vbgmm_data *data, const char *name)
+{
+  vbgmm_error err = { 0 };
+  int status = VBGMM_SUCCESS;
+  /* No rows: the E-step's preparation alone, which checks the model.  */
+  if (p->outputs & (OUT_Z | OUT_LABELS))
+    status = vbgmm_responsibilities_rows (model, data, NULL, 0, p->threads,
+                                          no_rows, NULL, &err);
+  if (!status && (p->outputs & OUT_DENSITY))
+    {
+      vbgmm_predictive *pred = vbgmm_predictive_alloc (model, &err);
+      if (!pred)
+        status = err.status;
+      vbgmm_predictive_free (pred);
+    }
+  if (status)
+    {
+      cli_error ("%s: %s", name, err.message);
+      exit (EXIT_DATA);
+    }
+}
+
+/* After an error: the temporary files of SET and the folders made for
+   them go.  */
+static void give_up (atomic_set *set) __attribute__ ((noreturn));
+static void
+give_up (atomic_set *set)
+{
+  atomic_abort (set);
+  atomic_remove_dirs ();
+  exit (EXIT_DATA);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -287,13 +335,14 @@ main (int argc, char **argv)
   const char *name = strcmp (p.input, "-") == 0 ? "(standard input)"
                      : p.input;
   match_columns (&p, model, data, name);
+  check_model (&p, model, data, name);
 
   atomic_set set = { NULL, 0 };
   const char *failed = NULL;
   FILE *z = NULL, *labels = NULL, *density = NULL;
   vbgmm_error err = { 0 };
   double total = 0;
-  if (setup_make_dirs (p.output_dir) != 0)
+  if (atomic_make_dirs (p.output_dir) != 0)
     {
       cli_error ("%s: %s", p.output_dir, strerror (errno));
       exit (EXIT_DATA);
@@ -309,8 +358,7 @@ main (int argc, char **argv)
   if (failed)
     {
       cli_error ("%s/%s: %s", p.output_dir, failed, strerror (errno));
-      atomic_abort (&set);
-      exit (EXIT_DATA);
+      give_up (&set);
     }
   if (vbgmm_write_predictions (z, labels, density, density ? &total : NULL,
                                model, data,
@@ -318,8 +366,7 @@ main (int argc, char **argv)
     {
       cli_error ("%s: %s", err.status == VBGMM_EIO ? p.output_dir : name,
                  err.message);
-      atomic_abort (&set);
-      exit (EXIT_DATA);
+      give_up (&set);
     }
   if (!p.quiet)
     {
@@ -330,14 +377,12 @@ main (int argc, char **argv)
   if (fflush (stdout) != 0 || ferror (stdout))
     {
       cli_error ("write error: %s", strerror (errno));
-      atomic_abort (&set);
-      exit (EXIT_DATA);
+      give_up (&set);
     }
   if (atomic_commit (&set, &failed) != 0)
     {
       cli_error ("%s: %s", failed, strerror (errno));
-      atomic_abort (&set);
-      exit (EXIT_DATA);
+      give_up (&set);
     }
   atomic_abort (&set);
 

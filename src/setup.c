@@ -399,39 +399,6 @@ setup_progress (size_t iter, double bound, void *arg)
              iter, bound);
 }
 
-/* Create DIR and its parents when missing.  */
-static int
-make_dirs (const char *dir)
-{
-  char *path = strdup (dir);
-  if (!path)
-    return -1;
-  for (char *s = path + 1; ; s++)
-    if (*s == '/' || *s == '\0')
-      {
-        char c = *s;
-        *s = '\0';
-        if (mkdir (path, 0777) != 0 && errno != EEXIST)
-          {
-            free (path);
-            return -1;
-          }
-        *s = c;
-        if (c == '\0')
-          break;
-      }
-  free (path);
-  struct stat st;
-  if (stat (dir, &st) != 0)
-    return -1;
-  if (!S_ISDIR (st.st_mode))
-    {
-      errno = ENOTDIR;
-      return -1;
-    }
-  return 0;
-}
-
 void
 setup_catch_signals (void)
 {
@@ -440,12 +407,6 @@ setup_catch_signals (void)
       cli_error ("cannot catch signals: %s", strerror (errno));
       exit (EXIT_DATA);
     }
-}
-
-int
-setup_make_dirs (const char *dir)
-{
-  return make_dirs (dir);
 }
 
 static void
@@ -521,6 +482,16 @@ setup_record_fields (vbgmm_model *model, const cli_params *p)
   model->n_fields = p->n_columns;
 }
 
+/* After an error: the temporary files of SET and the folders made for
+   them go.  Returns the exit status.  */
+static int
+give_up (atomic_set *set)
+{
+  atomic_abort (set);
+  atomic_remove_dirs ();
+  return EXIT_DATA;
+}
+
 int
 setup_write_outputs (const cli_params *p, const vbgmm_model *model,
                      setup_z_writer write_z, void *z_arg,
@@ -531,7 +502,7 @@ setup_write_outputs (const cli_params *p, const vbgmm_model *model,
   vbgmm_error err = { 0 };
   FILE *fp, *labels = NULL;
 
-  if (make_dirs (dir) != 0)
+  if (atomic_make_dirs (dir) != 0)
     {
       cli_error ("%s: %s", dir, strerror (errno));
       return EXIT_DATA;
@@ -569,8 +540,7 @@ setup_write_outputs (const cli_params *p, const vbgmm_model *model,
                       extra_arg) != 0)
     {
       cli_error ("%s/%s: %s", dir, failed, err.message);
-      atomic_abort (&set);
-      return EXIT_DATA;
+      return give_up (&set);
     }
   /* The summary goes out before the files are renamed into place, so
      that a write error on standard output leaves them as they were.  */
@@ -579,14 +549,12 @@ setup_write_outputs (const cli_params *p, const vbgmm_model *model,
   if (fflush (stdout) != 0 || ferror (stdout))
     {
       cli_error ("write error: %s", strerror (errno));
-      atomic_abort (&set);
-      return EXIT_DATA;
+      return give_up (&set);
     }
   if (atomic_commit (&set, &failed) != 0)
     {
       cli_error ("%s: %s", failed, strerror (errno));
-      atomic_abort (&set);
-      return EXIT_DATA;
+      return give_up (&set);
     }
   atomic_abort (&set);
   return 0;
@@ -597,6 +565,5 @@ fail:
     cli_error ("%s/%s: %s", dir, failed, err.status && err.message[0]
                ? err.message : strerror (e ? e : EIO));
   }
-  atomic_abort (&set);
-  return EXIT_DATA;
+  return give_up (&set);
 }

@@ -95,10 +95,6 @@ typedef int (*setup_z_writer) (FILE *z, FILE *labels, void *arg,
 typedef int (*setup_extra_writer) (atomic_set *set, const char **failed,
                                    char *why, size_t whylen, void *arg);
 
-/* Create DIR and its parents when missing.  Returns 0, or -1 with
-   errno set.  */
-int setup_make_dirs (const char *dir);
-
 /* SIGINT, SIGTERM, SIGHUP and SIGPIPE remove the temporary files of
    the outputs (atomic.h) and end the program with 128 + the signal's
    number; a message and EXIT_DATA when they cannot be caught.  */
