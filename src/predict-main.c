@@ -66,7 +66,8 @@ found by name (in any order; others are ignored), else taken in order.\n\
   -c, --columns=LIST     use only these fields of FILE, 1-based: 1,3 or 2-4\n\
                            (then taken in this order, not by name)\n\
   -o, --output-dir=DIR   where the output files go, created if missing\n\
-                           (default .)\n\
+                           (default .); an output that would replace\n\
+                           FILE is refused\n\
       --output=LIST      which files: z, labels, density, comma-separated\n\
                            (default z,labels,density)\n\
   -j, --threads=N        threads to use (default: all cores, or\n\
@@ -329,6 +330,17 @@ main (int argc, char **argv)
   /* A signal removes the temporary files of the outputs.  */
   setup_catch_signals ();
   parse (argc, argv, &p);
+
+  const char *outputs[4];
+  size_t n_outputs = 0;
+  if (p.outputs & OUT_Z)
+    outputs[n_outputs++] = "z.csv";
+  if (p.outputs & OUT_LABELS)
+    outputs[n_outputs++] = "labels.csv";
+  if (p.outputs & OUT_DENSITY)
+    outputs[n_outputs++] = "density.csv";
+  outputs[n_outputs] = NULL;
+  setup_refuse_replacing (p.input, p.output_dir, outputs);
 
   vbgmm_model *model = setup_read_model (p.model_file);
   vbgmm_data *data = setup_read_csv (p.input, p.columns, p.n_columns);

@@ -409,6 +409,64 @@ setup_catch_signals (void)
     }
 }
 
+void
+setup_refuse_replacing (const char *input, const char *dir,
+                        const char *const *outputs)
+{
+  struct stat in, out;
+  int is_stdin = strcmp (input, "-") == 0;
+  if ((is_stdin ? fstat (STDIN_FILENO, &in) : stat (input, &in)) != 0
+      || !S_ISREG (in.st_mode))
+    return;
+  for (size_t i = 0; outputs[i]; i++)
+    {
+      size_t len = strlen (dir) + strlen (outputs[i]) + 2;
+      char *path = malloc (len);
+      if (!path)
+        {
+          cli_error ("out of memory");
+          exit (EXIT_DATA);
+        }
+      snprintf (path, len, "%s/%s", dir, outputs[i]);
+      if (stat (path, &out) == 0 && out.st_dev == in.st_dev
+          && out.st_ino == in.st_ino)
+        {
+          cli_error ("%s: the output %s would replace this input file; "
+                     "choose another folder with -o",
+                     is_stdin ? "(standard input)" : input, path);
+          exit (EXIT_USAGE);
+        }
+      free (path);
+    }
+}
+
+void
+setup_check_outputs (const cli_params *p, const char *input, int pictures)
+{
+  const char *names[8];
+  size_t n = 0;
+  if (strcmp (p->z_format, "none") != 0)
+    names[n++] = strcmp (p->z_format, "npy") == 0 ? "z.npy" : "z.csv";
+  names[n++] = "labels.csv";
+  names[n++] = "params.dat";
+  names[n++] = "model.json";
+  names[n++] = "vblikelihood.txt";
+#ifdef HAVE_PLPLOT
+  char vb[16], bound[16];
+  if (pictures && strcmp (p->plot_format, "none") != 0)
+    {
+      snprintf (vb, sizeof vb, "vb.%s", p->plot_format);
+      snprintf (bound, sizeof bound, "bound.%s", p->plot_format);
+      names[n++] = vb;
+      names[n++] = bound;
+    }
+#else
+  (void) pictures;
+#endif
+  names[n] = NULL;
+  setup_refuse_replacing (input, p->output_dir, names);
+}
+
 static void
 summary (const cli_params *p, const vbgmm_model *model)
 {
