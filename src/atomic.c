@@ -50,8 +50,24 @@ static volatile sig_atomic_t pending_signal;
 
 static const int caught[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
 
-/* Remove every temporary file and exit 128 + SIG: only unlink and
-   _exit, which are async-signal-safe.  */
+/* The folders atomic_make_dirs created, outermost first, for the
+   handler and atomic_remove_dirs.  A name is in place before it is
+   counted, and the names are never freed, since a handler may be
+   reading them.  */
+static char **made;
+static atomic_size_t n_made;
+
+/* Remove the folders that were made, innermost first; rmdir leaves
+   one that is not empty.  */
+static void
+remove_made (void)
+{
+  for (size_t i = atomic_load (&n_made); i > 0; i--)
+    rmdir (made[i - 1]);
+}
+
+/* Remove every temporary file and every folder made, and exit 128 +
+   SIG: only unlink, rmdir and _exit, which are async-signal-safe.  */
 static void
 leave (int sig)
 {
@@ -62,6 +78,7 @@ leave (int sig)
       if (name)
         unlink (name);
     }
+  remove_made ();
   _exit (128 + sig);
 }
 
@@ -94,6 +111,72 @@ atomic_signals_install (void)
         return -1;
     }
   return 0;
+}
+
+int
+atomic_make_dirs (const char *dir)
+{
+  /* At most one folder for each slash, and the last.  */
+  size_t depth = 1;
+  for (const char *s = dir; *s; s++)
+    depth += *s == '/';
+  char *path = strdup (dir);
+  made = calloc (depth, sizeof *made);
+  if (!path || !made)
+    {
+      free (path);
+      errno = ENOMEM;
+      return -1;
+    }
+  size_t n = 0;
+  for (char *s = path + 1; ; s++)
+    if (*s == '/' || *s == '\0')
+      {
+        char c = *s;
+        *s = '\0';
+        if (mkdir (path, 0777) == 0)
+          {
+            if (!(made[n] = strdup (path)))
+              {
+                rmdir (path);
+                errno = ENOMEM;
+                goto fail;
+              }
+            atomic_store (&n_made, ++n);
+          }
+        else if (errno != EEXIST)
+          goto fail;
+        *s = c;
+        if (c == '\0')
+          break;
+      }
+  free (path);
+  struct stat st;
+  if (stat (dir, &st) != 0)
+    goto fail_stat;
+  if (!S_ISDIR (st.st_mode))
+    {
+      errno = ENOTDIR;
+      goto fail_stat;
+    }
+  return 0;
+
+fail:
+  free (path);
+fail_stat:
+  {
+    int e = errno;
+    atomic_remove_dirs ();
+    errno = e;
+  }
+  return -1;
+}
+
+void
+atomic_remove_dirs (void)
+{
+  remove_made ();
+  atomic_store (&n_made, 0);
 }
 
 /* Put NAME in the list.  Returns 0, or -1 when out of memory.  */

@@ -50,6 +50,16 @@ typedef struct atomic_set
    errno set.  */
 int atomic_signals_install (void);
 
+/* Create the folder DIR and its parents where missing, for the
+   outputs, once in a run.  Those it created are kept in a list that the
+   signal handler reads too: a signal removes them, as it does the
+   temporary files, when they are empty.  Returns 0, or -1 with errno
+   set and none of them left.  */
+int atomic_make_dirs (const char *dir);
+/* Remove the folders atomic_make_dirs created that are empty: after an
+   error, so that a failed run leaves no folder either.  */
+void atomic_remove_dirs (void);
+
 /* Open DIR/NAME for writing under a temporary name.  Returns NULL and
    sets errno on failure.  */
 FILE *atomic_open (atomic_set *set, const char *dir, const char *name);

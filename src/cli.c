@@ -122,7 +122,8 @@ Input and output:\n\
                            (FILE is CSV, or a NumPy .npy array of float64\n\
                            or float32, known by its first bytes)\n\
   -o, --output-dir=DIR   where the output files go, created if missing\n\
-                           (default .)\n\
+                           (default .); an output that would replace\n\
+                           FILE is refused\n\
       --z-format=FORMAT  the responsibilities as z.csv (csv, the default),\n\
                            z.npy (npy: N x K float64) or not at all (none)\n\
       --plot=FORMAT      pictures vb.FORMAT and bound.FORMAT: png, svg,\n\

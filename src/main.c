@@ -82,6 +82,7 @@ main (int argc, char **argv)
   cli_parse (argc, argv, &p);
 
   const char *input = p.input ? p.input : setup_default_input ();
+  setup_check_outputs (&p, input, 1);
   vbgmm_data *data = setup_read_data (input, &p);
   const char *name = strcmp (input, "-") == 0 ? "(standard input)" : input;
   vbgmm_model *from = setup_init_model (&p, data, name);

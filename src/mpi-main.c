@@ -634,6 +634,7 @@ main (int argc, char **argv)
       exit (EXIT_USAGE);
     }
 
+  setup_check_outputs (&p, name, 0);
   vbgmm_data *data = read_share (name, &p);
   vbgmm_model *from = setup_init_model (&p, data, name);
   if (!from && data->n_total < p.opt.k)

@@ -66,7 +66,8 @@ found by name (in any order; others are ignored), else taken in order.\n\
   -c, --columns=LIST     use only these fields of FILE, 1-based: 1,3 or 2-4\n\
                            (then taken in this order, not by name)\n\
   -o, --output-dir=DIR   where the output files go, created if missing\n\
-                           (default .)\n\
+                           (default .); an output that would replace\n\
+                           FILE is refused\n\
       --output=LIST      which files: z, labels, density, comma-separated\n\
                            (default z,labels,density)\n\
   -j, --threads=N        threads to use (default: all cores, or\n\
@@ -94,28 +95,30 @@ static const struct option long_options[] = {
   { NULL, 0, NULL, 0 }
 };
 
-/* "z,labels" into OUT_* bits.  */
+/* "z,labels" into OUT_* bits; -1 for an empty list or an empty or
+   unknown name in it.  */
 static int
 parse_outputs (const char *s)
 {
+  static const struct { const char *name; int bit; } names[] = {
+    { "z", OUT_Z }, { "labels", OUT_LABELS }, { "density", OUT_DENSITY }
+  };
   int bits = 0;
-  char *copy = strdup (s);
-  if (!copy)
-    return -1;
-  if (!*s || s[strlen (s) - 1] == ',')
-    bits = -1;
-  for (char *save = NULL, *tok = strtok_r (copy, ",", &save);
-       tok && bits >= 0; tok = strtok_r (NULL, ",", &save))
-    if (strcmp (tok, "z") == 0)
-      bits |= OUT_Z;
-    else if (strcmp (tok, "labels") == 0)
-      bits |= OUT_LABELS;
-    else if (strcmp (tok, "density") == 0)
-      bits |= OUT_DENSITY;
-    else
-      bits = -1;
-  free (copy);
-  return bits > 0 ? bits : -1;
+  for (;;)
+    {
+      size_t len = strcspn (s, ",");
+      int bit = 0;
+      for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (strlen (names[i].name) == len
+            && strncmp (s, names[i].name, len) == 0)
+          bit = names[i].bit;
+      if (!bit)
+        return -1;
+      bits |= bit;
+      if (s[len] == '\0')
+        return bits;
+      s += len + 1;
+    }
 }
 
 static void
@@ -269,6 +272,54 @@ match_columns (const predict_params *p, const vbgmm_model *model,
   free (from);
 }
 
+static int
+no_rows (const double *r, size_t rows, size_t k, void *arg)
+{
+  (void) r;
+  (void) rows;
+  (void) k;
+  (void) arg;
+  return 0;
+}
+
+/* A model that cannot give the outputs asked (a W that is not positive
+   definite, a mean too far from the centre) is an error found before
+   any folder or file is made.  */
+static void
+check_model (const predict_params *p, const vbgmm_model *model,
+             const vbgmm_data *data, const char *name)
+{
+  vbgmm_error err = { 0 };
+  int status = VBGMM_SUCCESS;
+  /* No rows: the E-step's preparation alone, which checks the model.  */
+  if (p->outputs & (OUT_Z | OUT_LABELS))
+    status = vbgmm_responsibilities_rows (model, data, NULL, 0, p->threads,
+                                          no_rows, NULL, &err);
+  if (!status && (p->outputs & OUT_DENSITY))
+    {
+      vbgmm_predictive *pred = vbgmm_predictive_alloc (model, &err);
+      if (!pred)
+        status = err.status;
+      vbgmm_predictive_free (pred);
+    }
+  if (status)
+    {
+      cli_error ("%s: %s", name, err.message);
+      exit (EXIT_DATA);
+    }
+}
+
+/* After an error: the temporary files of SET and the folders made for
+   them go.  */
+static void give_up (atomic_set *set) __attribute__ ((noreturn));
+static void
+give_up (atomic_set *set)
+{
+  atomic_abort (set);
+  atomic_remove_dirs ();
+  exit (EXIT_DATA);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -280,18 +331,30 @@ main (int argc, char **argv)
   setup_catch_signals ();
   parse (argc, argv, &p);
 
+  const char *outputs[4];
+  size_t n_outputs = 0;
+  if (p.outputs & OUT_Z)
+    outputs[n_outputs++] = "z.csv";
+  if (p.outputs & OUT_LABELS)
+    outputs[n_outputs++] = "labels.csv";
+  if (p.outputs & OUT_DENSITY)
+    outputs[n_outputs++] = "density.csv";
+  outputs[n_outputs] = NULL;
+  setup_refuse_replacing (p.input, p.output_dir, outputs);
+
   vbgmm_model *model = setup_read_model (p.model_file);
   vbgmm_data *data = setup_read_csv (p.input, p.columns, p.n_columns);
   const char *name = strcmp (p.input, "-") == 0 ? "(standard input)"
                      : p.input;
   match_columns (&p, model, data, name);
+  check_model (&p, model, data, name);
 
   atomic_set set = { NULL, 0 };
   const char *failed = NULL;
   FILE *z = NULL, *labels = NULL, *density = NULL;
   vbgmm_error err = { 0 };
   double total = 0;
-  if (setup_make_dirs (p.output_dir) != 0)
+  if (atomic_make_dirs (p.output_dir) != 0)
     {
       cli_error ("%s: %s", p.output_dir, strerror (errno));
       exit (EXIT_DATA);
@@ -307,8 +370,7 @@ main (int argc, char **argv)
   if (failed)
     {
       cli_error ("%s/%s: %s", p.output_dir, failed, strerror (errno));
-      atomic_abort (&set);
-      exit (EXIT_DATA);
+      give_up (&set);
     }
   if (vbgmm_write_predictions (z, labels, density, density ? &total : NULL,
                                model, data,
@@ -316,8 +378,7 @@ main (int argc, char **argv)
     {
       cli_error ("%s: %s", err.status == VBGMM_EIO ? p.output_dir : name,
                  err.message);
-      atomic_abort (&set);
-      exit (EXIT_DATA);
+      give_up (&set);
     }
   if (!p.quiet)
     {
@@ -328,14 +389,12 @@ main (int argc, char **argv)
   if (fflush (stdout) != 0 || ferror (stdout))
     {
       cli_error ("write error: %s", strerror (errno));
-      atomic_abort (&set);
-      exit (EXIT_DATA);
+      give_up (&set);
     }
   if (atomic_commit (&set, &failed) != 0)
     {
       cli_error ("%s: %s", failed, strerror (errno));
-      atomic_abort (&set);
-      exit (EXIT_DATA);
+      give_up (&set);
     }
   atomic_abort (&set);
 

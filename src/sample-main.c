@@ -56,7 +56,7 @@ distributions, and write them as CSV with the model's column names as\n\
 the header.\n\
 \n", cli_program_name);
   fputs ("\
-  -n, --points=N         how many points to draw (required)\n\
+  -n, --points=N         how many points to draw, at most 2^40 (required)\n\
   -s, --seed=N           random seed: the same seed gives the same points\n\
                            (default 0)\n\
   -o, --output=FILE      write to FILE instead of standard output (under\n\
@@ -90,7 +90,8 @@ option (int c, const char *arg, void *params)
     {
     case 'n':
       if (cli_parse_size (arg, &z) || z > (size_t) 1 << 40)
-        cli_bad_value ("points", arg, "an integer >= 0");
+        cli_bad_value ("points", arg, "an integer from 0 to 2^40 "
+                       "(1099511627776)");
       p->n = z;
       p->n_set = 1;
       break;

@@ -509,39 +509,6 @@ setup_progress (size_t iter, double bound, void *arg)
              iter, bound);
 }
 
-/* Create DIR and its parents when missing.  */
-static int
-make_dirs (const char *dir)
-{
-  char *path = strdup (dir);
-  if (!path)
-    return -1;
-  for (char *s = path + 1; ; s++)
-    if (*s == '/' || *s == '\0')
-      {
-        char c = *s;
-        *s = '\0';
-        if (mkdir (path, 0777) != 0 && errno != EEXIST)
-          {
-            free (path);
-            return -1;
-          }
-        *s = c;
-        if (c == '\0')
-          break;
-      }
-  free (path);
-  struct stat st;
-  if (stat (dir, &st) != 0)
-    return -1;
-  if (!S_ISDIR (st.st_mode))
-    {
-      errno = ENOTDIR;
-      return -1;
-    }
-  return 0;
-}
-
 void
 setup_catch_signals (void)
 {
@@ -552,10 +519,62 @@ setup_catch_signals (void)
     }
 }
 
-int
-setup_make_dirs (const char *dir)
+void
+setup_refuse_replacing (const char *input, const char *dir,
+                        const char *const *outputs)
 {
-  return make_dirs (dir);
+  struct stat in, out;
+  int is_stdin = strcmp (input, "-") == 0;
+  if ((is_stdin ? fstat (STDIN_FILENO, &in) : stat (input, &in)) != 0
+      || !S_ISREG (in.st_mode))
+    return;
+  for (size_t i = 0; outputs[i]; i++)
+    {
+      size_t len = strlen (dir) + strlen (outputs[i]) + 2;
+      char *path = malloc (len);
+      if (!path)
+        {
+          cli_error ("out of memory");
+          exit (EXIT_DATA);
+        }
+      snprintf (path, len, "%s/%s", dir, outputs[i]);
+      if (stat (path, &out) == 0 && out.st_dev == in.st_dev
+          && out.st_ino == in.st_ino)
+        {
+          cli_error ("%s: the output %s would replace this input file; "
+                     "choose another folder with -o",
+                     is_stdin ? "(standard input)" : input, path);
+          exit (EXIT_USAGE);
+        }
+      free (path);
+    }
+}
+
+void
+setup_check_outputs (const cli_params *p, const char *input, int pictures)
+{
+  const char *names[8];
+  size_t n = 0;
+  if (strcmp (p->z_format, "none") != 0)
+    names[n++] = strcmp (p->z_format, "npy") == 0 ? "z.npy" : "z.csv";
+  names[n++] = "labels.csv";
+  names[n++] = "params.dat";
+  names[n++] = "model.json";
+  names[n++] = "vblikelihood.txt";
+#ifdef HAVE_PLPLOT
+  char vb[16], bound[16];
+  if (pictures && strcmp (p->plot_format, "none") != 0)
+    {
+      snprintf (vb, sizeof vb, "vb.%s", p->plot_format);
+      snprintf (bound, sizeof bound, "bound.%s", p->plot_format);
+      names[n++] = vb;
+      names[n++] = bound;
+    }
+#else
+  (void) pictures;
+#endif
+  names[n] = NULL;
+  setup_refuse_replacing (input, p->output_dir, names);
 }
 
 static void
@@ -631,6 +650,16 @@ setup_record_fields (vbgmm_model *model, const cli_params *p)
   model->n_fields = p->n_columns;
 }
 
+/* After an error: the temporary files of SET and the folders made for
+   them go.  Returns the exit status.  */
+static int
+give_up (atomic_set *set)
+{
+  atomic_abort (set);
+  atomic_remove_dirs ();
+  return EXIT_DATA;
+}
+
 int
 setup_write_outputs (const cli_params *p, const vbgmm_model *model,
                      setup_z_writer write_z, void *z_arg,
@@ -641,7 +670,7 @@ setup_write_outputs (const cli_params *p, const vbgmm_model *model,
   vbgmm_error err = { 0 };
   FILE *fp, *labels = NULL;
 
-  if (make_dirs (dir) != 0)
+  if (atomic_make_dirs (dir) != 0)
     {
       cli_error ("%s: %s", dir, strerror (errno));
       return EXIT_DATA;
@@ -679,8 +708,7 @@ setup_write_outputs (const cli_params *p, const vbgmm_model *model,
                       extra_arg) != 0)
     {
       cli_error ("%s/%s: %s", dir, failed, err.message);
-      atomic_abort (&set);
-      return EXIT_DATA;
+      return give_up (&set);
     }
   /* The summary goes out before the files are renamed into place, so
      that a write error on standard output leaves them as they were.  */
@@ -689,14 +717,12 @@ setup_write_outputs (const cli_params *p, const vbgmm_model *model,
   if (fflush (stdout) != 0 || ferror (stdout))
     {
       cli_error ("write error: %s", strerror (errno));
-      atomic_abort (&set);
-      return EXIT_DATA;
+      return give_up (&set);
     }
   if (atomic_commit (&set, &failed) != 0)
     {
       cli_error ("%s: %s", failed, strerror (errno));
-      atomic_abort (&set);
-      return EXIT_DATA;
+      return give_up (&set);
     }
   atomic_abort (&set);
   return 0;
@@ -707,6 +733,5 @@ fail:
     cli_error ("%s/%s: %s", dir, failed, err.status && err.message[0]
                ? err.message : strerror (e ? e : EIO));
   }
-  atomic_abort (&set);
-  return EXIT_DATA;
+  return give_up (&set);
 }

@@ -103,9 +103,18 @@ typedef int (*setup_z_writer) (FILE *z, FILE *labels, void *arg,
 typedef int (*setup_extra_writer) (atomic_set *set, const char **failed,
                                    char *why, size_t whylen, void *arg);
 
-/* Create DIR and its parents when missing.  Returns 0, or -1 with
-   errno set.  */
-int setup_make_dirs (const char *dir);
+/* Exit with a usage error when the data file INPUT ("-": standard
+   input) is the very file (the same device and inode, whatever the
+   spelling or link) that one of the OUTPUTS (names in the folder DIR,
+   NULL-terminated) would replace: a run would put its results in place
+   of its own data.  */
+void setup_refuse_replacing (const char *input, const char *dir,
+                             const char *const *outputs);
+
+/* setup_refuse_replacing for the outputs of a fit as P asks (with the
+   pictures when PICTURES is not 0).  */
+void setup_check_outputs (const cli_params *p, const char *input,
+                          int pictures);
 
 /* SIGINT, SIGTERM, SIGHUP and SIGPIPE remove the temporary files of
    the outputs (atomic.h) and end the program with 128 + the signal's
