@@ -114,6 +114,11 @@ main (int argc, char **argv)
       char msg[2048];
       int status = setup_fit_error (&p, name, &err, msg, sizeof msg);
       cli_error ("%s", msg);
+      vbgmm_model_free (from);
+      vbgmm_prior_free (prior);
+      vbgmm_data_free (data);
+      free (start);
+      cli_free (&p);
       exit (status);
     }
   setup_fit_warnings (&p, model, ridge);
