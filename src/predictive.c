@@ -249,6 +249,16 @@ static double
 student_far (const vbgmm_predictive *p, const double *x)
 {
   const size_t d = p->d, k = p->k;
+  /* Not a point (its z / s would read as the centre of every
+     component), or one at infinity: no density there.  */
+  int infinite = 0;
+  for (size_t i = 0; i < d; i++)
+    if (isnan (x[i]))
+      return NAN;
+    else if (isinf (x[i]))
+      infinite = 1;
+  if (infinite)
+    return -INFINITY;
   double t[k], z[d], mx = -INFINITY;
   for (size_t c = 0; c < k; c++)
     {

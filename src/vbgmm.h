@@ -403,7 +403,8 @@ typedef struct vbgmm_predictive vbgmm_predictive;
 vbgmm_predictive *vbgmm_predictive_alloc (const vbgmm_model *model,
                                           vbgmm_error *err);
 void vbgmm_predictive_free (vbgmm_predictive *pred);
-/* ln p(x | training data) of the N points X (row-major, n * d).  */
+/* ln p(x | training data) of the N points X (row-major, n * d): NaN
+   for a point with a NaN coordinate, -inf for one at infinity.  */
 int vbgmm_predictive_ln_density (const vbgmm_predictive *pred,
                                  const double *x, size_t n, int threads,
                                  double *ln_p, vbgmm_error *err);

@@ -177,6 +177,39 @@ test_far (const char *form, size_t d)
   vbgmm_model_free (m);
 }
 
+/* A point with a NaN coordinate has no density and one at infinity
+   none above 0: neither may read as the centre of a component.  */
+static void
+test_nonfinite (const char *form, size_t d)
+{
+  vbgmm_model *m = make_model (form, 3, d, 5);
+  vbgmm_predictive *p = vbgmm_predictive_alloc (m, NULL);
+  static const double bad[][3] = {
+    { NAN, 0, 0 }, { 0, 0, NAN }, { INFINITY, 0, 0 }, { 1, -INFINITY, 2 },
+    { INFINITY, NAN, 0 } };
+  double x[5 * 3], got[5];
+  for (size_t i = 0; i < 5; i++)
+    for (size_t j = 0; j < d; j++)
+      x[i * d + j] = bad[i][j];
+  vbgmm_predictive_ln_density (p, x, 5, 1, got, NULL);
+  for (size_t i = 0; i < 5; i++)
+    {
+      int nan = 0, inf = 0;
+      for (size_t j = 0; j < d; j++)
+        {
+          nan |= isnan (bad[i][j]);
+          inf |= isinf (bad[i][j]);
+        }
+      if (!nan && !inf)
+        continue;
+      gsl_test (nan ? !isnan (got[i]) : !(isinf (got[i]) && got[i] < 0),
+                "%s D = %zu: ln p of point %zu is %s, got %g", form, d, i,
+                nan ? "NaN" : "-inf", got[i]);
+    }
+  vbgmm_predictive_free (p);
+  vbgmm_model_free (m);
+}
+
 static void
 test_reference (const char *form, size_t d, double nu)
 {
@@ -452,6 +485,8 @@ main (void)
       test_reference (forms[f], 3, 400);
       test_far (forms[f], 1);
       test_far (forms[f], 3);
+      test_nonfinite (forms[f], 1);
+      test_nonfinite (forms[f], 3);
       test_integral_1d (forms[f]);
       test_integral_2d (forms[f]);
       test_sample (forms[f]);
@@ -469,6 +504,7 @@ main (void)
           test_reference (forms[f], 2, 14);
           test_reference (forms[f], 3, 400);
           test_far (forms[f], 3);
+          test_nonfinite (forms[f], 3);
           test_threads (forms[f]);
         }
     }
