@@ -210,6 +210,47 @@ test_nonfinite (const char *form, size_t d)
   vbgmm_model_free (m);
 }
 
+/* vbgmm_write_predictions: data of another D refused for the densities
+   alone as for the responsibilities; with no output asked, nothing
+   done; the total alone, the sum of the densities.  */
+static void
+test_write_predictions (void)
+{
+  vbgmm_model *m = make_model ("full", 3, 2, 5);
+  vbgmm_data *one = vbgmm_data_alloc (10, 1), *two = vbgmm_data_alloc (10, 2);
+  for (size_t i = 0; i < 20; i++)
+    two->x[i] = 0.3 * i - 2;
+  vbgmm_error err = { 0 };
+  FILE *fp = tmpfile ();
+  double total = 0;
+  int status = vbgmm_write_predictions (NULL, NULL, fp, &total, m, one, 1,
+                                        &err);
+  gsl_test (status != VBGMM_EINVAL, "densities of data of D = 1 under a "
+            "model of D = 2 refused (status %d)", status);
+  status = vbgmm_write_predictions (NULL, NULL, NULL, &total, m, one, 1,
+                                    &err);
+  gsl_test (status != VBGMM_EINVAL, "the total of data of D = 1 under a "
+            "model of D = 2 refused (status %d)", status);
+  status = vbgmm_write_predictions (NULL, NULL, NULL, NULL, m, two, 1, &err);
+  gsl_test (status, "no output asked: success (status %d)", status);
+  status = vbgmm_write_z_labels (NULL, NULL, m, two, 1, &err);
+  gsl_test (status, "neither z nor labels: success (status %d)", status);
+  status = vbgmm_write_predictions (NULL, NULL, NULL, &total, m, two, 2,
+                                    &err);
+  vbgmm_predictive *p = vbgmm_predictive_alloc (m, NULL);
+  double ln_p[10], sum = 0;
+  vbgmm_predictive_ln_density (p, two->x, 10, 1, ln_p, NULL);
+  for (size_t i = 0; i < 10; i++)
+    sum += ln_p[i];
+  gsl_test (status, "the total alone (status %d)", status);
+  gsl_test_rel (total, sum, 1e-15, "the total alone, the sum of ln p");
+  vbgmm_predictive_free (p);
+  fclose (fp);
+  vbgmm_data_free (one);
+  vbgmm_data_free (two);
+  vbgmm_model_free (m);
+}
+
 static void
 test_reference (const char *form, size_t d, double nu)
 {
@@ -477,6 +518,7 @@ main (void)
 {
   gsl_set_error_handler_off ();
   static const char *const forms[] = { "full", "tied", "diag", "spherical" };
+  test_write_predictions ();
   for (size_t f = 0; f < 4; f++)
     {
       test_reference (forms[f], 1, 3);
