@@ -253,7 +253,8 @@ typedef struct vbgmm_options
                                 for VBGMM_INIT_LABELS */
   const double *init_resp;   /* rows * k, each row summing to 1, for
                                 VBGMM_INIT_RESP */
-  size_t kmeans_max_iter;    /* Lloyd's iterations at most (300) */
+  size_t kmeans_max_iter;    /* Lloyd's iterations at most (300); >= 1
+                                for VBGMM_INIT_KMEANS */
   unsigned long seed;
   size_t n_init;             /* fits from seeds seed, seed + 1, ...: the
                                 highest final bound is kept (ties, to
