@@ -309,6 +309,12 @@ vbgmm_prior_set_W0_inverse (vbgmm_prior *prior, const double *cov,
           gsl_matrix_free (L);
           if (status)
             return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
+          /* A variance below 1 / DBL_MAX has no inverse in doubles.  */
+          for (size_t i = 0; i < d * d; i++)
+            if (!isfinite (prior->W0[i]))
+              return vbgmm_fail (err, VBGMM_ENUM, "the inverse of the "
+                                 "sample covariance passes the range of "
+                                 "doubles");
           if (ridge)
             *ridge = eps;
           return VBGMM_SUCCESS;

@@ -209,7 +209,9 @@ int vbgmm_data_variances_units (const vbgmm_data *data,
                                 double *mean, double *var, vbgmm_error *err);
 
 /* W0 = COV^-1.  When COV is singular a ridge is added to its diagonal
-   first; *RIDGE (may be NULL) receives it, 0 when none was needed.  */
+   first; *RIDGE (may be NULL) receives it, 0 when none was needed.
+   VBGMM_ENUM when no ridge helps or the inverse passes the range of
+   doubles (a variance below 1 / DBL_MAX).  */
 int vbgmm_prior_set_W0_inverse (vbgmm_prior *prior, const double *cov,
                                 double *ridge, vbgmm_error *err);
 

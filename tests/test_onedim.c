@@ -110,6 +110,12 @@ test_cholesky (void)
   gsl_test (!(ridge > 0), "a ridge for a constant column");
   gsl_test (!isfinite (p->W0[0]) || !isfinite (p->W0[3]), "finite W0");
 
+  /* A variance whose inverse passes the range of doubles: no W0.  */
+  const double tiny[4] = { 1e-320, 0, 0, 1 };
+  int status = vbgmm_prior_set_W0_inverse (p, tiny, &ridge, &err);
+  gsl_test (status != VBGMM_ENUM, "a variance of 1e-320 has no inverse "
+            "(status %d)", status);
+
   /* A W0 that is not positive definite is refused.  */
   const double bad[4] = { 1, 2, 2, 1 };
   memcpy (p->W0, bad, sizeof bad);
