@@ -348,7 +348,8 @@ int vbgmm_init_means (const vbgmm_data *data, const vbgmm_options *opt,
                       double *means, vbgmm_error *err);
 
 /* Fit: start state from the initial means, then iterate until the
-   bound converges or max_iter.  Returns NULL on error.  */
+   bound converges or max_iter.  Returns NULL on error (VBGMM_EDATA
+   for a number of DATA that is not finite).  */
 vbgmm_model *vbgmm_fit (const vbgmm_data *data, const vbgmm_prior *prior,
                         const vbgmm_options *opt, vbgmm_error *err);
 

@@ -68,6 +68,20 @@ test_hand (void)
                     "1-D bound unchanged by iteration 2");
     }
   vbgmm_model_free (model);
+
+  /* A NaN or an infinity among the points: bad data, named.  */
+  static const double bad[] = { NAN, INFINITY, -INFINITY };
+  for (size_t b = 0; b < 3; b++)
+    {
+      data->x[1] = bad[b];
+      model = vbgmm_fit (data, prior, &opt, &err);
+      const char *want = "row 2, column 1: not a finite number";
+      gsl_test (model || err.status != VBGMM_EDATA
+                || strncmp (err.message, want, strlen (want)) != 0,
+                "1-D fit of a point %g refused as bad data (status %d: %s)",
+                bad[b], err.status, model ? "" : err.message);
+      vbgmm_model_free (model);
+    }
   vbgmm_prior_free (prior);
   vbgmm_data_free (data);
 }
