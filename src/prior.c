@@ -108,6 +108,10 @@ vbgmm_prior_check (const vbgmm_prior *p)
   for (size_t i = 0; i < d; i++)
     if (!isfinite (p->m0[i]))
       return "m0 must be finite";
+  /* As a model file's: the fit takes their differences in an int.  */
+  for (size_t i = 0; i < d; i++)
+    if (p->units[i] < -VBGMM_UNITS_MAX || p->units[i] > VBGMM_UNITS_MAX)
+      return "the units of the prior must be from -1021 to 1021";
   for (size_t i = 0; i < d; i++)
     for (size_t j = 0; j < d; j++)
       if (!isfinite (p->W0[i * d + j]) || p->W0[i * d + j] != p->W0[j * d + i])

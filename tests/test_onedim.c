@@ -136,6 +136,14 @@ test_cholesky (void)
   const char *why = vbgmm_prior_check (p);
   gsl_test_str (why ? why : "", "W0 must be positive definite",
                 "W0 not positive definite refused");
+
+  /* Units beyond those of a model file are refused.  */
+  vbgmm_prior_free (p);
+  p = vbgmm_prior_alloc (2);
+  p->units[1] = 1022;
+  gsl_test (vbgmm_prior_check (p) == NULL, "units of 1022 refused");
+  p->units[1] = -1021;
+  gsl_test (vbgmm_prior_check (p) != NULL, "units of -1021 accepted");
   vbgmm_prior_free (p);
 }
 
