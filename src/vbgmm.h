@@ -355,8 +355,9 @@ vbgmm_model *vbgmm_fit (const vbgmm_data *data, const vbgmm_prior *prior,
 
 /* Responsibilities of every point under MODEL, in row order, a block
    at a time: SINK receives ROWS rows of K numbers (row-major) and
-   returns 0, or non-zero to stop.  VBGMM_EINVAL when DATA and MODEL
-   differ in dimension.  */
+   returns 0, or non-zero to stop: the call then returns VBGMM_EIO
+   ("cannot write the responsibilities").  VBGMM_EINVAL when DATA and
+   MODEL differ in dimension.  */
 typedef int (*vbgmm_sink) (const double *r, size_t rows, size_t k,
                            void *arg);
 int vbgmm_responsibilities (const vbgmm_model *model, const vbgmm_data *data,
