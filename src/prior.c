@@ -73,7 +73,8 @@ vbgmm_prior_copy (const vbgmm_prior *prior)
   p->gamma0 = prior->gamma0;
   memcpy (p->m0, prior->m0, d * sizeof (double));
   memcpy (p->W0, prior->W0, d * d * sizeof (double));
-  memcpy (p->units, prior->units, d * sizeof (int));
+  if (prior->units)
+    memcpy (p->units, prior->units, d * sizeof (int));
   return p;
 }
 
@@ -109,7 +110,7 @@ vbgmm_prior_check (const vbgmm_prior *p)
     if (!isfinite (p->m0[i]))
       return "m0 must be finite";
   /* As a model file's: the fit takes their differences in an int.  */
-  for (size_t i = 0; i < d; i++)
+  for (size_t i = 0; p->units && i < d; i++)
     if (p->units[i] < -VBGMM_UNITS_MAX || p->units[i] > VBGMM_UNITS_MAX)
       return "the units of the prior must be from -1021 to 1021";
   for (size_t i = 0; i < d; i++)

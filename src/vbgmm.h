@@ -163,7 +163,8 @@ typedef struct vbgmm_prior
   const vbgmm_weights_type *weights;       /* the prior on the weights */
   double gamma0; /* stick-breaking concentration (dp), > 0 */
   /* The units of m0 and W0 (see "Units" below): d exponents, each
-     from -1021 to 1021, all 0 (the data's own units) unless set.  */
+     from -1021 to 1021, all 0 (the data's own units) unless set;
+     NULL: all 0.  */
   int *units;
 } vbgmm_prior;
 

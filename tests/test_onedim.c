@@ -52,7 +52,11 @@ test_hand (void)
   opt.max_iter = 2;
   opt.tol = 0;
 
+  /* A prior without units: the data's.  */
+  int *units = prior->units;
+  prior->units = NULL;
   vbgmm_model *model = vbgmm_fit (data, prior, &opt, &err);
+  prior->units = units;
   gsl_test (model == NULL, "1-D fit: %s", model ? "" : err.message);
   if (model)
     {
