@@ -170,6 +170,13 @@ vbgmm_predictive_alloc (const vbgmm_model *model, vbgmm_error *err)
           goto fail;
         }
       p->weight[c] = vbgmm_model_weight (model, c);
+      /* Else the draws would pick components by no weights at all.  */
+      if (!(p->weight[c] >= 0 && p->weight[c] <= 1))
+        {
+          vbgmm_fail (err, VBGMM_ENUM, "component %zu: its weight is not "
+                      "a number from 0 to 1", c);
+          goto fail;
+        }
       p->v[c] = v;
       p->e[c] = (v + dt) / 2;
       double r = d / dt; /* how many t's: D for diag, else 1 */

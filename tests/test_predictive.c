@@ -210,6 +210,28 @@ test_nonfinite (const char *form, size_t d)
   vbgmm_model_free (m);
 }
 
+/* A model whose weights are not weights (alpha of 0 or below: E[pi]
+   0 / 0, or beyond 0 to 1) has no predictive distribution to draw
+   from.  */
+static void
+test_bad_weights (void)
+{
+  static const double alpha[][2] = { { 0, 0 }, { -1, 3 }, { NAN, 1 } };
+  for (size_t i = 0; i < 3; i++)
+    {
+      vbgmm_model *m = make_model ("full", 2, 2, 5);
+      m->alpha[0] = alpha[i][0];
+      m->alpha[1] = alpha[i][1];
+      vbgmm_error err = { 0 };
+      vbgmm_predictive *p = vbgmm_predictive_alloc (m, &err);
+      gsl_test (p || err.status != VBGMM_ENUM, "alpha %g, %g: no "
+                "predictive (status %d)", alpha[i][0], alpha[i][1],
+                err.status);
+      vbgmm_predictive_free (p);
+      vbgmm_model_free (m);
+    }
+}
+
 /* vbgmm_write_predictions: data of another D refused for the densities
    alone as for the responsibilities; with no output asked, nothing
    done; the total alone, the sum of the densities.  */
@@ -519,6 +541,7 @@ main (void)
   gsl_set_error_handler_off ();
   static const char *const forms[] = { "full", "tied", "diag", "spherical" };
   test_write_predictions ();
+  test_bad_weights ();
   for (size_t f = 0; f < 4; f++)
     {
       test_reference (forms[f], 1, 3);
