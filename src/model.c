@@ -233,7 +233,7 @@ vbgmm_options_check (const vbgmm_options *opt, const vbgmm_data *data)
   if (opt->delete_moves != 0 && opt->delete_moves != 1)
     return "delete_moves must be 0 or 1";
   if (opt->threads < 0)
-    return "the number of threads must be at least 1";
+    return "the number of threads must be 0 (all cores) or more";
   if (data)
     {
       if (data->d < 1)

@@ -517,6 +517,12 @@ test_options (gsl_rng *rng)
                 "it (status %d: %s)", what[i], err.status, err.message);
       vbgmm_model_free (m);
     }
+  /* 0 threads is a number of threads: all cores.  */
+  bad = opt;
+  bad.threads = -1;
+  const char *why = vbgmm_options_check (&bad, data);
+  gsl_test_str (why ? why : "", "the number of threads must be 0 (all "
+                "cores) or more", "threads -1 refused");
   opt.init = VBGMM_INIT_KMEANS;
   opt.kmeans_max_iter = 1;
   gsl_test (vbgmm_options_check (&opt, data) != NULL,
