@@ -417,6 +417,21 @@ progress_units (size_t iter, double bound, void *arg)
   pu->opt->progress (iter, bound + pu->offset, pu->opt->progress_arg);
 }
 
+/* VBGMM_EDATA unless every number of this process's rows is finite, as
+   the readers of files demand: a NaN or an infinity has no place in
+   the sums of a fit.  */
+static int
+data_finite (const vbgmm_data *data, vbgmm_error *err)
+{
+  for (size_t r = 0; r < data->n; r++)
+    for (size_t i = 0; i < data->d; i++)
+      if (!isfinite (data->x[r * data->d + i]))
+        return vbgmm_fail (err, VBGMM_EDATA, "row %zu, column %zu: not a "
+                           "finite number (%g)", data->first_row + r + 1,
+                           i + 1, data->x[r * data->d + i]);
+  return VBGMM_SUCCESS;
+}
+
 /* The fit of vbgmm_fit_single, or only its start state when
    START_ONLY.  It runs on the data in the units that vbgmm_data_units
    chooses; the bounds are put back in the data's units at the end.  */
@@ -436,7 +451,8 @@ fit_run (const vbgmm_data *data, const vbgmm_prior *given,
   double *means = malloc (k * d * sizeof (double));
   fit_work w;
   memset (&w, 0, sizeof w);
-  if (vbgmm_comm_agree_alloc (comm, model && means, err))
+  if (vbgmm_comm_agree_alloc (comm, model && means, err)
+      || vbgmm_comm_agree (comm, data_finite (data, err), err))
     goto error;
   model->seed = given_opt->seed;
   /* The units of the fit; MEANS holds the spreads, which the

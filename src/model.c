@@ -223,12 +223,23 @@ vbgmm_options_check (const vbgmm_options *opt, const vbgmm_data *data)
     return "the initial model must have the number of components";
   if (opt->n_init < 1)
     return "the number of starts must be at least 1";
+  /* Lloyd's first iteration gives every point its label.  */
+  if (opt->init == VBGMM_INIT_KMEANS && opt->kmeans_max_iter < 1)
+    return "the k-means iteration limit must be at least 1";
+  if (opt->accelerate != VBGMM_ACCELERATE_NO
+      && opt->accelerate != VBGMM_ACCELERATE_YES
+      && opt->accelerate != VBGMM_ACCELERATE_AUTO)
+    return "accelerate must be yes, no or auto";
+  if (opt->delete_moves != 0 && opt->delete_moves != 1)
+    return "delete_moves must be 0 or 1";
   if (opt->threads < 0)
-    return "the number of threads must be at least 1";
+    return "the number of threads must be 0 (all cores) or more";
   if (data)
     {
       if (data->d < 1)
         return "the data have no columns";
+      if (data->n_total < 1)
+        return "the data have no points";
       int drawn = opt->init == VBGMM_INIT_KMEANSPP
                   || opt->init == VBGMM_INIT_RANDOM
                   || opt->init == VBGMM_INIT_KMEANS;

@@ -307,13 +307,17 @@ vbgmm_write_predictions (FILE *z, FILE *labels, FILE *density,
   s.data = data;
   int status = VBGMM_SUCCESS;
   errno = 0;
+  /* The densities alone read the rows D at a time, D the model's.  */
+  if (data->d != model->d)
+    return vbgmm_fail (err, VBGMM_EINVAL, "the data have %zu columns, the "
+                       "model %zu", data->d, model->d);
   if ((density || total)
       && !(s.pred = vbgmm_predictive_alloc (model, err)))
     return err ? err->status : VBGMM_ENUM;
   if (z || labels)
     status = vbgmm_responsibilities (model, data, threads, rows_write, &s,
                                      err);
-  else
+  else if (s.pred)
     for (size_t at = 0; at < data->n && !status; at += DENSITY_ROWS)
       if (density_rows (&s, data->n - at < DENSITY_ROWS ? data->n - at
                                                          : DENSITY_ROWS))

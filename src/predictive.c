@@ -170,6 +170,13 @@ vbgmm_predictive_alloc (const vbgmm_model *model, vbgmm_error *err)
           goto fail;
         }
       p->weight[c] = vbgmm_model_weight (model, c);
+      /* Else the draws would pick components by no weights at all.  */
+      if (!(p->weight[c] >= 0 && p->weight[c] <= 1))
+        {
+          vbgmm_fail (err, VBGMM_ENUM, "component %zu: its weight is not "
+                      "a number from 0 to 1", c);
+          goto fail;
+        }
       p->v[c] = v;
       p->e[c] = (v + dt) / 2;
       double r = d / dt; /* how many t's: D for diag, else 1 */
@@ -249,6 +256,16 @@ static double
 student_far (const vbgmm_predictive *p, const double *x)
 {
   const size_t d = p->d, k = p->k;
+  /* Not a point (its z / s would read as the centre of every
+     component), or one at infinity: no density there.  */
+  int infinite = 0;
+  for (size_t i = 0; i < d; i++)
+    if (isnan (x[i]))
+      return NAN;
+    else if (isinf (x[i]))
+      infinite = 1;
+  if (infinite)
+    return -INFINITY;
   double t[k], z[d], mx = -INFINITY;
   for (size_t c = 0; c < k; c++)
     {

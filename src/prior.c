@@ -91,7 +91,8 @@ vbgmm_prior_copy (const vbgmm_prior *prior)
   p->gamma0 = prior->gamma0;
   memcpy (p->m0, prior->m0, d * sizeof (double));
   copy_changed (p->W0, prior->W0, d * d);
-  memcpy (p->units, prior->units, d * sizeof (int));
+  if (prior->units)
+    memcpy (p->units, prior->units, d * sizeof (int));
   return p;
 }
 
@@ -126,6 +127,10 @@ vbgmm_prior_check (const vbgmm_prior *p)
   for (size_t i = 0; i < d; i++)
     if (!isfinite (p->m0[i]))
       return "m0 must be finite";
+  /* As a model file's: the fit takes their differences in an int.  */
+  for (size_t i = 0; p->units && i < d; i++)
+    if (p->units[i] < -VBGMM_UNITS_MAX || p->units[i] > VBGMM_UNITS_MAX)
+      return "the units of the prior must be from -1021 to 1021";
   /* Squares of 64 x 64 against their mirror images: the columns of a
      square are read from the cache, not a row apart in memory.  */
   const double *W0 = p->W0;
@@ -333,6 +338,12 @@ vbgmm_prior_set_W0_inverse (vbgmm_prior *prior, const double *cov,
           gsl_matrix_free (L);
           if (status)
             return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
+          /* A variance below 1 / DBL_MAX has no inverse in doubles.  */
+          for (size_t i = 0; i < d * d; i++)
+            if (!isfinite (prior->W0[i]))
+              return vbgmm_fail (err, VBGMM_ENUM, "the inverse of the "
+                                 "sample covariance passes the range of "
+                                 "doubles");
           if (ridge)
             *ridge = eps;
           return VBGMM_SUCCESS;
@@ -396,6 +407,11 @@ vbgmm_prior_set_W0_inverse_diagonal (vbgmm_prior *prior, const double *var,
                                                    : scale));
               W0[i * d + i] = t * t;
             }
+          for (size_t i = 0; i < d; i++)
+            if (!isfinite (W0[i * d + i]))
+              return vbgmm_fail (err, VBGMM_ENUM, "the inverse of the "
+                                 "sample covariance passes the range of "
+                                 "doubles");
           if (ridge)
             *ridge = eps;
           return VBGMM_SUCCESS;

@@ -162,8 +162,9 @@ typedef struct vbgmm_prior
   const vbgmm_covariance_type *covariance; /* the form of the precisions */
   const vbgmm_weights_type *weights;       /* the prior on the weights */
   double gamma0; /* stick-breaking concentration (dp), > 0 */
-  /* The units of m0 and W0 (see "Units" below): d exponents, all 0
-     (the data's own units) unless set.  */
+  /* The units of m0 and W0 (see "Units" below): d exponents, each
+     from -1021 to 1021, all 0 (the data's own units) unless set;
+     NULL: all 0.  */
   int *units;
 } vbgmm_prior;
 
@@ -210,7 +211,9 @@ int vbgmm_data_variances_units (const vbgmm_data *data,
                                 double *mean, double *var, vbgmm_error *err);
 
 /* W0 = COV^-1.  When COV is singular a ridge is added to its diagonal
-   first; *RIDGE (may be NULL) receives it, 0 when none was needed.  */
+   first; *RIDGE (may be NULL) receives it, 0 when none was needed.
+   VBGMM_ENUM when no ridge helps or the inverse passes the range of
+   doubles (a variance below 1 / DBL_MAX).  */
 int vbgmm_prior_set_W0_inverse (vbgmm_prior *prior, const double *cov,
                                 double *ridge, vbgmm_error *err);
 /* The same for a diagonal COV given by its D variances VAR (the
@@ -260,7 +263,8 @@ typedef struct vbgmm_options
                                 for VBGMM_INIT_LABELS */
   const double *init_resp;   /* rows * k, each row summing to 1, for
                                 VBGMM_INIT_RESP */
-  size_t kmeans_max_iter;    /* Lloyd's iterations at most (300) */
+  size_t kmeans_max_iter;    /* Lloyd's iterations at most (300); >= 1
+                                for VBGMM_INIT_KMEANS */
   unsigned long seed;
   size_t n_init;             /* fits from seeds seed, seed + 1, ...: the
                                 highest final bound is kept (ties, to
@@ -352,14 +356,16 @@ int vbgmm_init_means (const vbgmm_data *data, const vbgmm_options *opt,
                       double *means, vbgmm_error *err);
 
 /* Fit: start state from the initial means, then iterate until the
-   bound converges or max_iter.  Returns NULL on error.  */
+   bound converges or max_iter.  Returns NULL on error (VBGMM_EDATA
+   for a number of DATA that is not finite).  */
 vbgmm_model *vbgmm_fit (const vbgmm_data *data, const vbgmm_prior *prior,
                         const vbgmm_options *opt, vbgmm_error *err);
 
 /* Responsibilities of every point under MODEL, in row order, a block
    at a time: SINK receives ROWS rows of K numbers (row-major) and
-   returns 0, or non-zero to stop.  VBGMM_EINVAL when DATA and MODEL
-   differ in dimension.  */
+   returns 0, or non-zero to stop: the call then returns VBGMM_EIO
+   ("cannot write the responsibilities").  VBGMM_EINVAL when DATA and
+   MODEL differ in dimension.  */
 typedef int (*vbgmm_sink) (const double *r, size_t rows, size_t k,
                            void *arg);
 int vbgmm_responsibilities (const vbgmm_model *model, const vbgmm_data *data,
@@ -410,7 +416,8 @@ typedef struct vbgmm_predictive vbgmm_predictive;
 vbgmm_predictive *vbgmm_predictive_alloc (const vbgmm_model *model,
                                           vbgmm_error *err);
 void vbgmm_predictive_free (vbgmm_predictive *pred);
-/* ln p(x | training data) of the N points X (row-major, n * d).  */
+/* ln p(x | training data) of the N points X (row-major, n * d): NaN
+   for a point with a NaN coordinate, -inf for one at infinity.  */
 int vbgmm_predictive_ln_density (const vbgmm_predictive *pred,
                                  const double *x, size_t n, int threads,
                                  double *ln_p, vbgmm_error *err);

@@ -467,6 +467,71 @@ test_start (gsl_rng *rng, size_t n, size_t d, size_t k, double offset)
   vbgmm_data_free (data);
 }
 
+/* Options the fit cannot run with are refused by vbgmm_options_check
+   and by vbgmm_fit: k-means with no Lloyd iteration (which would leave
+   every label unset), accelerate and delete_moves beyond their values,
+   data with no points.  */
+static void
+test_options (gsl_rng *rng)
+{
+  vbgmm_data *data = make_data (rng, 60, 2, 3, 0);
+  vbgmm_data *none = vbgmm_data_alloc (0, 2);
+  vbgmm_prior *pr = make_prior (data);
+  double means[3 * 2] = { 0, 0, 1, 1, 2, 2 };
+  vbgmm_options opt, bad;
+  vbgmm_options_default (&opt);
+  opt.k = 3;
+  opt.threads = 1;
+  for (int i = 0; i < 6; i++)
+    {
+      bad = opt;
+      const vbgmm_data *x = data;
+      const char *what[] = { "k-means with kmeans_max_iter 0",
+                             "accelerate 2", "accelerate -2",
+                             "delete_moves 2", "delete_moves -1",
+                             "data of no points" };
+      switch (i)
+        {
+        case 0:
+          bad.init = VBGMM_INIT_KMEANS;
+          bad.kmeans_max_iter = 0;
+          break;
+        case 1:
+        case 2:
+          bad.accelerate = i == 1 ? 2 : -2;
+          break;
+        case 3:
+        case 4:
+          bad.delete_moves = i == 3 ? 2 : -1;
+          break;
+        default:
+          bad.init = VBGMM_INIT_MEANS;
+          bad.init_means = means;
+          x = none;
+        }
+      vbgmm_error err = { 0 };
+      const char *why = vbgmm_options_check (&bad, x);
+      gsl_test (!why, "%s: vbgmm_options_check refuses it", what[i]);
+      vbgmm_model *m = vbgmm_fit (x, pr, &bad, &err);
+      gsl_test (m || err.status != VBGMM_EINVAL, "%s: vbgmm_fit refuses "
+                "it (status %d: %s)", what[i], err.status, err.message);
+      vbgmm_model_free (m);
+    }
+  /* 0 threads is a number of threads: all cores.  */
+  bad = opt;
+  bad.threads = -1;
+  const char *why = vbgmm_options_check (&bad, data);
+  gsl_test_str (why ? why : "", "the number of threads must be 0 (all "
+                "cores) or more", "threads -1 refused");
+  opt.init = VBGMM_INIT_KMEANS;
+  opt.kmeans_max_iter = 1;
+  gsl_test (vbgmm_options_check (&opt, data) != NULL,
+            "k-means with kmeans_max_iter 1 is an option");
+  vbgmm_prior_free (pr);
+  vbgmm_data_free (none);
+  vbgmm_data_free (data);
+}
+
 /* The distances taken VBGMM_KM_LANES points at a time (vectors of
    eight doubles, where the machine has them) and one at a time
    (VBGMM_KERNEL=generic) are the same numbers: Lloyd's labels,
@@ -566,6 +631,7 @@ main (void)
   test_start (rng, 300, 2, 4, 0);
   test_start (rng, 2000, 3, 3, 1e3);
   test_start (rng, 500, 5, 4, 0);
+  test_options (rng);
   gsl_rng_free (rng);
   exit (gsl_test_summary ());
 }

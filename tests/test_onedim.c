@@ -52,7 +52,11 @@ test_hand (void)
   opt.max_iter = 2;
   opt.tol = 0;
 
+  /* A prior without units: the data's.  */
+  int *units = prior->units;
+  prior->units = NULL;
   vbgmm_model *model = vbgmm_fit (data, prior, &opt, &err);
+  prior->units = units;
   gsl_test (model == NULL, "1-D fit: %s", model ? "" : err.message);
   if (model)
     {
@@ -68,6 +72,20 @@ test_hand (void)
                     "1-D bound unchanged by iteration 2");
     }
   vbgmm_model_free (model);
+
+  /* A NaN or an infinity among the points: bad data, named.  */
+  static const double bad[] = { NAN, INFINITY, -INFINITY };
+  for (size_t b = 0; b < 3; b++)
+    {
+      data->x[1] = bad[b];
+      model = vbgmm_fit (data, prior, &opt, &err);
+      const char *want = "row 2, column 1: not a finite number";
+      gsl_test (model || err.status != VBGMM_EDATA
+                || strncmp (err.message, want, strlen (want)) != 0,
+                "1-D fit of a point %g refused as bad data (status %d: %s)",
+                bad[b], err.status, model ? "" : err.message);
+      vbgmm_model_free (model);
+    }
   vbgmm_prior_free (prior);
   vbgmm_data_free (data);
 }
@@ -110,25 +128,40 @@ test_cholesky (void)
   gsl_test (!(ridge > 0), "a ridge for a constant column");
   gsl_test (!isfinite (p->W0[0]) || !isfinite (p->W0[3]), "finite W0");
 
+  /* A variance whose inverse passes the range of doubles: no W0.  */
+  const double tiny[4] = { 1e-320, 0, 0, 1 };
+  int status = vbgmm_prior_set_W0_inverse (p, tiny, &ridge, &err);
+  gsl_test (status != VBGMM_ENUM, "a variance of 1e-320 has no inverse "
+            "(status %d)", status);
+
   /* A W0 that is not positive definite is refused.  */
   const double bad[4] = { 1, 2, 2, 1 };
   memcpy (p->W0, bad, sizeof bad);
   const char *why = vbgmm_prior_check (p);
   gsl_test_str (why ? why : "", "W0 must be positive definite",
                 "W0 not positive definite refused");
+
+  /* Units beyond those of a model file are refused.  */
+  vbgmm_prior_free (p);
+  p = vbgmm_prior_alloc (2);
+  p->units[1] = 1022;
+  gsl_test (vbgmm_prior_check (p) == NULL, "units of 1022 refused");
+  p->units[1] = -1021;
+  gsl_test (vbgmm_prior_check (p) != NULL, "units of -1021 accepted");
   vbgmm_prior_free (p);
 }
 
 /* W0 from D variances (the diagonal forms) is W0 from the diagonal
-   matrix of them, bit for bit, ridge and all: in few dimensions (GSL's
-   factorisation) and in many (the square roots), with and without a
-   zero variance, over a W0 that held other numbers.  */
+   matrix of them, bit for bit, ridge, status and all: in few
+   dimensions (GSL's factorisation) and in many (the square roots),
+   with and without a zero variance, and with one too small to invert,
+   over a W0 that held other numbers.  */
 static void
 test_diagonal (void)
 {
   static const size_t dims[] = { 3, 40 };
   for (size_t t = 0; t < 2; t++)
-    for (int zero = 0; zero < 2; zero++)
+    for (int zero = 0; zero < 3; zero++)
       {
         const size_t d = dims[t];
         vbgmm_prior *a = vbgmm_prior_alloc (d), *b = vbgmm_prior_alloc (d);
@@ -138,7 +171,8 @@ test_diagonal (void)
           abort ();
         for (size_t i = 0; i < d; i++)
           {
-            var[i] = zero && i == 1 ? 0 : 0.37 + i * 1.913 / (i + 3);
+            var[i] = zero && i == 1 ? (zero == 1 ? 0 : 1e-320)
+                     : 0.37 + i * 1.913 / (i + 3);
             cov[i * d + i] = var[i];
             for (size_t j = 0; j < d; j++)
               b->W0[i * d + j] = i == j ? 5 : -0.25;
@@ -147,14 +181,16 @@ test_diagonal (void)
         vbgmm_error ea, eb;
         int sa = vbgmm_prior_set_W0_inverse (a, cov, &ra, &ea);
         int sb = vbgmm_prior_set_W0_inverse_diagonal (b, var, &rb, &eb);
-        gsl_test (sa || sb, "d = %zu%s: both succeed", d,
-                  zero ? ", a zero variance" : "");
-        gsl_test (memcmp (&ra, &rb, sizeof ra) != 0 || (zero && !(rb > 0)),
-                  "d = %zu%s: the same ridge (%g, %g)", d,
-                  zero ? ", a zero variance" : "", ra, rb);
+        const char *what = zero == 2 ? ", a variance of 1e-320"
+                           : zero ? ", a zero variance" : "";
+        const int want = zero == 2 ? VBGMM_ENUM : VBGMM_SUCCESS;
+        gsl_test (sa != want || sb != want, "d = %zu%s: status %d, %d", d,
+                  what, sa, sb);
+        gsl_test (memcmp (&ra, &rb, sizeof ra) != 0
+                  || (zero == 1 && !(rb > 0)),
+                  "d = %zu%s: the same ridge (%g, %g)", d, what, ra, rb);
         gsl_test (memcmp (a->W0, b->W0, d * d * sizeof (double)) != 0,
-                  "d = %zu%s: the same W0, bit for bit", d,
-                  zero ? ", a zero variance" : "");
+                  "d = %zu%s: the same W0, bit for bit", d, what);
         free (var);
         free (cov);
         vbgmm_prior_free (a);

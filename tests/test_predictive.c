@@ -177,6 +177,102 @@ test_far (const char *form, size_t d)
   vbgmm_model_free (m);
 }
 
+/* A point with a NaN coordinate has no density and one at infinity
+   none above 0: neither may read as the centre of a component.  */
+static void
+test_nonfinite (const char *form, size_t d)
+{
+  vbgmm_model *m = make_model (form, 3, d, 5);
+  vbgmm_predictive *p = vbgmm_predictive_alloc (m, NULL);
+  static const double bad[][3] = {
+    { NAN, 0, 0 }, { 0, 0, NAN }, { INFINITY, 0, 0 }, { 1, -INFINITY, 2 },
+    { INFINITY, NAN, 0 } };
+  double x[5 * 3], got[5];
+  for (size_t i = 0; i < 5; i++)
+    for (size_t j = 0; j < d; j++)
+      x[i * d + j] = bad[i][j];
+  vbgmm_predictive_ln_density (p, x, 5, 1, got, NULL);
+  for (size_t i = 0; i < 5; i++)
+    {
+      int nan = 0, inf = 0;
+      for (size_t j = 0; j < d; j++)
+        {
+          nan |= isnan (bad[i][j]);
+          inf |= isinf (bad[i][j]);
+        }
+      if (!nan && !inf)
+        continue;
+      gsl_test (nan ? !isnan (got[i]) : !(isinf (got[i]) && got[i] < 0),
+                "%s D = %zu: ln p of point %zu is %s, got %g", form, d, i,
+                nan ? "NaN" : "-inf", got[i]);
+    }
+  vbgmm_predictive_free (p);
+  vbgmm_model_free (m);
+}
+
+/* A model whose weights are not weights (alpha of 0 or below: E[pi]
+   0 / 0, or beyond 0 to 1) has no predictive distribution to draw
+   from.  */
+static void
+test_bad_weights (void)
+{
+  static const double alpha[][2] = { { 0, 0 }, { -1, 3 }, { NAN, 1 } };
+  for (size_t i = 0; i < 3; i++)
+    {
+      vbgmm_model *m = make_model ("full", 2, 2, 5);
+      m->alpha[0] = alpha[i][0];
+      m->alpha[1] = alpha[i][1];
+      vbgmm_error err = { 0 };
+      vbgmm_predictive *p = vbgmm_predictive_alloc (m, &err);
+      gsl_test (p || err.status != VBGMM_ENUM, "alpha %g, %g: no "
+                "predictive (status %d)", alpha[i][0], alpha[i][1],
+                err.status);
+      vbgmm_predictive_free (p);
+      vbgmm_model_free (m);
+    }
+}
+
+/* vbgmm_write_predictions: data of another D refused for the densities
+   alone as for the responsibilities; with no output asked, nothing
+   done; the total alone, the sum of the densities.  */
+static void
+test_write_predictions (void)
+{
+  vbgmm_model *m = make_model ("full", 3, 2, 5);
+  vbgmm_data *one = vbgmm_data_alloc (10, 1), *two = vbgmm_data_alloc (10, 2);
+  for (size_t i = 0; i < 20; i++)
+    two->x[i] = 0.3 * i - 2;
+  vbgmm_error err = { 0 };
+  FILE *fp = tmpfile ();
+  double total = 0;
+  int status = vbgmm_write_predictions (NULL, NULL, fp, &total, m, one, 1,
+                                        &err);
+  gsl_test (status != VBGMM_EINVAL, "densities of data of D = 1 under a "
+            "model of D = 2 refused (status %d)", status);
+  status = vbgmm_write_predictions (NULL, NULL, NULL, &total, m, one, 1,
+                                    &err);
+  gsl_test (status != VBGMM_EINVAL, "the total of data of D = 1 under a "
+            "model of D = 2 refused (status %d)", status);
+  status = vbgmm_write_predictions (NULL, NULL, NULL, NULL, m, two, 1, &err);
+  gsl_test (status, "no output asked: success (status %d)", status);
+  status = vbgmm_write_z_labels (NULL, NULL, m, two, 1, &err);
+  gsl_test (status, "neither z nor labels: success (status %d)", status);
+  status = vbgmm_write_predictions (NULL, NULL, NULL, &total, m, two, 2,
+                                    &err);
+  vbgmm_predictive *p = vbgmm_predictive_alloc (m, NULL);
+  double ln_p[10], sum = 0;
+  vbgmm_predictive_ln_density (p, two->x, 10, 1, ln_p, NULL);
+  for (size_t i = 0; i < 10; i++)
+    sum += ln_p[i];
+  gsl_test (status, "the total alone (status %d)", status);
+  gsl_test_rel (total, sum, 1e-15, "the total alone, the sum of ln p");
+  vbgmm_predictive_free (p);
+  fclose (fp);
+  vbgmm_data_free (one);
+  vbgmm_data_free (two);
+  vbgmm_model_free (m);
+}
+
 static void
 test_reference (const char *form, size_t d, double nu)
 {
@@ -444,6 +540,8 @@ main (void)
 {
   gsl_set_error_handler_off ();
   static const char *const forms[] = { "full", "tied", "diag", "spherical" };
+  test_write_predictions ();
+  test_bad_weights ();
   for (size_t f = 0; f < 4; f++)
     {
       test_reference (forms[f], 1, 3);
@@ -452,6 +550,8 @@ main (void)
       test_reference (forms[f], 3, 400);
       test_far (forms[f], 1);
       test_far (forms[f], 3);
+      test_nonfinite (forms[f], 1);
+      test_nonfinite (forms[f], 3);
       test_integral_1d (forms[f]);
       test_integral_2d (forms[f]);
       test_sample (forms[f]);
@@ -469,6 +569,7 @@ main (void)
           test_reference (forms[f], 2, 14);
           test_reference (forms[f], 3, 400);
           test_far (forms[f], 3);
+          test_nonfinite (forms[f], 3);
           test_threads (forms[f]);
         }
     }
