@@ -420,6 +420,30 @@ read_share (const char *name, const cli_params *p)
   return data;
 }
 
+/* The other files that every rank reads (a warm start's model, W0,
+   the start), in the order vbgmm reads them: a rank that cannot open
+   one, as on a node that lacks it, stops every rank here with its
+   message, where setup.c would exit on that rank alone and leave the
+   others waiting for it in the fit.  */
+static void
+open_side_files (const cli_params *p)
+{
+  const char *files[] = { p->init_model_file,
+                          p->W0_kind == W0_FILE ? p->W0_arg : NULL,
+                          p->init_means_file, p->init_resp_file,
+                          p->init_labels_file };
+  local_error e = { 0, 0, "" };
+  for (size_t i = 0; i < sizeof files / sizeof *files && !e.status; i++)
+    {
+      FILE *fp = files[i] ? fopen (files[i], "r") : NULL;
+      if (files[i] && !fp)
+        set_error (&e, EXIT_DATA, "%s: %s", files[i], strerror (errno));
+      if (fp)
+        fclose (fp);
+    }
+  agree (&e);
+}
+
 /* z.csv: each rank formats its rows a chunk at a time and sends
    them to rank 0, which writes them in rank order.  */
 
@@ -635,6 +659,7 @@ main (int argc, char **argv)
     }
 
   vbgmm_data *data = read_share (name, &p);
+  open_side_files (&p);
   vbgmm_model *from = setup_init_model (&p, data, name);
   if (!from && data->n_total < p.opt.k)
     {
