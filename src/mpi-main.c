@@ -333,11 +333,15 @@ read_share (const char *name, const cli_params *p)
   file_head h = { 0, 0, 0, 0 };
   char **names = NULL;
   struct stat st;
-  int fd = open (name, O_RDONLY);
+  /* Not blocking: a FIFO without a writer is refused, not waited on.  */
+  int fd = open (name, O_RDONLY | O_NONBLOCK);
   if (fd < 0 || fstat (fd, &st) != 0)
     set_error (&e, EXIT_DATA, "%s: %s", name, strerror (errno));
   else if (S_ISDIR (st.st_mode))
     set_error (&e, EXIT_DATA, "%s: %s", name, strerror (EISDIR));
+  else if (!S_ISREG (st.st_mode))
+    set_error (&e, EXIT_DATA, "%s: a pipe or a device cannot be shared "
+               "between processes: give a regular file", name);
   agree (&e);
 
   if (rank == 0)
