@@ -193,6 +193,13 @@ read_head (FILE *fp, const char *name, const cli_params *p, file_head *h,
   while (!found && (got = getline (&line, &line_cap, fp)) > 0)
     {
       lineno++;
+      /* vbgmm reads it; the shares here are of lines of text.  */
+      if (lineno == 1 && vbgmm_npy_magic (line, got))
+        {
+          set_error (e, EXIT_DATA, "%s: a NumPy .npy array: vbgmm-mpi "
+                     "reads CSV only", name);
+          goto done;
+        }
       const char *s = line;
       size_t n = got;
       if (lineno == 1 && n >= 3 && memcmp (s, "\xef\xbb\xbf", 3) == 0)
