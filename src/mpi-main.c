@@ -175,8 +175,8 @@ count_row (int term, void *arg)
    not start with '#'), whether it is a header, and the number of fields
    of every row.  The reader itself decides the header, exactly as in
    vbgmm: it is given the file up to that line and a row of zeros, and
-   keeps one row (a header, with names) or two.  A first record whose
-   quoted field spans lines is not supported.  */
+   keeps one row (a header, with names) or two.  The first record ends
+   where libcsv ends it, so that a quoted name may span lines.  */
 static void
 read_head (FILE *fp, const char *name, const cli_params *p, file_head *h,
            char ***names, local_error *e)
@@ -187,10 +187,16 @@ read_head (FILE *fp, const char *name, const cli_params *p, file_head *h,
   char *line = NULL;
   size_t line_cap = 0;
   long lineno = 0;
-  size_t first = 0, first_len = 0;
   int found = 0;
+  struct csv_parser parser;
+  size_t count[2] = { 0, 0 };   /* fields of the first record, its end */
+  if (csv_init (&parser, 0) != 0)
+    {
+      set_error (e, EXIT_DATA, "out of memory");
+      return;
+    }
 
-  while (!found && (got = getline (&line, &line_cap, fp)) > 0)
+  while (!count[1] && (got = getline (&line, &line_cap, fp)) > 0)
     {
       lineno++;
       /* vbgmm reads it; the shares here are of lines of text.  */
@@ -204,8 +210,8 @@ read_head (FILE *fp, const char *name, const cli_params *p, file_head *h,
       size_t n = got;
       if (lineno == 1 && n >= 3 && memcmp (s, "\xef\xbb\xbf", 3) == 0)
         s += 3, n -= 3;
-      int blank = strspn (s, " \t\r\n") == n;
-      found = !blank && s[0] != '#';
+      if (!found)
+        found = strspn (s, " \t\r\n") < n && s[0] != '#';
       if (len + got + 1 > cap)
         {
           cap = 2 * (len + got + 1);
@@ -219,10 +225,7 @@ read_head (FILE *fp, const char *name, const cli_params *p, file_head *h,
         }
       memcpy (text + len, line, got);
       if (found)
-        {
-          first = len + (s - line);
-          first_len = n;
-        }
+        csv_parse (&parser, s, n, count_field, count_row, count);
       len += got;
     }
   if (ferror (fp))
@@ -236,17 +239,7 @@ read_head (FILE *fp, const char *name, const cli_params *p, file_head *h,
       goto done;
     }
 
-  /* The fields of the first record, as libcsv cuts them.  */
-  struct csv_parser parser;
-  size_t count[2] = { 0, 0 };
-  if (csv_init (&parser, 0) != 0)
-    {
-      set_error (e, EXIT_DATA, "out of memory");
-      goto done;
-    }
-  csv_parse (&parser, text + first, first_len, count_field, count_row, count);
   csv_fini (&parser, count_field, count_row, count);
-  csv_free (&parser);
   h->n_fields = count[0];
 
   /* The text up to the first record, its last line ended, and a row of
@@ -292,6 +285,7 @@ read_head (FILE *fp, const char *name, const cli_params *p, file_head *h,
     }
 
 done:
+  csv_free (&parser);
   free (line);
   free (text);
 }
