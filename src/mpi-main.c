@@ -630,6 +630,11 @@ main (int argc, char **argv)
 {
   int provided;
   cli_program_name = "vbgmm-mpi";
+  cli_usage_note = "\
+Run under mpirun: every process reads its share of FILE, which must be a\n\
+regular CSV file that all can read (not -, a pipe or a .npy array).\n\
+vbgmm-mpi writes z.csv only (no --z-format=npy or none) and draws no\n\
+pictures.\n";
   cli_stdopen ();
   /* OpenMP threads run inside the library; MPI is only ever called
      from the main thread.  */
