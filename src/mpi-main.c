@@ -22,7 +22,8 @@
    /dev/null, and an error found by one rank alone is sent to rank 0 to
    be printed.  Errors that every rank finds alike (usage, the small
    matrix files, the prior) are reported through setup.c's exit, which
-   every rank takes together; atexit finalizes MPI for them.  */
+   every rank takes together; at exit MPI is finalized, or after a
+   failure left to mpirun to end.  */
 
 #include <config.h>
 
@@ -133,13 +134,25 @@ agree (const local_error *e)
   exit (winner.status);
 }
 
+/* At exit.  MPI_Finalize waits for every rank, so a rank that failed
+   alone (out of memory in setup.c) and finalized would wait for the
+   others, which wait for it in a sum.  After a failure no rank
+   finalizes: mpirun, seeing a status other than 0, ends the others.
+   Rank 0 exits at once, its message printed; the others wait a little
+   first, so that when every rank fails alike (bad usage) rank 0 is not
+   ended before it has spoken.  */
 static void
-finalize (void)
+finalize (int status, void *arg)
 {
+  (void) arg;
   int done = 0;
   MPI_Finalized (&done);
-  if (!done)
+  if (done)
+    return;
+  if (status == 0)
     MPI_Finalize ();
+  else if (rank != 0)
+    sleep (2);
 }
 
 /* Reading this rank's share of the file.  */
@@ -639,7 +652,7 @@ pictures.\n";
   /* OpenMP threads run inside the library; MPI is only ever called
      from the main thread.  */
   MPI_Init_thread (&argc, &argv, MPI_THREAD_FUNNELED, &provided);
-  atexit (finalize);
+  on_exit (finalize, NULL);
   MPI_Comm_rank (MPI_COMM_WORLD, &rank);
   MPI_Comm_size (MPI_COMM_WORLD, &nranks);
   if (rank != 0)
