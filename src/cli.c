@@ -34,6 +34,7 @@
 #include "cli.h"
 
 const char *cli_program_name = PACKAGE_NAME;
+const char *cli_usage_note = NULL;
 
 void
 cli_error (const char *fmt, ...)
@@ -60,7 +61,9 @@ and the lower bound at every iteration (vblikelihood.txt).\n\
 \n\
 With no FILE, fit the sample data installed with the program.\n\
 When FILE is -, read standard input.\n\
-\n", PACKAGE_NAME);
+\n", cli_program_name);
+  if (cli_usage_note)
+    printf ("%s\n", cli_usage_note);
   fputs ("\
 Model:\n\
   -k, --components=K     number of components, an upper bound: those the\n\

@@ -83,6 +83,9 @@ void cli_exit_written (void) __attribute__ ((noreturn));
 
 /* The name that begins every message: "vbgmm" unless a program says.  */
 extern const char *cli_program_name;
+/* A paragraph that --help prints after vbgmm's description: where a
+   program that takes vbgmm's options differs from it.  */
+extern const char *cli_usage_note;
 
 /* For the other programs' options: parsers as for vbgmm's (0 or -1),
    the message for a bad value (exits with EXIT_USAGE), --version.  */

@@ -22,7 +22,8 @@
    /dev/null, and an error found by one rank alone is sent to rank 0 to
    be printed.  Errors that every rank finds alike (usage, the small
    matrix files, the prior) are reported through setup.c's exit, which
-   every rank takes together; atexit finalizes MPI for them.  */
+   every rank takes together; at exit MPI is finalized, or after a
+   failure left to mpirun to end.  */
 
 #include <config.h>
 
@@ -133,13 +134,25 @@ agree (const local_error *e)
   exit (winner.status);
 }
 
+/* At exit.  MPI_Finalize waits for every rank, so a rank that failed
+   alone (out of memory in setup.c) and finalized would wait for the
+   others, which wait for it in a sum.  After a failure no rank
+   finalizes: mpirun, seeing a status other than 0, ends the others.
+   Rank 0 exits at once, its message printed; the others wait a little
+   first, so that when every rank fails alike (bad usage) rank 0 is not
+   ended before it has spoken.  */
 static void
-finalize (void)
+finalize (int status, void *arg)
 {
+  (void) arg;
   int done = 0;
   MPI_Finalized (&done);
-  if (!done)
+  if (done)
+    return;
+  if (status == 0)
     MPI_Finalize ();
+  else if (rank != 0)
+    sleep (2);
 }
 
 /* Reading this rank's share of the file.  */
@@ -175,8 +188,8 @@ count_row (int term, void *arg)
    not start with '#'), whether it is a header, and the number of fields
    of every row.  The reader itself decides the header, exactly as in
    vbgmm: it is given the file up to that line and a row of zeros, and
-   keeps one row (a header, with names) or two.  A first record whose
-   quoted field spans lines is not supported.  */
+   keeps one row (a header, with names) or two.  The first record ends
+   where libcsv ends it, so that a quoted name may span lines.  */
 static void
 read_head (FILE *fp, const char *name, const cli_params *p, file_head *h,
            char ***names, local_error *e)
@@ -187,18 +200,31 @@ read_head (FILE *fp, const char *name, const cli_params *p, file_head *h,
   char *line = NULL;
   size_t line_cap = 0;
   long lineno = 0;
-  size_t first = 0, first_len = 0;
   int found = 0;
+  struct csv_parser parser;
+  size_t count[2] = { 0, 0 };   /* fields of the first record, its end */
+  if (csv_init (&parser, 0) != 0)
+    {
+      set_error (e, EXIT_DATA, "out of memory");
+      return;
+    }
 
-  while (!found && (got = getline (&line, &line_cap, fp)) > 0)
+  while (!count[1] && (got = getline (&line, &line_cap, fp)) > 0)
     {
       lineno++;
+      /* vbgmm reads it; the shares here are of lines of text.  */
+      if (lineno == 1 && vbgmm_npy_magic (line, got))
+        {
+          set_error (e, EXIT_DATA, "%s: a NumPy .npy array: vbgmm-mpi "
+                     "reads CSV only", name);
+          goto done;
+        }
       const char *s = line;
       size_t n = got;
       if (lineno == 1 && n >= 3 && memcmp (s, "\xef\xbb\xbf", 3) == 0)
         s += 3, n -= 3;
-      int blank = strspn (s, " \t\r\n") == n;
-      found = !blank && s[0] != '#';
+      if (!found)
+        found = strspn (s, " \t\r\n") < n && s[0] != '#';
       if (len + got + 1 > cap)
         {
           cap = 2 * (len + got + 1);
@@ -212,10 +238,7 @@ read_head (FILE *fp, const char *name, const cli_params *p, file_head *h,
         }
       memcpy (text + len, line, got);
       if (found)
-        {
-          first = len + (s - line);
-          first_len = n;
-        }
+        csv_parse (&parser, s, n, count_field, count_row, count);
       len += got;
     }
   if (ferror (fp))
@@ -229,17 +252,7 @@ read_head (FILE *fp, const char *name, const cli_params *p, file_head *h,
       goto done;
     }
 
-  /* The fields of the first record, as libcsv cuts them.  */
-  struct csv_parser parser;
-  size_t count[2] = { 0, 0 };
-  if (csv_init (&parser, 0) != 0)
-    {
-      set_error (e, EXIT_DATA, "out of memory");
-      goto done;
-    }
-  csv_parse (&parser, text + first, first_len, count_field, count_row, count);
   csv_fini (&parser, count_field, count_row, count);
-  csv_free (&parser);
   h->n_fields = count[0];
 
   /* The text up to the first record, its last line ended, and a row of
@@ -285,6 +298,7 @@ read_head (FILE *fp, const char *name, const cli_params *p, file_head *h,
     }
 
 done:
+  csv_free (&parser);
   free (line);
   free (text);
 }
@@ -333,11 +347,15 @@ read_share (const char *name, const cli_params *p)
   file_head h = { 0, 0, 0, 0 };
   char **names = NULL;
   struct stat st;
-  int fd = open (name, O_RDONLY);
+  /* Not blocking: a FIFO without a writer is refused, not waited on.  */
+  int fd = open (name, O_RDONLY | O_NONBLOCK);
   if (fd < 0 || fstat (fd, &st) != 0)
     set_error (&e, EXIT_DATA, "%s: %s", name, strerror (errno));
   else if (S_ISDIR (st.st_mode))
     set_error (&e, EXIT_DATA, "%s: %s", name, strerror (EISDIR));
+  else if (!S_ISREG (st.st_mode))
+    set_error (&e, EXIT_DATA, "%s: a pipe or a device cannot be shared "
+               "between processes: give a regular file", name);
   agree (&e);
 
   if (rank == 0)
@@ -418,6 +436,30 @@ read_share (const char *name, const cli_params *p)
     set_error (&e, EXIT_DATA, "%s: no data", name);
   agree (&e);
   return data;
+}
+
+/* The other files that every rank reads (a warm start's model, W0,
+   the start), in the order vbgmm reads them: a rank that cannot open
+   one, as on a node that lacks it, stops every rank here with its
+   message, where setup.c would exit on that rank alone and leave the
+   others waiting for it in the fit.  */
+static void
+open_side_files (const cli_params *p)
+{
+  const char *files[] = { p->init_model_file,
+                          p->W0_kind == W0_FILE ? p->W0_arg : NULL,
+                          p->init_means_file, p->init_resp_file,
+                          p->init_labels_file };
+  local_error e = { 0, 0, "" };
+  for (size_t i = 0; i < sizeof files / sizeof *files && !e.status; i++)
+    {
+      FILE *fp = files[i] ? fopen (files[i], "r") : NULL;
+      if (files[i] && !fp)
+        set_error (&e, EXIT_DATA, "%s: %s", files[i], strerror (errno));
+      if (fp)
+        fclose (fp);
+    }
+  agree (&e);
 }
 
 /* z.csv: each rank formats its rows a chunk at a time and sends
@@ -601,11 +643,16 @@ main (int argc, char **argv)
 {
   int provided;
   cli_program_name = "vbgmm-mpi";
+  cli_usage_note = "\
+Run under mpirun: every process reads its share of FILE, which must be a\n\
+regular CSV file that all can read (not -, a pipe or a .npy array).\n\
+vbgmm-mpi writes z.csv only (no --z-format=npy or none) and draws no\n\
+pictures.\n";
   cli_stdopen ();
   /* OpenMP threads run inside the library; MPI is only ever called
      from the main thread.  */
   MPI_Init_thread (&argc, &argv, MPI_THREAD_FUNNELED, &provided);
-  atexit (finalize);
+  on_exit (finalize, NULL);
   MPI_Comm_rank (MPI_COMM_WORLD, &rank);
   MPI_Comm_size (MPI_COMM_WORLD, &nranks);
   if (rank != 0)
@@ -636,6 +683,7 @@ main (int argc, char **argv)
 
   setup_check_outputs (&p, name, 0);
   vbgmm_data *data = read_share (name, &p);
+  open_side_files (&p);
   vbgmm_model *from = setup_init_model (&p, data, name);
   if (!from && data->n_total < p.opt.k)
     {

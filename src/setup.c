@@ -192,8 +192,9 @@ setup_start_done (unsigned long seed, size_t iterations, double bound,
 {
   const cli_params *p = arg;
   if (p->verbosity == VERBOSITY_VERBOSE && p->opt.n_init > 1)
-    fprintf (stderr, PACKAGE_NAME ": start with seed %lu: %zu iterations, "
-             "lower bound %.17g\n", seed, iterations, bound);
+    fprintf (stderr, "%s: start with seed %lu: %zu iterations, "
+             "lower bound %.17g\n", cli_program_name, seed, iterations,
+             bound);
 }
 
 vbgmm_model *
@@ -505,8 +506,8 @@ setup_progress (size_t iter, double bound, void *arg)
   const cli_params *p = arg;
   if (p->verbosity == VERBOSITY_VERBOSE
       || (p->verbosity == VERBOSITY_NORMAL && iter % 100 == 0))
-    fprintf (stderr, PACKAGE_NAME ": iteration %zu: lower bound %.17g\n",
-             iter, bound);
+    fprintf (stderr, "%s: iteration %zu: lower bound %.17g\n",
+             cli_program_name, iter, bound);
 }
 
 void
