@@ -18,6 +18,7 @@
 #include <config.h>
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +31,11 @@
 vbgmm_model *
 vbgmm_model_alloc (size_t k, size_t d, size_t max_iter)
 {
+  /* K D x D numbers that a size_t cannot count would wrap to a small
+     allocation.  */
+  if (d > 0 && (d > SIZE_MAX / sizeof (double) / d
+                || k > SIZE_MAX / sizeof (double) / (d * d)))
+    return NULL;
   vbgmm_model *model = calloc (1, sizeof *model);
   if (!model)
     return NULL;

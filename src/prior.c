@@ -53,6 +53,10 @@ copy_changed (double *restrict dst, const double *restrict src, size_t n)
 vbgmm_prior *
 vbgmm_prior_alloc (size_t d)
 {
+  /* D x D numbers that a size_t cannot count would wrap to a small
+     allocation, which the identity below would overrun.  */
+  if (d > 0 && d > SIZE_MAX / sizeof (double) / d)
+    return NULL;
   vbgmm_prior *p = calloc (1, sizeof *p);
   if (!p)
     return NULL;

@@ -169,7 +169,8 @@ typedef struct vbgmm_prior
 } vbgmm_prior;
 
 /* alpha0 = 0.001, beta0 = 1, nu0 = d, m0 = 0, W0 = I, full covariances,
-   Dirichlet weights, gamma0 = 1.  */
+   Dirichlet weights, gamma0 = 1.  NULL when out of memory, or when the
+   bytes of W0 pass SIZE_MAX.  */
 vbgmm_prior *vbgmm_prior_alloc (size_t d);
 /* A copy of PRIOR (NULL when out of memory).  */
 vbgmm_prior *vbgmm_prior_copy (const vbgmm_prior *prior);
@@ -346,7 +347,9 @@ typedef struct vbgmm_model
   int delete_moves;    /* vbgmm_options.delete_moves of the fit */
 } vbgmm_model;
 
-/* Full covariances and Dirichlet weights until the fit sets them.  */
+/* Full covariances and Dirichlet weights until the fit sets them.
+   NULL when out of memory, or when the bytes of the K W pass
+   SIZE_MAX.  */
 vbgmm_model *vbgmm_model_alloc (size_t k, size_t d, size_t max_iter);
 void vbgmm_model_free (vbgmm_model *model);
 
