@@ -140,6 +140,25 @@ row() {
 	echo "$SET|$N|$D|$K|$DATA_MB|$1|$2|$3|$4|${5:-}" >>"$RES"
 }
 
+# run_once LABEL T CMD...: time CMD plus the common vbgmm arguments for T
+# iterations (WALL, RSS); on a failure add a FAILED row and return 1.
+run_once() {
+	local label=$1 t=$2 out=$OUT/out
+	shift 2
+	rm -rf "$out"
+	sync    # start with no dirty pages to write back
+	if ! timed "$@" -q -k "$K" -s 0 --init-means="$INIT" \
+	    --max-iter="$t" --tol=0 ${PLOT_ARGS[@]+"${PLOT_ARGS[@]}"} \
+	    -o "$out" "$DATA"; then
+		cat "$W/run.err" >&2
+		say "set $SET: $label failed (--max-iter=$t)"
+		row "$label" - - - "FAILED"
+		FAILED=1
+		return 1
+	fi
+	say "  --max-iter=$t: $WALL s, $RSS KB"
+}
+
 # run_vbgmm LABEL CMD...: time CMD plus the common vbgmm arguments for T1
 # and T2 iterations on the current set and add a row.  CMD is the program
 # with its own options, e.g.  run_vbgmm "vbgmm -j1" "$VBGMM" -j1  or
@@ -151,18 +170,7 @@ run_vbgmm() {
 	say "set $SET: $label"
 	for _ in $(seq "$REPEAT"); do
 		for t in $T1 $T2; do
-			rm -rf "$out"
-			sync    # start with no dirty pages to write back
-			if ! timed "$@" -q -k "$K" -s 0 --init-means="$INIT" \
-			    --max-iter="$t" --tol=0 ${PLOT_ARGS[@]+"${PLOT_ARGS[@]}"} \
-			    -o "$out" "$DATA"; then
-				cat "$W/run.err" >&2
-				say "set $SET: $label failed (--max-iter=$t)"
-				row "$label" - - - "FAILED"
-				FAILED=1
-				return 0
-			fi
-			say "  --max-iter=$t: $WALL s, $RSS KB"
+			run_once "$label" "$t" "$@" || return 0
 			if [ "$t" = $T1 ]; then
 				w5=$(min "$WALL" "$w5")
 			else
@@ -185,18 +193,7 @@ run_vbgmm() {
 		t2=$((T1 + m * (T2 - T1)))
 		wl=''
 		for _ in $(seq "$REPEAT"); do
-			rm -rf "$out"
-			sync
-			if ! timed "$@" -q -k "$K" -s 0 --init-means="$INIT" \
-			    --max-iter="$t2" --tol=0 ${PLOT_ARGS[@]+"${PLOT_ARGS[@]}"} \
-			    -o "$out" "$DATA"; then
-				cat "$W/run.err" >&2
-				say "set $SET: $label failed (--max-iter=$t2)"
-				row "$label" - - - "FAILED"
-				FAILED=1
-				return 0
-			fi
-			say "  --max-iter=$t2: $WALL s, $RSS KB"
+			run_once "$label" "$t2" "$@" || return 0
 			wl=$(min "$WALL" "$wl")
 		done
 	fi

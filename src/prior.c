@@ -295,6 +295,22 @@ vbgmm_data_variances_units (const vbgmm_data *data, const vbgmm_comm *comm,
   return data_moments (data, comm, units, mean, var, 1, err);
 }
 
+/* The end of W0 = COV^-1 with a ridge of EPS: the N numbers of W0 that
+   may not be 0, STRIDE apart, are finite, or a variance below
+   1 / DBL_MAX had no inverse in doubles.  */
+static int
+W0_made (const double *W0, size_t n, size_t stride, double eps,
+         double *ridge, vbgmm_error *err)
+{
+  for (size_t i = 0; i < n; i++)
+    if (!isfinite (W0[i * stride]))
+      return vbgmm_fail (err, VBGMM_ENUM, "the inverse of the sample "
+                         "covariance passes the range of doubles");
+  if (ridge)
+    *ridge = eps;
+  return VBGMM_SUCCESS;
+}
+
 int
 vbgmm_prior_set_W0_inverse (vbgmm_prior *prior, const double *cov,
                             double *ridge, vbgmm_error *err)
@@ -342,15 +358,7 @@ vbgmm_prior_set_W0_inverse (vbgmm_prior *prior, const double *cov,
           gsl_matrix_free (L);
           if (status)
             return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
-          /* A variance below 1 / DBL_MAX has no inverse in doubles.  */
-          for (size_t i = 0; i < d * d; i++)
-            if (!isfinite (prior->W0[i]))
-              return vbgmm_fail (err, VBGMM_ENUM, "the inverse of the "
-                                 "sample covariance passes the range of "
-                                 "doubles");
-          if (ridge)
-            *ridge = eps;
-          return VBGMM_SUCCESS;
+          return W0_made (prior->W0, d * d, 1, eps, ridge, err);
         }
       eps = eps == 0 ? 1e-10 : eps * 10;
     }
@@ -411,14 +419,7 @@ vbgmm_prior_set_W0_inverse_diagonal (vbgmm_prior *prior, const double *var,
                                                    : scale));
               W0[i * d + i] = t * t;
             }
-          for (size_t i = 0; i < d; i++)
-            if (!isfinite (W0[i * d + i]))
-              return vbgmm_fail (err, VBGMM_ENUM, "the inverse of the "
-                                 "sample covariance passes the range of "
-                                 "doubles");
-          if (ridge)
-            *ridge = eps;
-          return VBGMM_SUCCESS;
+          return W0_made (W0, d, d + 1, eps, ridge, err);
         }
       eps = eps == 0 ? 1e-10 : eps * 10;
     }
