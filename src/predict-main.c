@@ -309,17 +309,6 @@ check_model (const predict_params *p, const vbgmm_model *model,
     }
 }
 
-/* After an error: the temporary files of SET and the folders made for
-   them go.  */
-static void give_up (atomic_set *set) __attribute__ ((noreturn));
-static void
-give_up (atomic_set *set)
-{
-  atomic_abort (set);
-  atomic_remove_dirs ();
-  exit (EXIT_DATA);
-}
-
 int
 main (int argc, char **argv)
 {
@@ -370,7 +359,7 @@ main (int argc, char **argv)
   if (failed)
     {
       cli_error ("%s/%s: %s", p.output_dir, failed, strerror (errno));
-      give_up (&set);
+      exit (setup_give_up (&set));
     }
   if (vbgmm_write_predictions (z, labels, density, density ? &total : NULL,
                                model, data,
@@ -378,7 +367,7 @@ main (int argc, char **argv)
     {
       cli_error ("%s: %s", err.status == VBGMM_EIO ? p.output_dir : name,
                  err.message);
-      give_up (&set);
+      exit (setup_give_up (&set));
     }
   if (!p.quiet)
     {
@@ -389,12 +378,12 @@ main (int argc, char **argv)
   if (fflush (stdout) != 0 || ferror (stdout))
     {
       cli_error ("write error: %s", strerror (errno));
-      give_up (&set);
+      exit (setup_give_up (&set));
     }
   if (atomic_commit (&set, &failed) != 0)
     {
       cli_error ("%s: %s", failed, strerror (errno));
-      give_up (&set);
+      exit (setup_give_up (&set));
     }
   atomic_abort (&set);
 

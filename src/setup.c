@@ -651,10 +651,8 @@ setup_record_fields (vbgmm_model *model, const cli_params *p)
   model->n_fields = p->n_columns;
 }
 
-/* After an error: the temporary files of SET and the folders made for
-   them go.  Returns the exit status.  */
-static int
-give_up (atomic_set *set)
+int
+setup_give_up (atomic_set *set)
 {
   atomic_abort (set);
   atomic_remove_dirs ();
@@ -709,7 +707,7 @@ setup_write_outputs (const cli_params *p, const vbgmm_model *model,
                       extra_arg) != 0)
     {
       cli_error ("%s/%s: %s", dir, failed, err.message);
-      return give_up (&set);
+      return setup_give_up (&set);
     }
   /* The summary goes out before the files are renamed into place, so
      that a write error on standard output leaves them as they were.  */
@@ -718,12 +716,12 @@ setup_write_outputs (const cli_params *p, const vbgmm_model *model,
   if (fflush (stdout) != 0 || ferror (stdout))
     {
       cli_error ("write error: %s", strerror (errno));
-      return give_up (&set);
+      return setup_give_up (&set);
     }
   if (atomic_commit (&set, &failed) != 0)
     {
       cli_error ("%s: %s", failed, strerror (errno));
-      return give_up (&set);
+      return setup_give_up (&set);
     }
   atomic_abort (&set);
   return 0;
@@ -734,5 +732,5 @@ fail:
     cli_error ("%s/%s: %s", dir, failed, err.status && err.message[0]
                ? err.message : strerror (e ? e : EIO));
   }
-  return give_up (&set);
+  return setup_give_up (&set);
 }

@@ -125,6 +125,10 @@ void setup_catch_signals (void);
    model.json.  Exits when out of memory.  */
 void setup_record_fields (vbgmm_model *model, const cli_params *p);
 
+/* After an error: the temporary files of SET and the folders made for
+   them go.  Returns the exit status, EXIT_DATA.  */
+int setup_give_up (atomic_set *set);
+
 /* Write z.csv and labels.csv (through WRITE_Z), params.dat, model.json,
    vblikelihood.txt and what
    EXTRA adds (may be NULL) into the output folder, print the summary,
