@@ -119,6 +119,12 @@ vbgmm_model_weight (const vbgmm_model *model, size_t k)
   return model->weights->weight (model, k);
 }
 
+void
+vbgmm_model_weights (const vbgmm_model *model, double *w)
+{
+  model->weights->weights (model, w);
+}
+
 int
 vbgmm_model_covariance (const vbgmm_model *model, size_t c,
                         const size_t *dims, size_t ndims, double *cov)

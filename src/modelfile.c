@@ -303,7 +303,8 @@ put_scale (writer *w, const vbgmm_model *model, const double *W)
 }
 
 static void
-put_component (writer *w, const vbgmm_model *model, size_t c)
+put_component (writer *w, const vbgmm_model *model, size_t c,
+               double weight)
 {
   size_t d = model->d;
   const vbgmm_weights_type *wt = model->weights;
@@ -324,12 +325,12 @@ put_component (writer *w, const vbgmm_model *model, size_t c)
       key_real (w, "nu", model->nu[c]);
     }
   key_real (w, "N", model->N[c]);
-  key_real (w, "weight", vbgmm_model_weight (model, c));
+  key_real (w, "weight", weight);
   close_level (w, '}');
 }
 
 static void
-put_model (writer *w, const vbgmm_model *model)
+put_model (writer *w, const vbgmm_model *model, const double *weight)
 {
   size_t k = model->k, d = model->d;
   const vbgmm_prior *prior = model->prior;
@@ -413,7 +414,7 @@ put_model (writer *w, const vbgmm_model *model)
   for (size_t c = 0; c < k; c++)
     {
       next_member (w);
-      put_component (w, model, c);
+      put_component (w, model, c, weight[c]);
     }
   close_level (w, ']');
 
@@ -443,16 +444,25 @@ vbgmm_model_write (FILE *fp, const vbgmm_model *model, vbgmm_error *err)
   if (!model->prior || model->iterations < 1)
     return vbgmm_fail (err, VBGMM_EINVAL,
                        "the model holds no prior or no iteration");
+  /* All K weights at once: one at a time costs K each.  */
+  double *weight = malloc ((model->k ? model->k : 1) * sizeof (double));
+  if (!weight)
+    return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
+  vbgmm_model_weights (model, weight);
   /* Every real checked first, so that a model that cannot be written
      leaves nothing written.  */
   writer check = { NULL, 0, { 0 }, 0 };
-  put_model (&check, model);
+  put_model (&check, model, weight);
   if (check.failed)
-    return vbgmm_fail (err, VBGMM_ENOMEM,
-                       "out of memory, or a number that is not finite");
+    {
+      free (weight);
+      return vbgmm_fail (err, VBGMM_ENOMEM,
+                         "out of memory, or a number that is not finite");
+    }
   writer w = { fp, 0, { 0 }, 0 };
   errno = 0;
-  put_model (&w, model);
+  put_model (&w, model, weight);
+  free (weight);
   if (w.failed)
     return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
   if (fputc ('\n', fp) == EOF || ferror (fp))

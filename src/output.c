@@ -85,6 +85,11 @@ vbgmm_write_params (FILE *fp, const vbgmm_model *model)
 {
   const int *u = model->units;
   size_t k = model->k, d = model->d;
+  /* All K weights at once: one at a time costs K each.  */
+  double *weight = malloc ((k ? k : 1) * sizeof (double));
+  if (!weight)
+    return VBGMM_ENOMEM;
+  vbgmm_model_weights (model, weight);
   locale_t old, c_loc = c_locale_enter (&old);
 
   /* The weights' sections: alpha, or a and b of the sticks.  */
@@ -129,12 +134,11 @@ vbgmm_write_params (FILE *fp, const vbgmm_model *model)
     }
   write_section (fp, "nu", model->nu, k);
   write_section (fp, "beta", model->beta, k);
-  fputs ("weight:\n", fp);
-  for (size_t c = 0; c < k; c++)
-    fprintf (fp, "cluster %zu: %.17g\n", c, vbgmm_model_weight (model, c));
+  write_section (fp, "weight", weight, k);
   write_section (fp, "N", model->N, k);
 
   c_locale_leave (c_loc, old);
+  free (weight);
   return ferror (fp) ? VBGMM_EIO : VBGMM_SUCCESS;
 }
 

@@ -141,10 +141,8 @@ pictures_draw (const cli_params *p, const vbgmm_data *data,
       goto done;
     }
   for (size_t c = 0; c < k; c++)
-    {
-      effective[c] = model->N[c] >= 1;
-      weight[c] = vbgmm_model_weight (model, c);
-    }
+    effective[c] = model->N[c] >= 1;
+  vbgmm_model_weights (model, weight);
 
   const char *path = atomic_reserve (set, p->output_dir, vb_name);
   if (!path)

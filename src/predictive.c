@@ -129,6 +129,7 @@ vbgmm_predictive_alloc (const vbgmm_model *model, vbgmm_error *err)
     goto nomem;
   double jacobian = vbgmm_units_ln_jacobian (model->units, d);
   memcpy (p->m, model->m, k * d * sizeof (double));
+  vbgmm_model_weights (model, p->weight);
 
   for (size_t c = 0; c < k; c++)
     {
@@ -169,7 +170,6 @@ vbgmm_predictive_alloc (const vbgmm_model *model, vbgmm_error *err)
                       "ln Gamma", c);
           goto fail;
         }
-      p->weight[c] = vbgmm_model_weight (model, c);
       /* Else the draws would pick components by no weights at all.  */
       if (!(p->weight[c] >= 0 && p->weight[c] <= 1))
         {

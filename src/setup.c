@@ -586,16 +586,23 @@ summary (const cli_params *p, const vbgmm_model *model)
     effective += model->N[c] >= 1;
   printf ("effective components: %zu of %zu (N_k >= 1)\n", effective, k);
   printf ("component  weight      N_k           mean\n");
+  /* All K weights at once (one at a time costs K each); short of
+     memory, one at a time.  */
+  double *weight = malloc ((k ? k : 1) * sizeof (double));
+  if (weight)
+    vbgmm_model_weights (model, weight);
   for (size_t c = 0; c < k; c++)
     {
       if (model->N[c] < 1)
         continue;
-      printf ("%9zu  %-10.6f  %-12.6g ", c, vbgmm_model_weight (model, c),
+      printf ("%9zu  %-10.6f  %-12.6g ", c,
+              weight ? weight[c] : vbgmm_model_weight (model, c),
               model->N[c]);
       for (size_t i = 0; i < d; i++)
         printf (" %.6Lg", ldexpl (model->m[c * d + i], model->units[i]));
       putchar ('\n');
     }
+  free (weight);
   printf ("iterations: %zu (%s)\n", model->iterations,
           model->converged ? "converged" : "not converged");
   if (model->passes > model->iterations)

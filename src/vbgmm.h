@@ -385,7 +385,9 @@ int vbgmm_responsibilities_rows (const vbgmm_model *model,
    first of the largest (labels.csv, the pictures' colours).  */
 size_t vbgmm_most_likely (const double *r, size_t k);
 
-/* Output files (DESIGN 4), in the C locale whatever the caller's.  */
+/* Output files (DESIGN 4), in the C locale whatever the caller's.
+   vbgmm_write_params: VBGMM_ENOMEM, with nothing written, when out of
+   memory.  */
 int vbgmm_write_params (FILE *fp, const vbgmm_model *model);
 int vbgmm_write_bound (FILE *fp, const vbgmm_model *model);
 int vbgmm_write_z (FILE *fp, const vbgmm_model *model,
@@ -454,8 +456,11 @@ int vbgmm_write_z_npy (FILE *fp, const vbgmm_model *model,
                        vbgmm_error *err);
 
 /* Expected weight E[pi_k]: alpha_k / sum alpha (dirichlet),
-   a_k/(a_k+b_k) prod_{j<k} b_j/(a_j+b_j) (dp).  */
+   a_k/(a_k+b_k) prod_{j<k} b_j/(a_j+b_j) (dp).  Each costs K
+   operations: for every component take vbgmm_model_weights.  */
 double vbgmm_model_weight (const vbgmm_model *model, size_t k);
+/* All K of them into W[0..K-1] in K operations: the same numbers.  */
+void vbgmm_model_weights (const vbgmm_model *model, double *w);
 
 /* The covariance E[Lambda_c]^-1 = (nu_c W_c)^-1 of component C (defined
    for every nu > D - 1) restricted to the dimensions DIMS[0..NDIMS-1]:

@@ -35,8 +35,10 @@ struct vbgmm_weights_type
   void (*update) (const vbgmm_prior *prior, vbgmm_model *model);
   /* E[ln pi_k] for every k.  */
   int (*e_ln_pi) (const vbgmm_model *model, double *e_ln_pi);
-  /* E[pi_k].  */
+  /* E[pi_k] of one component (K work), and of all K into W (K work
+     too: the same numbers).  */
   double (*weight) (const vbgmm_model *model, size_t k);
+  void (*weights) (const vbgmm_model *model, double *w);
   /* The bound terms that involve the weights:
      E[ln p(Z|pi)] + E[ln p(pi)] - E[ln q(pi)].  */
   int (*bound) (const vbgmm_prior *prior, const vbgmm_model *model,

@@ -41,12 +41,26 @@ e_ln_pi (const vbgmm_model *model, double *out)
 }
 
 static double
-weight (const vbgmm_model *model, size_t k)
+alpha_sum (const vbgmm_model *model)
 {
   double sum = 0;
   for (size_t j = 0; j < model->k; j++)
     sum += model->alpha[j];
-  return model->alpha[k] / sum;
+  return sum;
+}
+
+static double
+weight (const vbgmm_model *model, size_t k)
+{
+  return model->alpha[k] / alpha_sum (model);
+}
+
+static void
+weights (const vbgmm_model *model, double *w)
+{
+  const double sum = alpha_sum (model);
+  for (size_t c = 0; c < model->k; c++)
+    w[c] = model->alpha[c] / sum;
 }
 
 static int
@@ -64,5 +78,5 @@ rows (size_t k)
 }
 
 const vbgmm_weights_type vbgmm_weights_dirichlet = {
-  "dirichlet", start, update, e_ln_pi, weight, bound, { "alpha", NULL }, rows
+  "dirichlet", start, update, e_ln_pi, weight, weights, bound, { "alpha", NULL }, rows
 };

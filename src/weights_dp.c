@@ -89,15 +89,42 @@ e_ln_pi (const vbgmm_model *model, double *out)
   return GSL_SUCCESS;
 }
 
-/* E[pi_k] = a_k/(a_k+b_k) prod_{j<k} b_j/(a_j+b_j).  */
+/* E[v_k] = a_k/(a_k+b_k), 1 for the last component.  */
+static double
+stick (const vbgmm_model *model, size_t c)
+{
+  return c + 1 < model->k ? model->alpha[c] / (model->alpha[c] + model->b[c])
+                          : 1;
+}
+
+/* E[1 - v_k] = b_k/(a_k+b_k).  */
+static double
+rest (const vbgmm_model *model, size_t c)
+{
+  return model->b[c] / (model->alpha[c] + model->b[c]);
+}
+
+/* E[pi_k] = a_k/(a_k+b_k) prod_{j<k} b_j/(a_j+b_j): the product of
+   the rests in the order of the components, then the stick, so that
+   all K of them take one running product.  */
 static double
 weight (const vbgmm_model *model, size_t k)
 {
-  double w = k + 1 < model->k ? model->alpha[k] / (model->alpha[k] + model->b[k])
-                              : 1;
+  double p = 1;
   for (size_t j = 0; j < k; j++)
-    w *= model->b[j] / (model->alpha[j] + model->b[j]);
-  return w;
+    p *= rest (model, j);
+  return stick (model, k) * p;
+}
+
+static void
+weights (const vbgmm_model *model, double *w)
+{
+  double p = 1;
+  for (size_t c = 0; c < model->k; c++)
+    {
+      w[c] = stick (model, c) * p;
+      p *= rest (model, c);
+    }
 }
 
 /* sum_k N_k E[ln pi_k] + sum_{k<K} [ln C(1, gamma0)
@@ -136,5 +163,5 @@ rows (size_t k)
 }
 
 const vbgmm_weights_type vbgmm_weights_dp = {
-  "dp", start, update, e_ln_pi, weight, bound, { "a", "b" }, rows
+  "dp", start, update, e_ln_pi, weight, weights, bound, { "a", "b" }, rows
 };

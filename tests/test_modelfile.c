@@ -283,6 +283,108 @@ test_extremes (void)
   vbgmm_model_free (m);
 }
 
+/* A model of K components and the form WEIGHTS, every field a fit
+   fills set, that model.json can hold.  */
+static vbgmm_model *
+small_model (size_t k, const char *weights)
+{
+  size_t d = 1;
+  vbgmm_model *m = vbgmm_model_alloc (k, d, 2);
+  m->prior = vbgmm_prior_alloc (d);
+  m->weights = m->prior->weights = vbgmm_weights_lookup (weights);
+  for (size_t c = 0; c < k; c++)
+    {
+      /* Sticks from 0.005 to 0.1 of what is left: no weight below the
+         doubles over a few thousand components.  */
+      m->alpha[c] = 1 + (double) (c % 7);
+      m->b[c] = 10 + (double) (c % 190);
+      m->beta[c] = 1;
+      m->nu[c] = 2;
+      m->N[c] = m->alpha[c] - 1;
+      m->W[c] = 1;
+    }
+  m->bound[1] = -3;
+  m->iterations = 2;
+  m->max_iter = 2;
+  m->n_init = 1;
+  m->init = VBGMM_INIT_KMEANSPP;
+  m->tol = 0;
+  return m;
+}
+
+/* The weight section of params.dat and the "weight" fields of
+   model.json: each E[pi_k], against sums and products in long
+   double; vbgmm_model_weights and vbgmm_model_weight the same bits.
+   K in the thousands (each weight alone costs K: params.dat of K = 2e6
+   did not end in minutes when it took them so).  */
+static void
+test_weights (const char *weights)
+{
+  const size_t k = 3000;
+  vbgmm_model *m = small_model (k, weights);
+  int dp = strcmp (weights, "dp") == 0;
+  double *all = malloc (k * sizeof (double));
+  vbgmm_model_weights (m, all);
+  long double sum = 0, rest = 1;
+  for (size_t c = 0; c < k; c++)
+    sum += m->alpha[c];
+  size_t bad = 0, differ = 0;
+  for (size_t c = 0; c < k; c++)
+    {
+      long double want = dp ? (c + 1 < k ? m->alpha[c] / (long double)
+                                           (m->alpha[c] + m->b[c]) : 1) * rest
+                            : m->alpha[c] / sum;
+      rest *= m->b[c] / (long double) (m->alpha[c] + m->b[c]);
+      bad += fabsl (all[c] - want) > 1e-12L * want;
+      differ += all[c] != vbgmm_model_weight (m, c);
+    }
+  gsl_test (bad, "%s: %zu of %zu weights off the reference", weights, bad,
+            k);
+  gsl_test (differ, "%s: %zu weights one at a time not the same bits",
+            weights, differ);
+
+  /* params.dat: the section "weight:", one line a component.  */
+  char *text = NULL;
+  size_t len = 0;
+  FILE *fp = open_memstream (&text, &len);
+  int status = vbgmm_write_params (fp, m);
+  fclose (fp);
+  gsl_test (status, "%s: params.dat written (status %d)", weights, status);
+  const char *at = text ? strstr (text, "\nweight:\n") : NULL;
+  gsl_test (!at, "%s: params.dat has a weight section", weights);
+  size_t read = 0;
+  bad = 0;
+  for (at = at ? at + 9 : NULL; at && read < k; read++)
+    {
+      size_t c;
+      double w;
+      int used;
+      if (sscanf (at, "cluster %zu: %lg\n%n", &c, &w, &used) != 2
+          || c != read)
+        break;
+      bad += memcmp (&w, all + c, sizeof w) != 0;
+      at += used;
+    }
+  gsl_test (read != k || bad, "%s: params.dat: %zu weights read, %zu not "
+            "E[pi_k]", weights, read, bad);
+  free (text);
+
+  /* model.json: "weight" in every component, in order.  */
+  text = to_json (m, &len);
+  at = text;
+  read = bad = 0;
+  while (at && (at = strstr (at, "\"weight\": ")) && read < k)
+    {
+      at += 10;
+      bad += strtod (at, NULL) != all[read++];
+    }
+  gsl_test (read != k || bad, "%s: model.json: %zu weights, %zu not "
+            "E[pi_k]", weights, read, bad);
+  free (text);
+  free (all);
+  vbgmm_model_free (m);
+}
+
 int
 main (void)
 {
@@ -290,5 +392,7 @@ main (void)
   test_prior_copy ();
   test_fit ();
   test_extremes ();
+  test_weights ("dirichlet");
+  test_weights ("dp");
   exit (gsl_test_summary ());
 }

@@ -228,6 +228,7 @@ fit = _declare("vbgmm_fit", P(Model), P(Data), P(Prior), P(Options),
 model_free = _declare("vbgmm_model_free", None, P(Model))
 model_weight = _declare("vbgmm_model_weight", ctypes.c_double, P(Model),
                         ctypes.c_size_t)
+model_weights = _declare("vbgmm_model_weights", None, P(Model), c_double_p)
 responsibilities = _declare("vbgmm_responsibilities", ctypes.c_int,
                             P(Model), P(Data), ctypes.c_int, SINK,
                             ctypes.c_void_p, P(Error))

@@ -145,6 +145,13 @@ class _Predictive:
         _lib.predictive_free(self.p)
 
 
+def _model_weights(mp, k):
+    """The K weights E[pi_k] of the model MP, all in one call."""
+    weights = np.empty(k)
+    _lib.model_weights(mp, _ptr(weights))
+    return weights
+
+
 def _model_state(mp):
     """Copies of the arrays of the C model MP, as a dict."""
     m = mp.contents
@@ -686,7 +693,7 @@ default='kmeans'
             _lib.raise_error(err)
         try:
             state = _model_state(mp)
-            weights = np.array([_lib.model_weight(mp, c) for c in range(k)])
+            weights = _model_weights(mp, k)
         finally:
             _lib.model_free(mp)
         state["accelerate"] = accelerate
@@ -914,7 +921,7 @@ def load(path):
         m = mp.contents
         k, d = m.k, m.d
         state = _model_state(mp)
-        weights = np.array([_lib.model_weight(mp, c) for c in range(k)])
+        weights = _model_weights(mp, k)
         init = {v: name for name, v in _INIT.items()}.get(m.init, "kmeans")
         # A file of vbgmm's has none: saved again, it stays the same.
         state["accelerate"] = _saved_accelerate(path)
