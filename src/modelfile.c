@@ -444,6 +444,21 @@ vbgmm_model_write (FILE *fp, const vbgmm_model *model, vbgmm_error *err)
   if (!model->prior || model->iterations < 1)
     return vbgmm_fail (err, VBGMM_EINVAL,
                        "the model holds no prior or no iteration");
+  /* What read_fit refuses is not written: a file that cannot be read
+     back.  A fit makes at least one start and one iteration, within
+     its limit.  */
+  if (model->n_init < 1)
+    return vbgmm_fail (err, VBGMM_EINVAL, "the model records no start "
+                       "(n_init 0)");
+  if (model->iterations > model->max_iter
+      || model->iterations > VBGMM_MAX_ITER_LIMIT)
+    return vbgmm_fail (err, VBGMM_EINVAL, "the model records %zu "
+                       "iterations, more than its max_iter (%zu) or %d",
+                       model->iterations, model->max_iter,
+                       VBGMM_MAX_ITER_LIMIT);
+  if (!(model->tol >= 0) || model->init < 0 || (size_t) model->init >= N_INIT)
+    return vbgmm_fail (err, VBGMM_EINVAL, "the model records an unknown "
+                       "initialisation or a tolerance below 0");
   /* All K weights at once: one at a time costs K each.  */
   double *weight = malloc ((model->k ? model->k : 1) * sizeof (double));
   if (!weight)
@@ -465,7 +480,9 @@ vbgmm_model_write (FILE *fp, const vbgmm_model *model, vbgmm_error *err)
   free (weight);
   if (w.failed)
     return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
-  if (fputc ('\n', fp) == EOF || ferror (fp))
+  /* Flushed: a full disk is this function's error, not the caller's
+     fclose's.  */
+  if (fputc ('\n', fp) == EOF || fflush (fp) != 0 || ferror (fp))
     return vbgmm_fail (err, VBGMM_EIO, "write error: %s",
                        strerror (errno ? errno : EIO));
   return VBGMM_SUCCESS;

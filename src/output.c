@@ -80,6 +80,15 @@ put_scaled (FILE *fp, double v, int e, const char *sep)
     fprintf (fp, "%s%.17Lg", sep, ldexpl ((long double) v, e));
 }
 
+/* The status of a stream written to: its buffer flushed, so that the
+   error of a full disk is the writer's to report, not its caller's
+   fclose.  */
+static int
+written (FILE *fp)
+{
+  return fflush (fp) != 0 || ferror (fp) ? VBGMM_EIO : VBGMM_SUCCESS;
+}
+
 int
 vbgmm_write_params (FILE *fp, const vbgmm_model *model)
 {
@@ -139,7 +148,7 @@ vbgmm_write_params (FILE *fp, const vbgmm_model *model)
 
   c_locale_leave (c_loc, old);
   free (weight);
-  return ferror (fp) ? VBGMM_EIO : VBGMM_SUCCESS;
+  return written (fp);
 }
 
 int
@@ -150,7 +159,7 @@ vbgmm_write_bound (FILE *fp, const vbgmm_model *model)
   for (size_t t = 0; t < model->iterations; t++)
     fprintf (fp, "%zu\t%.17g\n", t + 1, model->bound[t]);
   c_locale_leave (c_loc, old);
-  return ferror (fp) ? VBGMM_EIO : VBGMM_SUCCESS;
+  return written (fp);
 }
 
 /* A number "%.17g" is at most 24 characters, and a separator follows

@@ -386,8 +386,9 @@ int vbgmm_responsibilities_rows (const vbgmm_model *model,
 size_t vbgmm_most_likely (const double *r, size_t k);
 
 /* Output files (DESIGN 4), in the C locale whatever the caller's.
-   vbgmm_write_params: VBGMM_ENOMEM, with nothing written, when out of
-   memory.  */
+   Each writer flushes FP: VBGMM_EIO on a write error (errno tells
+   which), a full disk included; vbgmm_write_params VBGMM_ENOMEM, with
+   nothing written, when out of memory.  */
 int vbgmm_write_params (FILE *fp, const vbgmm_model *model);
 int vbgmm_write_bound (FILE *fp, const vbgmm_model *model);
 int vbgmm_write_z (FILE *fp, const vbgmm_model *model,
@@ -441,7 +442,12 @@ int vbgmm_predictive_sample_labels (const vbgmm_predictive *pred,
    model, the prior, every component's posterior, the columns and the
    settings of the fit.  Numbers read back to the same double, and a
    model read and written again gives the same bytes.  On a bad file
-   the message names the field (ERR->line the line, for bad JSON).  */
+   the message names the field (ERR->line the line, for bad JSON).
+   A model that could not be read back leaves nothing written:
+   VBGMM_EINVAL for no prior, n_init 0 (a fit makes one start at
+   least), iterations 0 or above max_iter or VBGMM_MAX_ITER_LIMIT, a
+   tol below 0, an unknown init; VBGMM_ENOMEM for a number that is not
+   finite.  FP is flushed: VBGMM_EIO on a write error.  */
 int vbgmm_model_write (FILE *fp, const vbgmm_model *model, vbgmm_error *err);
 /* A column name as model.json holds it (malloc'd; NULL when out of
    memory): valid UTF-8 as it is, any other byte read as Latin-1.  */

@@ -385,6 +385,52 @@ test_weights (const char *weights)
   vbgmm_model_free (m);
 }
 
+/* model.json of a model that records no start (n_init 0) is refused
+   when read: so it is when written, and nothing is written.  */
+static void
+test_no_start (void)
+{
+  vbgmm_model *m = small_model (2, "dirichlet");
+  m->n_init = 0;
+  char *text = NULL;
+  size_t len = 0;
+  FILE *fp = open_memstream (&text, &len);
+  vbgmm_error err = { 0 };
+  int status = vbgmm_model_write (fp, m, &err);
+  fclose (fp);
+  gsl_test (status != VBGMM_EINVAL || len != 0, "n_init 0: refused "
+            "(status %d), nothing written (%zu bytes)", status, len);
+  gsl_test_str (err.message, "the model records no start (n_init 0)",
+                "n_init 0: the message");
+  free (text);
+  vbgmm_model_free (m);
+}
+
+/* A full disk is the writer's error, not the one of the caller's
+   fclose: params.dat, vblikelihood.txt, model.json to /dev/full.  */
+static void
+test_full_disk (void)
+{
+  vbgmm_model *m = small_model (2, "dirichlet");
+  FILE *fp = fopen ("/dev/full", "w");
+  if (!fp)
+    return;
+  gsl_test (vbgmm_write_params (fp, m) != VBGMM_EIO,
+            "params.dat to /dev/full: VBGMM_EIO");
+  clearerr (fp);
+  gsl_test (vbgmm_write_bound (fp, m) != VBGMM_EIO,
+            "vblikelihood.txt to /dev/full: VBGMM_EIO");
+  clearerr (fp);
+  vbgmm_error err = { 0 };
+  int status = vbgmm_model_write (fp, m, &err);
+  gsl_test (status != VBGMM_EIO || strcmp (err.message, "write error: No "
+                                           "space left on device") != 0,
+            "model.json to /dev/full: VBGMM_EIO (status %d: %s)", status,
+            err.message);
+  fclose (fp);
+  vbgmm_model_free (m);
+}
+
 int
 main (void)
 {
@@ -394,5 +440,7 @@ main (void)
   test_extremes ();
   test_weights ("dirichlet");
   test_weights ("dp");
+  test_no_start ();
+  test_full_disk ();
   exit (gsl_test_summary ());
 }
