@@ -204,12 +204,14 @@ component_ln_rho (const vbgmm_estep *es, size_t c, const double *x,
    number), into L (K of them).  With z_k = y - m_k, s_k = max_i |z_ki|
    and s = max_k s_k, ln rho_k / s^2 = c_k / s^2 - nu_k (s_k / s)^2
    (z_k / s_k)'W_k (z_k / s_k) / 2 is finite, and its differences times
-   s^2 are the exact ones (-inf past the range of doubles: r = 0).  */
+   s^2 are the exact ones (-inf past the range of doubles: r = 0).
+   FAR: room for K + D numbers (K and D may be beyond what the stack
+   holds).  */
 static void
-far_row (const vbgmm_estep *es, const double *x, double *l)
+far_row (const vbgmm_estep *es, const double *x, double *far, double *l)
 {
   const size_t k = es->k, d = es->d;
-  double z[d], sk[k], g = 0, fmax = -INFINITY;
+  double *sk = far, *z = far + k, g = 0, fmax = -INFINITY;
   for (size_t c = 0; c < k; c++)
     {
       sk[c] = 0;
@@ -264,10 +266,11 @@ far_row (const vbgmm_estep *es, const double *x, double *l)
 }
 
 /* The responsibilities r_nk of the ROWS points of X into LR (by points,
-   K apart), and sum_nk r_nk ln r_nk added to *RLNR; -1 out of memory.  */
+   K apart), and sum_nk r_nk ln r_nk added to *RLNR; -1 out of memory.
+   FAR: far_row's room.  */
 static int
 round_resp (const vbgmm_estep *es, const double *x, size_t rows,
-            dense_work *ws, int nt, double *lr, double *rlnr)
+            dense_work *ws, int nt, double *far, double *lr, double *rlnr)
 {
   const size_t k = es->k;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
@@ -295,7 +298,7 @@ round_resp (const vbgmm_estep *es, const double *x, size_t rows,
       if (s != s)
         {
           /* ln rho overflowed: a point far beyond every component.  */
-          far_row (es, x + b * es->d, l);
+          far_row (es, x + b * es->d, far, l);
           s = 0;
           for (size_t c = 0; c < k; c++)
             s += l[c] < LN_R_MIN ? 0.0 : exp (l[c]);
@@ -377,10 +380,12 @@ vbgmm_estep_dense_pass (const vbgmm_estep *es, const vbgmm_data *data,
   int nt = vbgmm_threads (threads);
   dense_work *ws = dense_work_alloc (nt, d, es->L != NULL);
   double *lr = malloc ((round ? round : 1) * k * sizeof (double));
-  if (!ws || !lr)
+  double *far = malloc ((k + d) * sizeof (double));
+  if (!ws || !lr || !far)
     {
       dense_work_free (ws, nt);
       free (lr);
+      free (far);
       return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
     }
   memset (stats, 0, vbgmm_stats_size (es) * sizeof (double));
@@ -389,10 +394,11 @@ vbgmm_estep_dense_pass (const vbgmm_estep *es, const vbgmm_data *data,
     {
       const size_t rows = n - r0 < ROUND ? n - r0 : ROUND;
       const double *x = data->x + r0 * d;
-      if (round_resp (es, x, rows, ws, nt, lr, &rlnr))
+      if (round_resp (es, x, rows, ws, nt, far, lr, &rlnr))
         {
           dense_work_free (ws, nt);
           free (lr);
+          free (far);
           return vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
         }
 #pragma omp parallel for schedule(dynamic, 1) num_threads(nt)
@@ -402,6 +408,7 @@ vbgmm_estep_dense_pass (const vbgmm_estep *es, const vbgmm_data *data,
   *VBGMM_STATS_RLNR (stats, k, es->p) = rlnr;
   dense_work_free (ws, nt);
   free (lr);
+  free (far);
   return VBGMM_SUCCESS;
 }
 
@@ -415,14 +422,15 @@ vbgmm_estep_dense_stream (const vbgmm_estep *es, const vbgmm_data *data,
   int nt = vbgmm_threads (threads);
   dense_work *ws = dense_work_alloc (nt, d, es->L != NULL);
   double *lr = malloc ((round ? round : 1) * k * sizeof (double));
+  double *far = malloc ((k + d) * sizeof (double));
   int status = VBGMM_SUCCESS;
-  if (!ws || !lr)
+  if (!ws || !lr || !far)
     status = vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
   double rlnr = 0;
   for (size_t r0 = 0; r0 < n && !status; r0 += ROUND)
     {
       const size_t rows = n - r0 < ROUND ? n - r0 : ROUND;
-      if (round_resp (es, data->x + r0 * d, rows, ws, nt, lr, &rlnr))
+      if (round_resp (es, data->x + r0 * d, rows, ws, nt, far, lr, &rlnr))
         status = vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
       else if (sink (lr, rows, k, arg))
         status = vbgmm_fail (err, VBGMM_EIO,
@@ -430,5 +438,6 @@ vbgmm_estep_dense_stream (const vbgmm_estep *es, const vbgmm_data *data,
     }
   dense_work_free (ws, nt);
   free (lr);
+  free (far);
   return status;
 }

@@ -251,9 +251,10 @@ ln1p_exp (double t)
    kernel's sums overflow (ln(1 + q/v) with q beyond the range of
    doubles): ln q = 2 ln s + ln |C'z|^2 with s = max_i |x_i - m_i|,
    z = (x - m) / s, and ln(1 + q/v) = ln(1 + e^(ln q - ln v)); halves
-   first, so that x - m itself cannot overflow.  */
+   first, so that x - m itself cannot overflow.  WS: room for K + D
+   numbers (K and D may be beyond what the stack holds).  */
 static double
-student_far (const vbgmm_predictive *p, const double *x)
+student_far (const vbgmm_predictive *p, const double *x, double *ws)
 {
   const size_t d = p->d, k = p->k;
   /* Not a point (its z / s would read as the centre of every
@@ -266,7 +267,7 @@ student_far (const vbgmm_predictive *p, const double *x)
       infinite = 1;
   if (infinite)
     return -INFINITY;
-  double t[k], z[d], mx = -INFINITY;
+  double *t = ws, *z = ws + k, mx = -INFINITY;
   for (size_t c = 0; c < k; c++)
     {
       const double *m = p->m + c * d, *C = p->C + c * d * d;
@@ -340,9 +341,10 @@ vbgmm_predictive_ln_density (const vbgmm_predictive *pred, const double *x,
             xb = xs;
           }
         block (pred, xb, rows, mine, ln_p + i0);
+        /* The block's scratch, done with, holds student_far's K + D.  */
         for (size_t b = 0; b < rows; b++)
           if (!isfinite (ln_p[i0 + b]))
-            ln_p[i0 + b] = student_far (pred, xb + b * pred->d);
+            ln_p[i0 + b] = student_far (pred, xb + b * pred->d, mine);
       }
   }
   free (ws);

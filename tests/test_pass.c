@@ -38,6 +38,7 @@
 
 #include "covariance.h"
 #include "responsibility.h"
+#include "small_stack.h"
 #include "vbgmm.h"
 
 /* 300 rows: two whole blocks of the kernel and part of a third.  */
@@ -357,6 +358,56 @@ test_far (gsl_rng *rng, const char *kernel, const char *form, size_t d,
   vbgmm_data_free (data);
 }
 
+/* A point far from K = 64K equal components (1e300 away: ln rho_nk
+   overflow), its responsibilities made again one by one, on a thread
+   of a small stack (small_stack.h): 1/K each.  */
+struct far_many
+{
+  size_t k;
+  int status;
+  double worst;
+};
+
+static void
+far_many_run (void *arg)
+{
+  struct far_many *f = arg;
+  const size_t k = f->k;
+  vbgmm_model *m = vbgmm_model_alloc (k, 1, 1);
+  vbgmm_data *data = vbgmm_data_alloc (2, 1);
+  struct collect c = { malloc (2 * k * sizeof (double)), 0 };
+  data->x[0] = 1e300;
+  data->x[1] = -1e300;
+  for (size_t j = 0; j < k; j++)
+    {
+      m->alpha[j] = m->beta[j] = m->W[j] = 1;
+      m->nu[j] = 2;
+    }
+  vbgmm_error err;
+  f->status = vbgmm_responsibilities (m, data, 1, collect, &c, &err);
+  f->worst = f->status ? INFINITY : 0;
+  for (size_t i = 0; !f->status && i < 2 * k; i++)
+    {
+      double e = fabs (c.r[i] * k - 1);
+      f->worst = e > f->worst || isnan (e) ? e : f->worst;
+    }
+  free (c.r);
+  vbgmm_data_free (data);
+  vbgmm_model_free (m);
+}
+
+static void
+test_far_many (const char *pass)
+{
+  setenv ("VBGMM_PASS", pass, 1);
+  struct far_many f = { 65536, -1, INFINITY };
+  gsl_test (on_small_stack (far_many_run, &f), "a thread of a small stack");
+  gsl_test (f.status || !(f.worst < 1e-12), "%s pass: far points under "
+            "K = %zu equal components: r = 1/K (status %d, worst %g)",
+            pass, f.k, f.status, f.worst);
+  unsetenv ("VBGMM_PASS");
+}
+
 /* The variances alone (the diag and spherical forms' prior) are the
    diagonal of the covariance in any units: bit for bit below 32
    dimensions, where both are the same sums in the same order, and to
@@ -460,6 +511,8 @@ main (void)
               test_far (rng, kernels[i], forms[f], d, ks[j]);
             }
     }
+  test_far_many ("dense");
+  test_far_many ("features");
   test_quad_diagonal (rng, 1);
   test_quad_diagonal (rng, 6);
   test_quad_diagonal (rng, 40);

@@ -24,6 +24,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_test.h>
 
+#include "small_stack.h"
 #include "vbgmm.h"
 
 /* A model of K components in D <= 3 of the form FORM ("full", "diag",
@@ -175,6 +176,55 @@ test_far (const char *form, size_t d)
                   form, d, i);
   vbgmm_predictive_free (p);
   vbgmm_model_free (m);
+}
+
+/* Points so far that the block's sums overflow, under K = 64K equal
+   components, on a thread of a small stack (small_stack.h): the
+   density of one of them.  */
+struct far_many
+{
+  size_t k;
+  int status;
+  double got[2], want[2];
+};
+
+static void
+far_many_run (void *arg)
+{
+  struct far_many *f = arg;
+  vbgmm_model *one = make_model ("full", 1, 1, 5);
+  vbgmm_model *m = vbgmm_model_alloc (f->k, 1, 1);
+  for (size_t c = 0; c < f->k; c++)
+    {
+      m->alpha[c] = one->alpha[0];
+      m->beta[c] = one->beta[0];
+      m->nu[c] = one->nu[0];
+      m->m[c] = one->m[0];
+      m->W[c] = one->W[0];
+    }
+  const double x[2] = { 1e200, -1.5e300 };
+  vbgmm_error err;
+  vbgmm_predictive *p = vbgmm_predictive_alloc (m, &err);
+  vbgmm_predictive *q = vbgmm_predictive_alloc (one, &err);
+  f->status = !p || !q
+              || vbgmm_predictive_ln_density (p, x, 2, 1, f->got, &err)
+              || vbgmm_predictive_ln_density (q, x, 2, 1, f->want, &err);
+  vbgmm_predictive_free (p);
+  vbgmm_predictive_free (q);
+  vbgmm_model_free (m);
+  vbgmm_model_free (one);
+}
+
+static void
+test_far_many (void)
+{
+  struct far_many f = { 65536, -1, { NAN, NAN }, { 0, 0 } };
+  gsl_test (on_small_stack (far_many_run, &f), "a thread of a small stack");
+  gsl_test (f.status, "K = %zu equal components: ln p (status %d)", f.k,
+            f.status);
+  for (size_t i = 0; i < 2; i++)
+    gsl_test_rel (f.got[i], f.want[i], 1e-12, "far point %zu under K = %zu "
+                  "equal components: ln p of one", i, f.k);
 }
 
 /* A point with a NaN coordinate has no density and one at infinity
@@ -542,6 +592,7 @@ main (void)
   static const char *const forms[] = { "full", "tied", "diag", "spherical" };
   test_write_predictions ();
   test_bad_weights ();
+  test_far_many ();
   for (size_t f = 0; f < 4; f++)
     {
       test_reference (forms[f], 1, 3);
