@@ -31,6 +31,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <locale.h>
 #include <math.h>
 #include <stdarg.h>
@@ -129,6 +130,14 @@ init_byte_class (unsigned char *byte_class)
         k = C_TEXT | C_BINARY;
       byte_class[c] = k;
     }
+}
+
+/* Line A + B, for A and B >= 0: line numbers past LONG_MAX stay at
+   it (vbgmm.h), whatever first_line was.  */
+static long
+line_add (long a, long b)
+{
+  return a > LONG_MAX - b ? LONG_MAX : a + b;
 }
 
 #if defined __GNUC__
@@ -459,7 +468,7 @@ row_cb (int c, void *arg)
         store_row (r);
     }
   /* In a run of plain lines the next row starts on the next line.  */
-  r->row_line++;
+  r->row_line = line_add (r->row_line, 1);
 }
 
 static int
@@ -582,7 +591,7 @@ scan_lines (struct reader *r, char *buf, size_t len)
           run = p;
           run_line = r->line;
         }
-      r->line++;
+      r->line = line_add (r->line, 1);
       p = q + 1;
     }
   flush_run (r, &run, run_line, p);
@@ -765,6 +774,9 @@ check_args (const void *from, const vbgmm_csv_options **opt,
         *opt = &defaults;
       if ((*opt)->columns != NULL && (*opt)->n_columns == 0)
         fail (&r, VBGMM_EINVAL, 0, "no columns requested");
+      else if ((*opt)->first_line < 0)
+        fail (&r, VBGMM_EINVAL, 0, "first_line must be 0 (line 1) or "
+              "more, not %ld", (*opt)->first_line);
     }
   return r.status;
 }
@@ -993,7 +1005,7 @@ read_pieces (int fd, off_t size, const vbgmm_csv_options *opt, int nt,
       pc[0].r.names = NULL;
       if (append_rows (all, &pc[0].r))
         fail_nomem (all);
-      line += pc[0].newlines;
+      line = line_add (line, pc[0].newlines);
     }
   vbgmm_csv_options rest = *opt;
   rest.header = VBGMM_CSV_HEADER_NONE;
@@ -1017,7 +1029,7 @@ read_pieces (int fd, off_t size, const vbgmm_csv_options *opt, int nt,
           {
             *all->err = pc[i].err;
             if (all->err->line > 0)
-              all->err->line += line - 1;
+              all->err->line = line_add (all->err->line, line - 1);
             all->status = pc[i].r.status;
             now = 1;
           }
@@ -1028,7 +1040,7 @@ read_pieces (int fd, off_t size, const vbgmm_csv_options *opt, int nt,
           }
 #pragma omp atomic write
         stop = now;
-        line += pc[i].newlines;
+        line = line_add (line, pc[i].newlines);
         reader_free (&pc[i].r);
       }
     }

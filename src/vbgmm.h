@@ -90,7 +90,9 @@ typedef struct vbgmm_csv_options
   size_t n_columns;
   int header;            /* VBGMM_CSV_HEADER_* */
   size_t n_fields;       /* fields each row must have; 0: as the first row */
-  long first_line;       /* number of the stream's first line; 0 means 1 */
+  long first_line;       /* number of the stream's first line; 0 means 1;
+                            below 0: VBGMM_EINVAL.  Line numbers that
+                            would pass LONG_MAX are LONG_MAX */
 } vbgmm_csv_options;
 
 /* Read every point from FP.  On error returns a status and fills ERR

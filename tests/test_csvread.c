@@ -24,6 +24,7 @@
 
 #include <locale.h>
 #include <math.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -278,6 +279,51 @@ test_lines (void)
   opt.first_line = 10;
   BAD ("first_line", "1,2\n\n1,x\n", &opt, 12,
        "field 2 is not a number: 'x'");
+  /* Line numbers stay at LONG_MAX past it, and a line number below 1
+     is no option (0 is the default, 1).  */
+  opt.first_line = LONG_MAX;
+  BAD ("first_line LONG_MAX", "1,2\n\n1,x\n", &opt, LONG_MAX,
+       "field 2 is not a number: 'x'");
+  opt.first_line = LONG_MAX - 1;
+  BAD ("first_line LONG_MAX - 1", "1,2\n1,2\n3\n", &opt, LONG_MAX,
+       "expected 2 fields, found 1");
+  opt.first_line = -1;
+  expect_error ("first_line -1", "1,2\n", 4, &opt, VBGMM_EINVAL, 0,
+                "first_line must be 0 (line 1) or more, not -1");
+  opt.first_line = LONG_MIN;
+  expect_error ("first_line LONG_MIN", "1,2\n", 4, &opt, VBGMM_EINVAL, 0,
+                "first_line must be 0 (line 1) or more, not "
+                "-9223372036854775808");
+  /* So too when the file is read in pieces (of 16 bytes here), which
+     add up the lines of those before.  */
+  char path[] = "/tmp/test_csvread.XXXXXX";
+  int fd = mkstemp (path);
+  FILE *fp = fd >= 0 ? fdopen (fd, "w") : NULL;
+  if (fp)
+    {
+      for (int i = 0; i < 20; i++)
+        fputs ("1.5,2.5\n", fp);
+      fputs ("1,2,3\n", fp);
+      fclose (fp);
+      setenv ("VBGMM_CSV_PIECE", "16", 1);
+      for (long first = LONG_MAX - 30; first <= LONG_MAX - 10; first += 10)
+        {
+          opt.first_line = first;
+          vbgmm_data *data = NULL;
+          vbgmm_error err;
+          int status = vbgmm_csv_read_file (path, &opt, 2, &data, &err);
+          long want = first == LONG_MAX - 30 ? LONG_MAX - 10 : LONG_MAX;
+          check (status == VBGMM_EDATA && err.line == want
+                 && strcmp (err.message, "expected 2 fields, found 3") == 0,
+                 "pieces, first_line LONG_MAX - %ld: status %d, line %ld, "
+                 "expected %ld (%s)", LONG_MAX - first, status, err.line,
+                 want, err.message);
+          vbgmm_data_free (data);
+        }
+      unsetenv ("VBGMM_CSV_PIECE");
+      remove (path);
+    }
+  check (fp != NULL, "a temporary file for the pieces");
   opt.first_line = 0;
   BAD ("line after a multi-line record", "\"x\ny\",z\n1,2\n3\n", NULL, 4,
        "expected 2 fields, found 1");
