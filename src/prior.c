@@ -162,6 +162,10 @@ data_moments (const vbgmm_data *data, const vbgmm_comm *comm,
               vbgmm_error *err)
 {
   size_t n = data->n, d = data->d;
+  /* No mean at all (0 / 0), as vbgmm_options_check says.  N_TOTAL is
+     every process's, so all of them return here or none.  */
+  if (data->n_total == 0)
+    return vbgmm_fail (err, VBGMM_EDATA, "the data have no points");
   /* From VBGMM_DENSE_FACTOR_MIN_D dimensions on the scatter is summed
      on the tiles of dense.c, its rows LDS apart.  */
   const int tiles = d >= VBGMM_DENSE_FACTOR_MIN_D;

@@ -181,7 +181,8 @@ void vbgmm_prior_free (vbgmm_prior *prior);
 const char *vbgmm_prior_check (const vbgmm_prior *prior);
 
 /* Mean and sample covariance (N - 1 denominator) of the data, over all
-   processes of COMM (may be NULL).  COV may be NULL: the mean alone.  */
+   processes of COMM (may be NULL).  COV may be NULL: the mean alone.
+   VBGMM_EDATA for data of no points (this and the two below).  */
 int vbgmm_data_moments (const vbgmm_data *data, const vbgmm_comm *comm,
                         double *mean, double *cov, vbgmm_error *err);
 /* Units.  The model is equivariant under a change of units; to make

@@ -468,6 +468,29 @@ test_variances (gsl_rng *rng, size_t n, size_t d)
   vbgmm_data_free (data);
 }
 
+/* Data of no points have no mean: VBGMM_EDATA from every moment
+   function, not a NaN mean with success.  */
+static void
+test_moments_empty (void)
+{
+  vbgmm_data *none = vbgmm_data_alloc (0, 2);
+  double mean[2] = { 0, 0 }, cov[4];
+  for (int i = 0; i < 3; i++)
+    {
+      vbgmm_error err = { 0 };
+      int status = i == 0 ? vbgmm_data_moments (none, NULL, mean, cov, &err)
+                   : i == 1 ? vbgmm_data_moments_units (none, NULL, NULL,
+                                                        mean, NULL, &err)
+                   : vbgmm_data_variances_units (none, NULL, NULL, mean, cov,
+                                                 &err);
+      gsl_test (status != VBGMM_EDATA || err.status != VBGMM_EDATA
+                || strcmp (err.message, "the data have no points") != 0,
+                "moments %d of no points: VBGMM_EDATA (status %d: %s)", i,
+                status, err.message);
+    }
+  vbgmm_data_free (none);
+}
+
 /* v'A v of a diagonal A from its diagonal: the number of the whole
    sum, bit for bit.  */
 static void
@@ -511,6 +534,7 @@ main (void)
               test_far (rng, kernels[i], forms[f], d, ks[j]);
             }
     }
+  test_moments_empty ();
   test_far_many ("dense");
   test_far_many ("features");
   test_quad_diagonal (rng, 1);
