@@ -417,18 +417,20 @@ progress_units (size_t iter, double bound, void *arg)
   pu->opt->progress (iter, bound + pu->offset, pu->opt->progress_arg);
 }
 
-/* VBGMM_EDATA unless every number of this process's rows is finite, as
-   the readers of files demand: a NaN or an infinity has no place in
-   the sums of a fit.  */
-static int
-data_finite (const vbgmm_data *data, vbgmm_error *err)
+int
+vbgmm_data_finite (const vbgmm_data *data, const size_t *rows,
+                   size_t nrows, vbgmm_error *err)
 {
-  for (size_t r = 0; r < data->n; r++)
-    for (size_t i = 0; i < data->d; i++)
-      if (!isfinite (data->x[r * data->d + i]))
-        return vbgmm_fail (err, VBGMM_EDATA, "row %zu, column %zu: not a "
-                           "finite number (%g)", data->first_row + r + 1,
-                           i + 1, data->x[r * data->d + i]);
+  const size_t d = data->d;
+  for (size_t j = 0; j < (rows ? nrows : data->n); j++)
+    {
+      const size_t r = rows ? rows[j] : j;
+      for (size_t i = 0; i < d; i++)
+        if (!isfinite (data->x[r * d + i]))
+          return vbgmm_fail (err, VBGMM_EDATA, "row %zu, column %zu: not a "
+                             "finite number (%g)", data->first_row + r + 1,
+                             i + 1, data->x[r * d + i]);
+    }
   return VBGMM_SUCCESS;
 }
 
@@ -452,7 +454,8 @@ fit_run (const vbgmm_data *data, const vbgmm_prior *given,
   fit_work w;
   memset (&w, 0, sizeof w);
   if (vbgmm_comm_agree_alloc (comm, model && means, err)
-      || vbgmm_comm_agree (comm, data_finite (data, err), err))
+      || vbgmm_comm_agree (comm, vbgmm_data_finite (data, NULL, 0, err),
+                           err))
     goto error;
   model->seed = given_opt->seed;
   /* The units of the fit; MEANS holds the spreads, which the
@@ -716,6 +719,8 @@ vbgmm_responsibilities (const vbgmm_model *model, const vbgmm_data *data,
   if (data->d != model->d)
     return vbgmm_fail (err, VBGMM_EINVAL, "the data have %zu columns, the "
                        "model %zu", data->d, model->d);
+  if (vbgmm_data_finite (data, NULL, 0, err))
+    return VBGMM_EDATA;
   gsl_set_error_handler_off ();
   vbgmm_estep *es = vbgmm_estep_alloc (model->k, model->d,
                                        model->covariance->quad);
@@ -745,6 +750,8 @@ vbgmm_responsibilities_rows (const vbgmm_model *model,
     if (rows[j] >= data->n)
       return vbgmm_fail (err, VBGMM_EINVAL, "row %zu is not in the data "
                          "(%zu rows)", rows[j] + 1, data->n);
+  if (vbgmm_data_finite (data, rows, nrows, err))
+    return VBGMM_EDATA;
   gsl_set_error_handler_off ();
   vbgmm_estep *es = vbgmm_estep_alloc (model->k, d, model->covariance->quad);
   vbgmm_data *batch = vbgmm_data_alloc (nrows < BATCH ? nrows : BATCH, d);

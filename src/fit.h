@@ -26,6 +26,14 @@ vbgmm_model *vbgmm_fit_single (const vbgmm_data *data,
                                const vbgmm_prior *prior,
                                const vbgmm_options *opt, vbgmm_error *err);
 
+/* VBGMM_EDATA, naming the row (over all processes) and the column,
+   unless every number of the rows ROWS[0..NROWS-1] of DATA (ROWS NULL:
+   all of this process's) is finite, as the readers of files demand: a
+   NaN or an infinity has no place in the sums of a fit, nor in the
+   responsibilities and predictions of a model.  */
+int vbgmm_data_finite (const vbgmm_data *data, const size_t *rows,
+                       size_t nrows, vbgmm_error *err);
+
 /* Only the start state of that fit (no iteration: the model's
    iterations are 0).  */
 vbgmm_model *vbgmm_fit_start (const vbgmm_data *data,

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "fit.h"
 #include "fmt17.h"
 #include "responsibility.h"
 #include "covariance.h"
@@ -324,6 +325,11 @@ vbgmm_write_predictions (FILE *z, FILE *labels, FILE *density,
   if (data->d != model->d)
     return vbgmm_fail (err, VBGMM_EINVAL, "the data have %zu columns, the "
                        "model %zu", data->d, model->d);
+  /* A NaN or an infinity is refused as the fit refuses it, for the
+     densities alone as for the responsibilities.  */
+  if ((z || labels || density || total)
+      && vbgmm_data_finite (data, NULL, 0, err))
+    return VBGMM_EDATA;
   if ((density || total)
       && !(s.pred = vbgmm_predictive_alloc (model, err)))
     return err ? err->status : VBGMM_ENUM;
@@ -398,20 +404,45 @@ npy_header (FILE *fp, size_t rows, size_t cols)
   return ferror (fp) ? -1 : 0;
 }
 
+/* The stream of z.npy and its shape; the header goes out with the
+   first rows, once every check of the data and the model has passed,
+   so that a call that fails on them writes nothing.  */
+typedef struct npy_sink
+{
+  FILE *fp;
+  size_t rows, cols;
+  int started;
+} npy_sink;
+
+static int
+npy_start (npy_sink *s)
+{
+  if (s->started)
+    return 0;
+  s->started = 1;
+  return npy_header (s->fp, s->rows, s->cols);
+}
+
 static int
 z_npy_rows (const double *r, size_t rows, size_t k, void *arg)
 {
-  return fwrite (r, sizeof (double), rows * k, arg) == rows * k ? 0 : -1;
+  npy_sink *s = arg;
+  if (npy_start (s))
+    return -1;
+  return fwrite (r, sizeof (double), rows * k, s->fp) == rows * k ? 0 : -1;
 }
 
 int
 vbgmm_write_z_npy (FILE *fp, const vbgmm_model *model,
                    const vbgmm_data *data, int threads, vbgmm_error *err)
 {
-  int status = VBGMM_EIO;
-  if (npy_header (fp, data->n, model->k) == 0)
-    status = vbgmm_responsibilities (model, data, threads, z_npy_rows, fp,
-                                     err);
+  npy_sink s = { fp, data->n, model->k, 0 };
+  errno = 0;
+  int status = vbgmm_responsibilities (model, data, threads, z_npy_rows, &s,
+                                       err);
+  /* No rows: the header of an empty array alone.  */
+  if (status == VBGMM_SUCCESS && npy_start (&s))
+    status = VBGMM_EIO;
   if (status == VBGMM_EIO && err)
     {
       err->status = status;

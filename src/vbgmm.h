@@ -371,7 +371,14 @@ vbgmm_model *vbgmm_fit (const vbgmm_data *data, const vbgmm_prior *prior,
    at a time: SINK receives ROWS rows of K numbers (row-major) and
    returns 0, or non-zero to stop: the call then returns VBGMM_EIO
    ("cannot write the responsibilities").  VBGMM_EINVAL when DATA and
-   MODEL differ in dimension.  */
+   MODEL differ in dimension.  VBGMM_EDATA, naming the row and column,
+   for a number of DATA that is not finite, as vbgmm_fit: a point with
+   a NaN coordinate has no responsibilities, nor one at infinity
+   (which component it belongs to depends on how it got there); both
+   are refused before SINK is called.  A finite point so far from
+   every component that its quadratic forms pass the range of doubles
+   gets its responsibilities all the same, from scaled forms (mostly
+   one-hot).  */
 typedef int (*vbgmm_sink) (const double *r, size_t rows, size_t k,
                            void *arg);
 int vbgmm_responsibilities (const vbgmm_model *model, const vbgmm_data *data,
@@ -379,7 +386,7 @@ int vbgmm_responsibilities (const vbgmm_model *model, const vbgmm_data *data,
                             vbgmm_error *err);
 /* The same for the rows ROWS[0..NROWS-1] of DATA alone (0-based, in
    that order; a row may come twice): a sample costs its own size, not
-   the data's.  */
+   the data's (only those rows need be finite).  */
 int vbgmm_responsibilities_rows (const vbgmm_model *model,
                                  const vbgmm_data *data, const size_t *rows,
                                  size_t nrows, int threads, vbgmm_sink sink,
@@ -409,7 +416,10 @@ int vbgmm_write_z_labels (FILE *z, FILE *labels, const vbgmm_model *model,
 /* z.csv, labels.csv and density.csv in one pass over the data (any
    FILE may be NULL): density.csv holds ln p(x_n | training data), the
    log posterior predictive density, and *TOTAL (may be NULL) receives
-   its sum over the points.  */
+   its sum over the points.  VBGMM_EDATA, with nothing written, for a
+   number of DATA that is not finite, as vbgmm_responsibilities (the
+   densities alone too: vbgmm_predictive_ln_density gives such points
+   NaN or -inf).  */
 int vbgmm_write_predictions (FILE *z, FILE *labels, FILE *density,
                              double *total, const vbgmm_model *model,
                              const vbgmm_data *data, int threads,
@@ -459,7 +469,8 @@ int vbgmm_model_save (const char *path, const vbgmm_model *model,
                       vbgmm_error *err);
 vbgmm_model *vbgmm_model_read (FILE *fp, vbgmm_error *err);
 vbgmm_model *vbgmm_model_load (const char *path, vbgmm_error *err);
-/* z as a NumPy .npy file: an N x K float64 array in C order.  */
+/* z as a NumPy .npy file: an N x K float64 array in C order.  Data
+   that vbgmm_responsibilities refuses leave nothing written.  */
 int vbgmm_write_z_npy (FILE *fp, const vbgmm_model *model,
                        const vbgmm_data *data, int threads,
                        vbgmm_error *err);

@@ -260,6 +260,103 @@ test_nonfinite (const char *form, size_t d)
   vbgmm_model_free (m);
 }
 
+static int
+count_rows (const double *r, size_t rows, size_t k, void *arg)
+{
+  (void) r;
+  (void) k;
+  *(size_t *) arg += rows;
+  return 0;
+}
+
+/* The responsibilities (and the outputs made of them) of a point with
+   a NaN coordinate, or one at infinity, are refused as vbgmm_fit
+   refuses such data: VBGMM_EDATA naming the row and the column, before
+   anything is written (not a one-hot row).  */
+static void
+test_nonfinite_rows (void)
+{
+  static const double bad[][2] = { { NAN, 0 }, { INFINITY, 0 },
+                                   { INFINITY, NAN }, { 1, -INFINITY } };
+  static const char *const why[] = {
+    "row 2, column 1: not a finite number (nan)",
+    "row 2, column 1: not a finite number (inf)",
+    "row 2, column 1: not a finite number (inf)",
+    "row 2, column 2: not a finite number (-inf)" };
+  vbgmm_model *m = make_model ("full", 3, 2, 5);
+  vbgmm_data *data = vbgmm_data_alloc (3, 2);
+  for (size_t i = 0; i < 4; i++)
+    {
+      for (size_t j = 0; j < 6; j++)
+        data->x[j] = 0.5 * j;
+      data->x[2] = bad[i][0];
+      data->x[3] = bad[i][1];
+      vbgmm_error err = { 0 };
+      size_t rows = 0;
+      int status = vbgmm_responsibilities (m, data, 1, count_rows, &rows,
+                                           &err);
+      gsl_test (status != VBGMM_EDATA || rows != 0
+                || strcmp (err.message, why[i]) != 0,
+                "point %g, %g: responsibilities refused (status %d, %zu "
+                "rows: %s)", bad[i][0], bad[i][1], status, rows,
+                err.message);
+      const size_t some[2] = { 0, 1 }, others[2] = { 2, 0 };
+      rows = 0;
+      status = vbgmm_responsibilities_rows (m, data, some, 2, 1, count_rows,
+                                            &rows, &err);
+      gsl_test (status != VBGMM_EDATA || rows != 0, "point %g, %g: among "
+                "the rows asked for, refused (status %d)", bad[i][0],
+                bad[i][1], status);
+      rows = 0;
+      status = vbgmm_responsibilities_rows (m, data, others, 2, 1,
+                                            count_rows, &rows, &err);
+      gsl_test (status || rows != 2, "point %g, %g: not among the rows "
+                "asked for, the others (status %d)", bad[i][0], bad[i][1],
+                status);
+      for (int out = 0; out < 3; out++)
+        {
+          char *text = NULL;
+          size_t len = 0;
+          FILE *fp = open_memstream (&text, &len);
+          status = out == 0 ? vbgmm_write_z_npy (fp, m, data, 1, &err)
+                   : out == 1 ? vbgmm_write_z (fp, m, data, 1, &err)
+                   : vbgmm_write_predictions (NULL, NULL, fp, NULL, m, data,
+                                              1, &err);
+          fclose (fp);
+          gsl_test (status != VBGMM_EDATA || len != 0
+                    || strcmp (err.message, why[i]) != 0,
+                    "point %g, %g: output %d refused, nothing written "
+                    "(status %d, %zu bytes: %s)", bad[i][0], bad[i][1], out,
+                    status, len, err.message);
+          free (text);
+        }
+    }
+  vbgmm_data_free (data);
+  vbgmm_model_free (m);
+}
+
+/* z.npy of data of another dimension: refused before its header.  */
+static void
+test_npy_dimension (void)
+{
+  vbgmm_model *m = make_model ("full", 3, 2, 5);
+  vbgmm_data *one = vbgmm_data_alloc (4, 1);
+  char *text = NULL;
+  size_t len = 0;
+  FILE *fp = open_memstream (&text, &len);
+  vbgmm_error err = { 0 };
+  int status = vbgmm_write_z_npy (fp, m, one, 1, &err);
+  fclose (fp);
+  gsl_test (status != VBGMM_EINVAL || len != 0
+            || strcmp (err.message, "the data have 1 columns, the model 2"),
+            "z.npy of data of D = 1 under a model of D = 2: refused, "
+            "nothing written (status %d, %zu bytes: %s)", status, len,
+            err.message);
+  free (text);
+  vbgmm_data_free (one);
+  vbgmm_model_free (m);
+}
+
 /* A model whose weights are not weights (alpha of 0 or below: E[pi]
    0 / 0, or beyond 0 to 1) has no predictive distribution to draw
    from.  */
@@ -593,6 +690,8 @@ main (void)
   test_write_predictions ();
   test_bad_weights ();
   test_far_many ();
+  test_nonfinite_rows ();
+  test_npy_dimension ();
   for (size_t f = 0; f < 4; f++)
     {
       test_reference (forms[f], 1, 3);
