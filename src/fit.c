@@ -434,6 +434,37 @@ vbgmm_data_finite (const vbgmm_data *data, const size_t *rows,
   return VBGMM_SUCCESS;
 }
 
+/* VBGMM_EDATA, naming the row, unless every row of this process's
+   initial responsibilities (VBGMM_INIT_RESP) is numbers from 0 to 1
+   whose sum is 1 to VBGMM_RESP_TOL: like the data's numbers, they
+   are checked here, where every process agrees on the outcome.  */
+static int
+resp_valid (const vbgmm_data *data, const vbgmm_options *opt,
+            vbgmm_error *err)
+{
+  if (opt->init != VBGMM_INIT_RESP)
+    return VBGMM_SUCCESS;
+  const size_t k = opt->k;
+  for (size_t r = 0; r < data->n; r++)
+    {
+      const double *row = opt->init_resp + r * k;
+      double sum = 0;
+      for (size_t c = 0; c < k; c++)
+        {
+          if (!(row[c] >= 0 && row[c] <= 1))
+            return vbgmm_fail (err, VBGMM_EDATA, "initial responsibilities: "
+                               "row %zu: %.17g is not from 0 to 1",
+                               data->first_row + r + 1, row[c]);
+          sum += row[c];
+        }
+      if (!(fabs (sum - 1) <= VBGMM_RESP_TOL))
+        return vbgmm_fail (err, VBGMM_EDATA, "initial responsibilities: "
+                           "row %zu: the sum %.17g is not 1 (to %g)",
+                           data->first_row + r + 1, sum, VBGMM_RESP_TOL);
+    }
+  return VBGMM_SUCCESS;
+}
+
 /* The fit of vbgmm_fit_single, or only its start state when
    START_ONLY.  It runs on the data in the units that vbgmm_data_units
    chooses; the bounds are put back in the data's units at the end.  */
@@ -455,7 +486,8 @@ fit_run (const vbgmm_data *data, const vbgmm_prior *given,
   memset (&w, 0, sizeof w);
   if (vbgmm_comm_agree_alloc (comm, model && means, err)
       || vbgmm_comm_agree (comm, vbgmm_data_finite (data, NULL, 0, err),
-                           err))
+                           err)
+      || vbgmm_comm_agree (comm, resp_valid (data, given_opt, err), err))
     goto error;
   model->seed = given_opt->seed;
   /* The units of the fit; MEANS holds the spreads, which the

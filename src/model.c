@@ -261,10 +261,6 @@ vbgmm_options_check (const vbgmm_options *opt, const vbgmm_data *data)
         for (size_t r = 0; r < data->n; r++)
           if (opt->init_labels[r] >= opt->k)
             return "an initial label is not below the number of components";
-      if (opt->init == VBGMM_INIT_RESP)
-        for (size_t i = 0; i < data->n * opt->k; i++)
-          if (!(opt->init_resp[i] >= 0 && opt->init_resp[i] <= 1))
-            return "initial responsibilities must be from 0 to 1";
       if (opt->init == VBGMM_INIT_MODEL && opt->init_model->d != data->d)
         return "the initial model and the data differ in dimension";
       if (opt->init == VBGMM_INIT_MEANS)

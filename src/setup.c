@@ -490,6 +490,11 @@ setup_fit_error (const cli_params *p, const char *name,
     list_option (start, sizeof start, "init-means", p->init_means_file);
   if (p->init_model_file)
     list_option (start, sizeof start, "init-model", p->init_model_file);
+  /* The library names the row of --init-resp; the file is ours to
+     name, as for --init-labels.  */
+  if (p->init_resp_file && err->status == VBGMM_EDATA
+      && strncmp (err->message, "initial responsibilities: ", 26) == 0)
+    name = p->init_resp_file;
   if (!overflow || (!*prior && !*start))
     snprintf (msg, len, "%s: %s", name, err->message);
   else

@@ -258,6 +258,10 @@ enum
    may record.  */
 #define VBGMM_MAX_ITER_LIMIT 100000000
 
+/* How far from 1 a row of init_resp may sum: rounding, not
+   probabilities of a few digits that miss 1.  */
+#define VBGMM_RESP_TOL 1e-6
+
 typedef struct vbgmm_options
 {
   size_t k;                  /* number of components */
@@ -265,8 +269,10 @@ typedef struct vbgmm_options
   const double *init_means;  /* k * d, for VBGMM_INIT_MEANS */
   const size_t *init_labels; /* one per row of the data, each < k,
                                 for VBGMM_INIT_LABELS */
-  const double *init_resp;   /* rows * k, each row summing to 1, for
-                                VBGMM_INIT_RESP */
+  const double *init_resp;   /* rows * k, for VBGMM_INIT_RESP: each row
+                                numbers from 0 to 1 summing to 1 within
+                                VBGMM_RESP_TOL, or vbgmm_fit fails with
+                                VBGMM_EDATA naming the row */
   size_t kmeans_max_iter;    /* Lloyd's iterations at most (300); >= 1
                                 for VBGMM_INIT_KMEANS */
   unsigned long seed;
@@ -363,7 +369,8 @@ int vbgmm_init_means (const vbgmm_data *data, const vbgmm_options *opt,
 
 /* Fit: start state from the initial means, then iterate until the
    bound converges or max_iter.  Returns NULL on error (VBGMM_EDATA
-   for a number of DATA that is not finite).  */
+   for a number of DATA that is not finite, or a row of init_resp that
+   is not responsibilities).  */
 vbgmm_model *vbgmm_fit (const vbgmm_data *data, const vbgmm_prior *prior,
                         const vbgmm_options *opt, vbgmm_error *err);
 

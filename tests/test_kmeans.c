@@ -467,6 +467,63 @@ test_start (gsl_rng *rng, size_t n, size_t d, size_t k, double offset)
   vbgmm_data_free (data);
 }
 
+/* Initial responsibilities that are not (a number below 0, above 1,
+   NaN or infinite; a row whose sum is more than VBGMM_RESP_TOL from 1)
+   are refused by vbgmm_fit with VBGMM_EDATA naming the row; a row off
+   1 by less is taken.  */
+static void
+test_bad_resp (gsl_rng *rng)
+{
+  const size_t n = 30, k = 2;
+  vbgmm_data *data = make_data (rng, n, 2, k, 0);
+  vbgmm_prior *pr = make_prior (data);
+  double *R = malloc (n * k * sizeof (double));
+  static const double bad[][2] = { { -0.5, 1.5 }, { 0.5, NAN },
+                                   { INFINITY, 0 }, { 0.5, 0.4 },
+                                   { 0.5, 0.5 + 2 * VBGMM_RESP_TOL },
+                                   { 0.5, 0.5 + VBGMM_RESP_TOL / 2 } };
+  static const char *const why[] = {
+    "initial responsibilities: row 7: -0.5 is not from 0 to 1",
+    "initial responsibilities: row 7: nan is not from 0 to 1",
+    "initial responsibilities: row 7: inf is not from 0 to 1",
+    "initial responsibilities: row 7: the sum 0.90000000000000002 is not "
+    "1 (to 1e-06)",
+    "initial responsibilities: row 7: the sum 1.0000019999999998 is not 1 "
+    "(to 1e-06)",
+    NULL };
+  vbgmm_options opt;
+  vbgmm_options_default (&opt);
+  opt.k = k;
+  opt.threads = 1;
+  opt.max_iter = 5;
+  opt.init = VBGMM_INIT_RESP;
+  opt.init_resp = R;
+  for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+    {
+      for (size_t r = 0; r < n; r++)
+        {
+          R[r * k] = r % 2;
+          R[r * k + 1] = 1 - R[r * k];
+        }
+      R[6 * k] = bad[i][0];
+      R[6 * k + 1] = bad[i][1];
+      vbgmm_error err = { 0 };
+      vbgmm_model *m = vbgmm_fit (data, pr, &opt, &err);
+      if (why[i])
+        gsl_test (m || err.status != VBGMM_EDATA
+                  || strcmp (err.message, why[i]) != 0,
+                  "initial responsibilities %g, %g refused (status %d: %s)",
+                  bad[i][0], bad[i][1], err.status, err.message);
+      else
+        gsl_test (!m, "initial responsibilities %g, %g taken (%s)",
+                  bad[i][0], bad[i][1], err.message);
+      vbgmm_model_free (m);
+    }
+  free (R);
+  vbgmm_prior_free (pr);
+  vbgmm_data_free (data);
+}
+
 /* Options the fit cannot run with are refused by vbgmm_options_check
    and by vbgmm_fit: k-means with no Lloyd iteration (which would leave
    every label unset), accelerate and delete_moves beyond their values,
@@ -632,6 +689,7 @@ main (void)
   test_start (rng, 2000, 3, 3, 1e3);
   test_start (rng, 500, 5, 4, 0);
   test_options (rng);
+  test_bad_resp (rng);
   gsl_rng_free (rng);
   exit (gsl_test_summary ());
 }
