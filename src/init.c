@@ -217,6 +217,66 @@ init_kmeanspp (const vbgmm_data *data, const vbgmm_options *opt,
   return status;
 }
 
+/* A[0] += W, A[1..D] += W X S (X times the factors S).  */
+static void
+weigh_point (double *a, double w, const double *x, const double *s,
+             size_t d)
+{
+  a[0] += w;
+  for (size_t i = 0; i < d; i++)
+    a[1 + i] += w * (x[i] * s[i]);
+}
+
+/* The starts that are not means (labels, responsibilities): the means
+   xbar_k (10.52) of the points, times the factors S, under their
+   responsibilities (one-hot for labels), over all processes; a
+   component that holds no point takes the mean of all of them.  */
+static int
+init_assigned (const vbgmm_data *data, const vbgmm_options *opt,
+               const double *s, double *means, vbgmm_error *err)
+{
+  const size_t k = opt->k, d = data->d;
+  const size_t *labels = opt->init == VBGMM_INIT_LABELS ? opt->init_labels
+                                                         : NULL;
+  if (data->n_total == 0)
+    return vbgmm_fail (err, VBGMM_EDATA, "the data have no points");
+  /* Row c: N_c, then sum_n r_nc x_n; row k: N, then sum_n x_n.  */
+  double *acc = calloc ((k + 1) * (d + 1), sizeof (double));
+  int status = vbgmm_comm_agree_alloc (opt->comm, acc != NULL, err);
+  if (status)
+    {
+      free (acc);
+      return status;
+    }
+  for (size_t r = 0; r < data->n; r++)
+    {
+      const double *x = data->x + r * d;
+      if (labels && labels[r] >= k)
+        {
+          status = vbgmm_fail (err, VBGMM_EINVAL, "an initial label is not "
+                               "below the number of components");
+          break;
+        }
+      if (labels)
+        weigh_point (acc + labels[r] * (d + 1), 1, x, s, d);
+      else
+        for (size_t c = 0; c < k; c++)
+          weigh_point (acc + c * (d + 1), opt->init_resp[r * k + c], x, s,
+                       d);
+      weigh_point (acc + k * (d + 1), 1, x, s, d);
+    }
+  if (!(status = vbgmm_comm_agree (opt->comm, status, err))
+      && !(status = vbgmm_comm_sum (opt->comm, acc, (k + 1) * (d + 1), err)))
+    for (size_t c = 0; c < k; c++)
+      {
+        const double *a = acc + (acc[c * (d + 1)] > 0 ? c : k) * (d + 1);
+        for (size_t i = 0; i < d; i++)
+          means[c * d + i] = a[1 + i] / a[0];
+      }
+  free (acc);
+  return status;
+}
+
 int
 vbgmm_init_means (const vbgmm_data *data, const vbgmm_options *opt,
                   double *means, vbgmm_error *err)
@@ -235,6 +295,27 @@ vbgmm_init_means_units (const vbgmm_data *data, const vbgmm_options *opt,
       memcpy (means, opt->init_means, opt->k * d * sizeof (double));
       vbgmm_units_points (means, opt->k, d, NULL, units);
       return VBGMM_SUCCESS;
+    }
+  if (opt->init == VBGMM_INIT_MODEL)
+    {
+      /* The model's means, from its units into these.  */
+      const vbgmm_model *from = opt->init_model;
+      if (from->k != opt->k || from->d != d)
+        return vbgmm_fail (err, VBGMM_EINVAL, "the initial model must have "
+                           "the number of components and the dimension of "
+                           "the data");
+      memcpy (means, from->m, opt->k * d * sizeof (double));
+      vbgmm_units_points (means, opt->k, d, from->units, units);
+      return VBGMM_SUCCESS;
+    }
+  if (opt->init == VBGMM_INIT_LABELS || opt->init == VBGMM_INIT_RESP)
+    {
+      double *s = vbgmm_units_scale (units, d);
+      int status = vbgmm_comm_agree_alloc (opt->comm, s != NULL, err);
+      if (!status)
+        status = init_assigned (data, opt, s, means, err);
+      free (s);
+      return status;
     }
   if (data->n_total < opt->k)
     return vbgmm_fail (err, VBGMM_EDATA, "fewer points than components");

@@ -363,7 +363,12 @@ vbgmm_model *vbgmm_model_alloc (size_t k, size_t d, size_t max_iter);
 void vbgmm_model_free (vbgmm_model *model);
 
 /* Initial means (k * d) as OPT asks, from DATA (over COMM): for
-   VBGMM_INIT_KMEANS the seeds of its k-means (greedy k-means++).  */
+   VBGMM_INIT_KMEANS the seeds of its k-means (greedy k-means++); for
+   VBGMM_INIT_LABELS and VBGMM_INIT_RESP the means xbar_k of the points
+   under those responsibilities (PRML 10.52; a component that holds
+   none, the mean of all the points), which the start state's m_k
+   takes toward m0 by beta0 (10.61); for VBGMM_INIT_MODEL the means of
+   init_model (in the data's units).  */
 int vbgmm_init_means (const vbgmm_data *data, const vbgmm_options *opt,
                       double *means, vbgmm_error *err);
 

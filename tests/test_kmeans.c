@@ -467,6 +467,79 @@ test_start (gsl_rng *rng, size_t n, size_t d, size_t k, double offset)
   vbgmm_data_free (data);
 }
 
+/* vbgmm_init_means of the starts that are no means: for labels and
+   responsibilities the means of the points each component holds (the
+   mean of all for a component that holds none), for a model its means
+   in the data's units; against sums written out here.  */
+static void
+test_init_means_assigned (gsl_rng *rng)
+{
+  const size_t n = 50, d = 2, k = 3;
+  vbgmm_data *data = make_data (rng, n, d, 2, 5);
+  size_t labels[50];
+  double R[50 * 3], means[3 * 2], want[3 * 2];
+  for (size_t r = 0; r < n; r++)
+    {
+      labels[r] = r % 3 == 0 ? 2 : 0;   /* component 1 holds none */
+      R[r * k] = 0.25;
+      R[r * k + 1] = r % 2 ? 0.75 : 0;
+      R[r * k + 2] = r % 2 ? 0 : 0.75;
+    }
+  vbgmm_options opt;
+  vbgmm_options_default (&opt);
+  opt.k = k;
+  for (int how = 0; how < 3; how++)
+    {
+      vbgmm_model *m = NULL;
+      if (how == 2)
+        {
+          m = vbgmm_model_alloc (k, d, 1);
+          m->units[0] = 3;
+          m->units[1] = -2;
+          for (size_t i = 0; i < k * d; i++)
+            {
+              m->m[i] = 0.5 + i;
+              want[i] = ldexp (m->m[i], m->units[i % d]);
+            }
+        }
+      else
+        for (size_t c = 0; c < k; c++)
+          {
+            double N = 0, all = 0;
+            for (size_t i = 0; i < d; i++)
+              {
+                double sx = 0, sall = 0;
+                N = all = 0;
+                for (size_t r = 0; r < n; r++)
+                  {
+                    double w = how == 0 ? labels[r] == c : R[r * k + c];
+                    N += w;
+                    sx += w * data->x[r * d + i];
+                    all += 1;
+                    sall += data->x[r * d + i];
+                  }
+                want[c * d + i] = N > 0 ? sx / N : sall / all;
+              }
+          }
+      opt.init = how == 0 ? VBGMM_INIT_LABELS : how == 1 ? VBGMM_INIT_RESP
+                 : VBGMM_INIT_MODEL;
+      opt.init_labels = labels;
+      opt.init_resp = R;
+      opt.init_model = m;
+      vbgmm_error err = { 0 };
+      int status = vbgmm_init_means (data, &opt, means, &err);
+      double worst = status ? INFINITY : 0;
+      for (size_t i = 0; !status && i < k * d; i++)
+        worst = fmax (worst, fabs (means[i] - want[i]) / fabs (want[i]));
+      gsl_test (!(worst <= 1e-14), "initial means of %s: the start's "
+                "(status %d, worst %g: %s)", how == 0 ? "labels" : how == 1
+                ? "responsibilities" : "a model", status, worst,
+                err.message);
+      vbgmm_model_free (m);
+    }
+  vbgmm_data_free (data);
+}
+
 /* Initial responsibilities that are not (a number below 0, above 1,
    NaN or infinite; a row whose sum is more than VBGMM_RESP_TOL from 1)
    are refused by vbgmm_fit with VBGMM_EDATA naming the row; a row off
@@ -690,6 +763,7 @@ main (void)
   test_start (rng, 500, 5, 4, 0);
   test_options (rng);
   test_bad_resp (rng);
+  test_init_means_assigned (rng);
   gsl_rng_free (rng);
   exit (gsl_test_summary ());
 }
