@@ -475,7 +475,13 @@ typedef struct z_gather
   int started;   /* rank 0 told the others to send */
 } z_gather;
 
-/* Rows per message: about 1 MB of text, little next to the data.  */
+/* The text of a chunk goes in messages of at most this many bytes,
+   which rank 0 takes into one buffer that it has before it asks for
+   them: it needs no memory while they come.  More than a failure's
+   message.  */
+enum { PIECE = 1 << 16 };
+
+/* Rows per chunk: about 1 MB of text, little next to the data.  */
 static size_t
 chunk_rows (size_t k)
 {
@@ -520,7 +526,9 @@ send_rows (const z_gather *z, rows_writer *write)
                     TAG_FAIL, MPI_COMM_WORLD);
           return;
         }
-      MPI_Send (buf, (int) len, MPI_CHAR, 0, TAG_Z, MPI_COMM_WORLD);
+      for (size_t sent = 0; sent < len; sent += PIECE)
+        MPI_Send (buf + sent, len - sent < PIECE ? (int) (len - sent) : PIECE,
+                  MPI_CHAR, 0, TAG_Z, MPI_COMM_WORLD);
       free (buf);
     }
   MPI_Send (NULL, 0, MPI_CHAR, 0, TAG_Z, MPI_COMM_WORLD);
@@ -535,12 +543,12 @@ send_z (const z_gather *z)
   send_rows (z, vbgmm_write_labels);
 }
 
-/* Rank 0: its own rows, then those of every other rank in order.  It
-   takes every message even after a failure (STATUS not 0), so that no
-   sender is left blocked.  */
+/* Rank 0: its own rows, then those of every other rank in order, into
+   BUF (PIECE + 1 bytes).  It takes every message even after a failure
+   (STATUS not 0), so that no sender is left blocked.  */
 static int
-gather_rows (FILE *fp, z_gather *z, rows_writer *write, int status,
-             vbgmm_error *err)
+gather_rows (FILE *fp, z_gather *z, rows_writer *write, char *buf,
+             int status, vbgmm_error *err)
 {
   int saved_errno = errno;
   if (!status)
@@ -548,39 +556,14 @@ gather_rows (FILE *fp, z_gather *z, rows_writer *write, int status,
       status = write (fp, z->model, z->data, z->threads, err);
       saved_errno = errno;
     }
-  char *buf = NULL;
-  size_t cap = 0;
   for (int src = 1; src < nranks; src++)
     for (;;)
       {
         MPI_Status st;
         int len;
-        MPI_Probe (src, MPI_ANY_TAG, MPI_COMM_WORLD, &st);
+        MPI_Recv (buf, PIECE, MPI_CHAR, src, MPI_ANY_TAG, MPI_COMM_WORLD,
+                  &st);
         MPI_Get_count (&st, MPI_CHAR, &len);
-        if ((size_t) len + 1 > cap)
-          {
-            char *t = realloc (buf, len + 1);
-            if (!t)
-              {
-                /* Nowhere to take it: the run fails for lack of
-                   memory, but the message must still be taken.  */
-                char c;
-                MPI_Recv (&c, 0, MPI_CHAR, src, st.MPI_TAG, MPI_COMM_WORLD,
-                          MPI_STATUS_IGNORE);
-                if (!status)
-                  {
-                    status = VBGMM_ENOMEM;
-                    err->status = status;
-                    snprintf (err->message, sizeof err->message,
-                              "out of memory");
-                  }
-                continue;
-              }
-            buf = t;
-            cap = len + 1;
-          }
-        MPI_Recv (buf, len, MPI_CHAR, src, st.MPI_TAG, MPI_COMM_WORLD,
-                  MPI_STATUS_IGNORE);
         if (st.MPI_TAG == TAG_FAIL)
           {
             if (!status)
@@ -603,7 +586,6 @@ gather_rows (FILE *fp, z_gather *z, rows_writer *write, int status,
                       strerror (saved_errno ? saved_errno : EIO));
           }
       }
-  free (buf);
   errno = saved_errno;
   return status;
 }
@@ -613,11 +595,20 @@ static int
 gather_z (FILE *fp, FILE *labels, void *arg, vbgmm_error *err)
 {
   z_gather *z = arg;
-  int go = 1;
+  char *buf = malloc (PIECE + 1);
+  int go = buf != NULL;
   z->started = 1;
   MPI_Bcast (&go, 1, MPI_INT, 0, MPI_COMM_WORLD);
-  int status = gather_rows (fp, z, vbgmm_write_z, 0, err);
-  return gather_rows (labels, z, vbgmm_write_labels, status, err);
+  if (!go)
+    {
+      err->status = VBGMM_ENOMEM;
+      snprintf (err->message, sizeof err->message, "out of memory");
+      return err->status;
+    }
+  int status = gather_rows (fp, z, vbgmm_write_z, buf, 0, err);
+  status = gather_rows (labels, z, vbgmm_write_labels, buf, status, err);
+  free (buf);
+  return status;
 }
 
 /* Peak memory of every rank on stderr, for VBGMM_MPI_RUSAGE=1 (the
