@@ -35,6 +35,7 @@
 
 const char *cli_program_name = PACKAGE_NAME;
 const char *cli_usage_note = NULL;
+void (*cli_error_hook) (const char *message) = NULL;
 
 void
 cli_error (const char *fmt, ...)
@@ -45,6 +46,14 @@ cli_error (const char *fmt, ...)
   vfprintf (stderr, fmt, ap);
   va_end (ap);
   fputc ('\n', stderr);
+  if (cli_error_hook)
+    {
+      char message[1024];
+      va_start (ap, fmt);
+      vsnprintf (message, sizeof message, fmt, ap);
+      va_end (ap);
+      cli_error_hook (message);
+    }
 }
 
 static void

@@ -114,5 +114,9 @@ void cli_operands (int argc, char **argv, int first, const char *const *names,
 /* Print "PROGRAM: " and the message to stderr.  */
 void cli_error (const char *fmt, ...)
   __attribute__ ((format (printf, 1, 2)));
+/* When set, called by cli_error with each message (without the
+   program's name) after it is printed: vbgmm-mpi keeps the message of
+   a process whose stderr no one sees.  */
+extern void (*cli_error_hook) (const char *message);
 
 #endif

@@ -209,15 +209,30 @@ m_step (vbgmm_model *model, const vbgmm_prior *prior, fit_work *w,
   /* A shared W changes for every component.  */
   if (form->shared)
     memset (w->fresh, 0, k);
-  if (!w->dense && form->update (&w->cp, w->suff, model, w->A))
+  int status = w->dense ? GSL_SUCCESS
+               : form->update (&w->cp, w->suff, model, w->A);
+  if (status)
     {
       /* Some components may be half made: make them all again.  */
       memset (w->settled, 0, k);
-      return vbgmm_fail (err, VBGMM_ENUM, "%s is not positive definite",
-                         form->shared ? "the shared W" : "a component's W");
+      return status == GSL_ENOMEM
+             ? vbgmm_fail (err, VBGMM_ENOMEM, "out of memory")
+             : vbgmm_fail (err, VBGMM_ENUM, "%s is not positive definite",
+                           form->shared ? "the shared W" : "a component's W");
     }
   model->weights->update (prior, model);
   return VBGMM_SUCCESS;
+}
+
+/* STATUS, that of an M-step tried for a step or a move (which may fail
+   where the plain update would not), as a failure of the fit: only a
+   lack of memory, which one process may meet alone, where the others
+   would take the step; VBGMM_SUCCESS otherwise.  */
+static int
+trial_failed (int status, vbgmm_error *err)
+{
+  return status == VBGMM_ENOMEM
+         ? vbgmm_fail (err, VBGMM_ENOMEM, "out of memory") : VBGMM_SUCCESS;
 }
 
 /* The E-step's part of q(theta) (vbgmm_estep_prepare), made again only
@@ -240,10 +255,12 @@ lower_bound (const vbgmm_model *model, const vbgmm_prior *prior,
 {
   const vbgmm_estep *es = w->es;
   double acc, t;
-  if (model->weights->bound (prior, model, es->e_ln_pi, &acc)
-      || model->covariance->bound (&w->cp, w->suff, model, es->ln_det_W,
-                                   es->e_ln_det, &t))
-    return -1;
+  int status;
+  if ((status = model->weights->bound (prior, model, es->e_ln_pi, &acc))
+      || (status = model->covariance->bound (&w->cp, w->suff, model,
+                                             es->ln_det_W, es->e_ln_det,
+                                             &t)))
+    return status == GSL_ENOMEM ? GSL_ENOMEM : -1;
   acc += t;
   /* - E[ln q(Z)] (10.75) */
   acc -= *VBGMM_STATS_RLNR (w->stats, model->k, es->p);
@@ -546,28 +563,33 @@ fit_run (const vbgmm_data *data, const vbgmm_prior *given,
       && data_scatter (data, comm, model->units, model->shift, w.cp.scatter,
                        err))
     goto error;
+  /* The start's last steps (an M-step, the factors, the E-step's
+     part) may run out of memory on one process alone: agreed before
+     the first pass's sum or the end.  */
+  int status;
   if (opt->init == VBGMM_INIT_KMEANS || opt->init == VBGMM_INIT_LABELS
       || opt->init == VBGMM_INIT_RESP)
-    {
-      if (start_from_assignment (model, prior, &w, data, opt, means, err))
-        goto error;
-    }
+    status = start_from_assignment (model, prior, &w, data, opt, means, err);
   else if (opt->init == VBGMM_INIT_MODEL)
     {
       start_from_model (model, opt->init_model);
-      if (w.dense && dense_start (&w, model, NULL, opt->init_model, err))
-        goto error;
+      status = w.dense ? dense_start (&w, model, NULL, opt->init_model, err)
+                       : VBGMM_SUCCESS;
     }
   else
     {
-      if (vbgmm_init_means_units (data, opt, model->units, w.metric, means,
-                                  err))
-        goto error;
-      start_state (model, prior, means, data->n_total);
-      if (w.dense && dense_start (&w, model, prior->W0, NULL, err))
-        goto error;
+      status = vbgmm_init_means_units (data, opt, model->units, w.metric,
+                                       means, err);
+      if (!status)
+        {
+          start_state (model, prior, means, data->n_total);
+          if (w.dense)
+            status = dense_start (&w, model, prior->W0, NULL, err);
+        }
     }
-  if (e_prepare (&w, model, err))
+  if (!status)
+    status = e_prepare (&w, model, err);
+  if (vbgmm_comm_agree (comm, status, err))
     goto error;
   if (start_only)
     goto done;
@@ -576,12 +598,17 @@ fit_run (const vbgmm_data *data, const vbgmm_prior *given,
   int extrapolated = 0;   /* the parameters of this pass came from a step */
   int deleting = 0;       /* ... from a delete move */
   size_t t = 1;
+  /* A failure of this process alone (memory) in the steps between two
+     passes, which always lead to the next pass: it goes to the next
+     sum in place of the pass's statistics.  */
+  int pending = 0;
   while (t <= opt->max_iter)
     {
-      double L;
+      double L = -INFINITY;
       /* Whether any process failed in the pass travels with the
          statistics (as vbgmm_comm_agree would, without a sum more).  */
-      int failed = vbgmm_pass (w.es, data, opt->threads, w.stats, err);
+      int failed = pending ? pending
+                   : vbgmm_pass (w.es, data, opt->threads, w.stats, err);
       w.stats[len] = failed != 0;
       if (vbgmm_comm_sum (comm, w.stats, len + 1, err))
         goto error;
@@ -593,10 +620,18 @@ fit_run (const vbgmm_data *data, const vbgmm_prior *given,
       if (failed)
         goto error;
       model->passes++;
-      if (m_step (model, prior, &w, w.stats, err)
-          || e_prepare (&w, model, err))
+      /* What comes next hangs on the bound: the M-step, the E-step's
+         part and the bound, which may each run out of memory on one
+         process alone, are agreed before it decides.  */
+      status = m_step (model, prior, &w, w.stats, err);
+      if (!status)
+        status = e_prepare (&w, model, err);
+      int bad_bound = status ? 0 : lower_bound (model, prior, &w, &L);
+      if (bad_bound == GSL_ENOMEM)
+        status = vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
+      if (vbgmm_comm_agree (comm, status, err))
         goto error;
-      if (lower_bound (model, prior, &w, &L))
+      if (bad_bound)
         {
           if (!extrapolated)
             {
@@ -614,9 +649,9 @@ fit_run (const vbgmm_data *data, const vbgmm_prior *given,
           if (deleting)
             vbgmm_delete_outcome (&w.del, 0);
           extrapolated = deleting = 0;
-          if (m_step (model, prior, &w, w.accepted, err)
-              || e_prepare (&w, model, err))
-            goto error;
+          pending = m_step (model, prior, &w, w.accepted, err);
+          if (!pending)
+            pending = e_prepare (&w, model, err);
           continue;
         }
       model->bound[t - 1] = L;
@@ -666,13 +701,15 @@ fit_run (const vbgmm_data *data, const vbgmm_prior *given,
           memcpy (w.accepted, w.stats, len * sizeof (double));
           if (w.accelerate)
             vbgmm_accel_restart (&w.accel);
-          extrapolated = deleting
-            = m_step (model, prior, &w, w.step, NULL) == 0;
+          pending = m_step (model, prior, &w, w.step, NULL);
+          extrapolated = deleting = pending == 0;
+          pending = trial_failed (pending, err);
           if (!deleting)
             vbgmm_delete_outcome (&w.del, 0);
-          if ((!deleting && m_step (model, prior, &w, w.stats, err))
-              || e_prepare (&w, model, err))
-            goto error;
+          if (!pending && !deleting)
+            pending = m_step (model, prior, &w, w.stats, err);
+          if (!pending)
+            pending = e_prepare (&w, model, err);
         }
       else if (w.accelerate)
         {
@@ -682,13 +719,18 @@ fit_run (const vbgmm_data *data, const vbgmm_prior *given,
               /* The step's q(theta), or a shorter step's where the M-step
                  cannot make it (a W that is not positive definite); at
                  worst the plain update's.  */
-              extrapolated = m_step (model, prior, &w, w.step, NULL) == 0;
-              while (!extrapolated
+              pending = m_step (model, prior, &w, w.step, NULL);
+              extrapolated = pending == 0;
+              while (!extrapolated && !(pending = trial_failed (pending, err))
                      && vbgmm_accel_shorten (&w.accel, w.stats, w.step))
-                extrapolated = m_step (model, prior, &w, w.step, NULL) == 0;
-              if ((!extrapolated && m_step (model, prior, &w, w.stats, err))
-                  || e_prepare (&w, model, err))
-                goto error;
+                {
+                  pending = m_step (model, prior, &w, w.step, NULL);
+                  extrapolated = pending == 0;
+                }
+              if (!pending && !extrapolated)
+                pending = m_step (model, prior, &w, w.stats, err);
+              if (!pending)
+                pending = e_prepare (&w, model, err);
             }
         }
     }

@@ -22,8 +22,8 @@
    /dev/null, and an error found by one rank alone is sent to rank 0 to
    be printed.  Errors that every rank finds alike (usage, the small
    matrix files, the prior) are reported through setup.c's exit, which
-   every rank takes together; at exit MPI is finalized, or after a
-   failure left to mpirun to end.  */
+   every rank takes together, and an exit of one rank alone is agreed
+   from its exit handler (see agreeing below).  */
 
 #include <config.h>
 
@@ -115,45 +115,108 @@ set_data_error (local_error *e, const char *name, const vbgmm_error *err,
     set_error (e, status, "%s: %s", name, err->message);
 }
 
+/* How the exit of a failure is agreed.  From the start to the end of
+   the fit every step that may fail on one rank alone ends in agree ()
+   on every rank, and in a step that has sums of its own (the moments
+   of the prior) a failure is agreed before them; a rank that exits in
+   such a step (the exits of setup.c, which print their message and
+   exit) meets the others in that agree () from its exit handler.  So
+   every rank learns of a failure, rank 0 prints it, and all finalize
+   MPI and exit, none ended by mpirun first.  The writing of the files
+   that follows tells every rank how it went.  */
+static int agreeing;      /* a failed exit meets the others in agree () */
+static int agreed;        /* every rank knows of the failure */
+static char own_message[640];   /* this rank's last message since then */
+
+/* cli_error's hook: the message of this rank, whose stderr (on a rank
+   other than 0) no one sees.  */
+static void
+keep_message (const char *message)
+{
+  if (strncmp (message, "warning: ", 9) != 0)
+    snprintf (own_message, sizeof own_message, "%s", message);
+}
+
+/* Collective: when any rank has an error, that of the lowest rank that
+   failed of itself (before those that only saw another fail), in
+   WINNER; 0 when none has.  */
+static int
+settle (const local_error *e, local_error *winner)
+{
+  int mine = !e->status ? 2 * nranks : e->remote ? nranks + rank : rank;
+  int first;
+  own_message[0] = '\0';
+  MPI_Allreduce (&mine, &first, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+  if (first == 2 * nranks)
+    return 0;
+  *winner = *e;
+  MPI_Bcast (winner, sizeof *winner, MPI_BYTE, first % nranks,
+             MPI_COMM_WORLD);
+  agreed = 1;
+  return 1;
+}
+
 /* Collective: when any rank has an error, rank 0 prints that of the
    lowest such rank and every rank exits with its status.  */
 static void
 agree (const local_error *e)
 {
-  /* A rank's own failure before one that only saw another fail.  */
-  int mine = !e->status ? 2 * nranks : e->remote ? nranks + rank : rank;
-  int first;
-  MPI_Allreduce (&mine, &first, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
-  if (first == 2 * nranks)
+  local_error winner;
+  if (!settle (e, &winner))
     return;
-  local_error winner = *e;
-  MPI_Bcast (&winner, sizeof winner, MPI_BYTE, first % nranks,
-             MPI_COMM_WORLD);
   if (rank == 0)
     cli_error ("%s", winner.message);
   exit (winner.status);
 }
 
-/* At exit.  MPI_Finalize waits for every rank, so a rank that failed
-   alone (out of memory in setup.c) and finalized would wait for the
-   others, which wait for it in a sum.  After a failure no rank
-   finalizes: mpirun, seeing a status other than 0, ends the others.
-   Rank 0 exits at once, its message printed; the others wait a little
-   first, so that when every rank fails alike (bad usage) rank 0 is not
-   ended before it has spoken.  */
+/* At exit, with this process's STATUS.  A failure not yet agreed, in
+   a step that the others end in agree (), is agreed here: this rank's
+   message, or none when it only saw another fail (setup.c prints
+   nothing then), and rank 0 prints the winner's unless it has printed
+   its own.  Then, as after an exit that every rank takes together,
+   MPI is finalized.  A failure that no other rank would learn of
+   (none is known) leaves MPI to mpirun, which ends the others:
+   MPI_Finalize would wait for them.  */
 static void
-finalize (int status, void *arg)
+at_exit_status (int status)
 {
-  (void) arg;
   int done = 0;
   MPI_Finalized (&done);
   if (done)
     return;
-  if (status == 0)
+  if (status != 0 && agreeing && !agreed)
+    {
+      local_error e = { status, own_message[0] == '\0', "" };
+      snprintf (e.message, sizeof e.message, "%s", own_message);
+      local_error winner;
+      if (settle (&e, &winner) && rank == 0 && e.remote
+          && winner.message[0])
+        cli_error ("%s", winner.message);
+    }
+  if (status == 0 || agreed)
     MPI_Finalize ();
-  else if (rank != 0)
-    sleep (2);
 }
+
+#ifdef HAVE_ON_EXIT
+static void
+finalize (int status, void *arg)
+{
+  (void) arg;
+  at_exit_status (status);
+}
+#else
+/* Without on_exit the status is not told: main's own return is the
+   only exit of a success but --help and --version (every rank alike,
+   which agree on nothing to say); any other exit is taken for a
+   failure.  */
+static int finished;
+
+static void
+finalize (void)
+{
+  at_exit_status (!finished);
+}
+#endif
 
 /* Reading this rank's share of the file.  */
 
@@ -475,7 +538,13 @@ typedef struct z_gather
   int started;   /* rank 0 told the others to send */
 } z_gather;
 
-/* Rows per message: about 1 MB of text, little next to the data.  */
+/* The text of a chunk goes in messages of at most this many bytes,
+   which rank 0 takes into one buffer that it has before it asks for
+   them: it needs no memory while they come.  More than a failure's
+   message.  */
+enum { PIECE = 1 << 16 };
+
+/* Rows per chunk: about 1 MB of text, little next to the data.  */
 static size_t
 chunk_rows (size_t k)
 {
@@ -520,7 +589,9 @@ send_rows (const z_gather *z, rows_writer *write)
                     TAG_FAIL, MPI_COMM_WORLD);
           return;
         }
-      MPI_Send (buf, (int) len, MPI_CHAR, 0, TAG_Z, MPI_COMM_WORLD);
+      for (size_t sent = 0; sent < len; sent += PIECE)
+        MPI_Send (buf + sent, len - sent < PIECE ? (int) (len - sent) : PIECE,
+                  MPI_CHAR, 0, TAG_Z, MPI_COMM_WORLD);
       free (buf);
     }
   MPI_Send (NULL, 0, MPI_CHAR, 0, TAG_Z, MPI_COMM_WORLD);
@@ -535,12 +606,12 @@ send_z (const z_gather *z)
   send_rows (z, vbgmm_write_labels);
 }
 
-/* Rank 0: its own rows, then those of every other rank in order.  It
-   takes every message even after a failure (STATUS not 0), so that no
-   sender is left blocked.  */
+/* Rank 0: its own rows, then those of every other rank in order, into
+   BUF (PIECE + 1 bytes).  It takes every message even after a failure
+   (STATUS not 0), so that no sender is left blocked.  */
 static int
-gather_rows (FILE *fp, z_gather *z, rows_writer *write, int status,
-             vbgmm_error *err)
+gather_rows (FILE *fp, z_gather *z, rows_writer *write, char *buf,
+             int status, vbgmm_error *err)
 {
   int saved_errno = errno;
   if (!status)
@@ -548,39 +619,14 @@ gather_rows (FILE *fp, z_gather *z, rows_writer *write, int status,
       status = write (fp, z->model, z->data, z->threads, err);
       saved_errno = errno;
     }
-  char *buf = NULL;
-  size_t cap = 0;
   for (int src = 1; src < nranks; src++)
     for (;;)
       {
         MPI_Status st;
         int len;
-        MPI_Probe (src, MPI_ANY_TAG, MPI_COMM_WORLD, &st);
+        MPI_Recv (buf, PIECE, MPI_CHAR, src, MPI_ANY_TAG, MPI_COMM_WORLD,
+                  &st);
         MPI_Get_count (&st, MPI_CHAR, &len);
-        if ((size_t) len + 1 > cap)
-          {
-            char *t = realloc (buf, len + 1);
-            if (!t)
-              {
-                /* Nowhere to take it: the run fails for lack of
-                   memory, but the message must still be taken.  */
-                char c;
-                MPI_Recv (&c, 0, MPI_CHAR, src, st.MPI_TAG, MPI_COMM_WORLD,
-                          MPI_STATUS_IGNORE);
-                if (!status)
-                  {
-                    status = VBGMM_ENOMEM;
-                    err->status = status;
-                    snprintf (err->message, sizeof err->message,
-                              "out of memory");
-                  }
-                continue;
-              }
-            buf = t;
-            cap = len + 1;
-          }
-        MPI_Recv (buf, len, MPI_CHAR, src, st.MPI_TAG, MPI_COMM_WORLD,
-                  MPI_STATUS_IGNORE);
         if (st.MPI_TAG == TAG_FAIL)
           {
             if (!status)
@@ -603,7 +649,6 @@ gather_rows (FILE *fp, z_gather *z, rows_writer *write, int status,
                       strerror (saved_errno ? saved_errno : EIO));
           }
       }
-  free (buf);
   errno = saved_errno;
   return status;
 }
@@ -613,11 +658,20 @@ static int
 gather_z (FILE *fp, FILE *labels, void *arg, vbgmm_error *err)
 {
   z_gather *z = arg;
-  int go = 1;
+  char *buf = malloc (PIECE + 1);
+  int go = buf != NULL;
   z->started = 1;
   MPI_Bcast (&go, 1, MPI_INT, 0, MPI_COMM_WORLD);
-  int status = gather_rows (fp, z, vbgmm_write_z, 0, err);
-  return gather_rows (labels, z, vbgmm_write_labels, status, err);
+  if (!go)
+    {
+      err->status = VBGMM_ENOMEM;
+      snprintf (err->message, sizeof err->message, "out of memory");
+      return err->status;
+    }
+  int status = gather_rows (fp, z, vbgmm_write_z, buf, 0, err);
+  status = gather_rows (labels, z, vbgmm_write_labels, buf, status, err);
+  free (buf);
+  return status;
 }
 
 /* Peak memory of every rank on stderr, for VBGMM_MPI_RUSAGE=1 (the
@@ -652,7 +706,13 @@ pictures.\n";
   /* OpenMP threads run inside the library; MPI is only ever called
      from the main thread.  */
   MPI_Init_thread (&argc, &argv, MPI_THREAD_FUNNELED, &provided);
+#ifdef HAVE_ON_EXIT
   on_exit (finalize, NULL);
+#else
+  atexit (finalize);
+#endif
+  agreeing = 1;
+  cli_error_hook = keep_message;
   MPI_Comm_rank (MPI_COMM_WORLD, &rank);
   MPI_Comm_size (MPI_COMM_WORLD, &nranks);
   if (rank != 0)
@@ -684,7 +744,9 @@ pictures.\n";
   setup_check_outputs (&p, name, 0);
   vbgmm_data *data = read_share (name, &p);
   open_side_files (&p);
+  local_error e = { 0, 0, "" };
   vbgmm_model *from = setup_init_model (&p, data, name);
+  agree (&e);
   if (!from && data->n_total < p.opt.k)
     {
       cli_error ("%s: %zu points, fewer than the %zu components", name,
@@ -697,6 +759,7 @@ pictures.\n";
   int ridge = 0;
   vbgmm_prior *prior = setup_make_prior (&p, data, &comm, name, &ridge);
   void *start = setup_read_start (&p, data);
+  agree (&e);
 
   if (rank == 0)
     {
@@ -704,7 +767,6 @@ pictures.\n";
       p.opt.start_done = setup_start_done;
       p.opt.progress_arg = &p;
     }
-  local_error e = { 0, 0, "" };
   vbgmm_error err = { 0 };
   vbgmm_model *model = vbgmm_fit (data, prior, &p.opt, &err);
   if (!model)
@@ -720,6 +782,8 @@ pictures.\n";
       setup_fit_warnings (&p, model, ridge);
       setup_record_fields (model, &p);
     }
+  agree (&e);
+  agreeing = 0;
 
   /* Rank 0 writes the files; the others send it their z.csv rows once
      it has the file open, and then learn how it went.  */
@@ -742,6 +806,7 @@ pictures.\n";
         send_z (&z);
     }
   MPI_Bcast (&status, 1, MPI_INT, 0, MPI_COMM_WORLD);
+  agreed = status != 0;
   report_rusage ();
 
   vbgmm_model_free (model);
@@ -750,5 +815,8 @@ pictures.\n";
   vbgmm_data_free (data);
   free (start);
   cli_free (&p);
+#ifndef HAVE_ON_EXIT
+  finished = status == 0;
+#endif
   return status;
 }

@@ -24,6 +24,7 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "comm.h"
 #include "error.h"
 #include "fit.h"
 #include "responsibility.h"
@@ -60,13 +61,13 @@ vbgmm_fit (const vbgmm_data *data, const vbgmm_prior *prior,
       && (opt->init_model->covariance != prior->covariance
           || opt->init_model->weights != prior->weights))
     why = "the initial model is of another form (--covariance, --weights)";
-  if (why)
-    {
-      /* The check itself may run out of memory: not a bad parameter.  */
-      vbgmm_fail (err, strcmp (why, "out of memory") == 0 ? VBGMM_ENOMEM
-                       : VBGMM_EINVAL, "%s", why);
-      return NULL;
-    }
+  /* The check itself may run out of memory (not a bad parameter), on
+     one process alone: agreed before the fit's first sum.  */
+  int status = !why ? VBGMM_SUCCESS
+               : vbgmm_fail (err, strcmp (why, "out of memory") == 0
+                                  ? VBGMM_ENOMEM : VBGMM_EINVAL, "%s", why);
+  if (vbgmm_comm_agree (opt->comm, status, err))
+    return NULL;
   gsl_set_error_handler_off ();
 
   size_t runs = seeded (opt) ? opt->n_init : 1;

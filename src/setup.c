@@ -29,6 +29,7 @@
 
 #include "atomic.h"
 #include "cli.h"
+#include "comm.h"
 #include "setup.h"
 #include "vbgmm.h"
 
@@ -267,9 +268,12 @@ setup_make_prior (const cli_params *p, const vbgmm_data *data,
   double *cov = malloc ((diag || sph ? d : d * d) * sizeof (double));
   vbgmm_error err = { 0 };
   int status = EXIT_DATA;
-  if (!prior || !mean || !cov)
+  /* Agreed before the sums of the moments, as every failure of one
+     process alone: a process that saw another fail says nothing.  */
+  if (vbgmm_comm_agree_alloc (comm, prior && mean && cov, &err))
     {
-      cli_error ("out of memory");
+      if (err.status != VBGMM_EREMOTE)
+        cli_error ("%s", err.message);
       goto fail;
     }
   prior->alpha0 = p->alpha0;
@@ -331,7 +335,8 @@ setup_make_prior (const cli_params *p, const vbgmm_data *data,
           ? vbgmm_data_variances_units (data, comm, u, mean, cov, &err)
           : vbgmm_data_moments_units (data, comm, u, mean, cov, &err)))
     {
-      cli_error ("%s: %s", name, err.message);
+      if (err.status != VBGMM_EREMOTE)
+        cli_error ("%s: %s", name, err.message);
       goto fail;
     }
 
