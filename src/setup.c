@@ -251,6 +251,17 @@ two_digits_below (double x)
   return v > x ? nextafter (v, 0) : v;
 }
 
+/* The column of the largest of the D units U.  */
+static size_t
+widest_unit (const int *u, size_t d)
+{
+  size_t widest = 0;
+  for (size_t i = 1; i < d; i++)
+    if (u[i] > u[widest])
+      widest = i;
+  return widest;
+}
+
 /* Moments over COMM, so that every process builds the same prior.  */
 vbgmm_prior *
 setup_make_prior (const cli_params *p, const vbgmm_data *data,
@@ -410,6 +421,8 @@ setup_make_prior (const cli_params *p, const vbgmm_data *data,
       for (size_t i = 0; i < d; i++)
         if (!isfinite (prior->W0[i * d + i]))
           {
+            /* S passes first in the column of the largest unit.  */
+            i = widest_unit (u, d);
             cli_error ("invalid --W0 '%s': expected a number <= %g: the fit "
                        "measures column %zu of %s in units of 2^%d, and S "
                        "times 2^%d would pass the largest double", p->W0_arg,
@@ -425,11 +438,40 @@ setup_make_prior (const cli_params *p, const vbgmm_data *data,
         size_t rows = diag || sph ? 1 : d, cols = sph ? 1 : d;
         double *W0 = setup_read_matrix (p->W0_arg, rows, cols, "W0");
         for (size_t i = 0; i < d; i++)
-          if (diag || sph)
-            prior->W0[i * d + i] = ldexp (W0[diag ? i : 0], 2 * u[i]);
-          else
-            for (size_t j = 0; j < d; j++)
-              prior->W0[i * d + j] = ldexp (W0[i * d + j], u[i] + u[j]);
+          for (size_t j = diag || sph ? i : 0; j < (diag || sph ? i + 1 : d);
+               j++)
+            {
+              /* The number of the file that W0[i][j] is made of.  */
+              size_t at = sph ? 0 : diag ? i : i * d + j;
+              prior->W0[i * d + j] = ldexp (W0[at], u[i] + u[j]);
+              if (isfinite (prior->W0[i * d + j]))
+                continue;
+              /* Spherical: the one number passes first in the column
+                 of the largest unit.  */
+              if (sph)
+                i = j = widest_unit (u, d);
+              char cols_[64], units_[64];
+              if (i == j)
+                {
+                  snprintf (cols_, sizeof cols_, "column %zu", i + 1);
+                  snprintf (units_, sizeof units_, "2^%d", u[i]);
+                }
+              else
+                {
+                  snprintf (cols_, sizeof cols_, "columns %zu and %zu",
+                            i + 1, j + 1);
+                  snprintf (units_, sizeof units_, "2^%d and 2^%d", u[i],
+                            u[j]);
+                }
+              cli_error ("%s: W0: row %zu, column %zu: expected a number of "
+                         "size at most %g: the fit measures %s of %s in "
+                         "units of %s, in which more passes the largest "
+                         "double", p->W0_arg, at / cols + 1, at % cols + 1,
+                         two_digits_below (ldexp (DBL_MAX, -u[i] - u[j])),
+                         cols_, name, units_);
+              free (W0);
+              goto fail;
+            }
         free (W0);
       }
       break;
@@ -470,9 +512,12 @@ setup_fit_error (const cli_params *p, const char *name,
 {
   int status = err->status == VBGMM_EINVAL ? EXIT_USAGE : EXIT_DATA;
   /* The fit's overflows: ln rho of a mean far from the data for its
-     precision, a bound past the largest double.  */
+     precision, a bound past the largest double; and a W whose inverse
+     is singular to rounding, as where W0^-1 is small beside the
+     scatter of the data.  */
   int overflow = err->status == VBGMM_ENUM
                  && (strstr (err->message, "(ln rho overflows)")
+                     || strstr (err->message, "W is not positive definite")
                      || strcmp (err->message,
                                 "the lower bound is not finite") == 0);
   char prior[1024] = "", start[1024] = "";
