@@ -20,6 +20,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <float.h>
 #include <getopt.h>
 #include <limits.h>
 #include <locale.h>
@@ -213,6 +214,12 @@ c_strtod (const char *s, char **end)
   return v;
 }
 
+/* What parse_double made of its text, besides 0 (a finite number)
+   and -1 (no number, nan or inf): a number past the largest double,
+   as +-inf; one below the least normal double (not 0), as the
+   subnormal or the zero that is the nearest double to it.  */
+enum { NUMBER_HUGE = 1, NUMBER_TINY = 2 };
+
 /* A whole-string number in the C locale (no white space before it,
    as none after it).  */
 static int
@@ -223,10 +230,47 @@ parse_double (const char *s, double *out)
   if (isspace ((unsigned char) *s))
     return -1;
   double v = c_strtod (s, &end);
-  if (end == s || *end != '\0' || errno == ERANGE || !isfinite (v))
+  if (end == s || *end != '\0' || isnan (v)
+      || (isinf (v) && errno != ERANGE))
     return -1;
   *out = v;
-  return 0;
+  return isinf (v) ? NUMBER_HUGE
+         : (v != 0 && fabs (v) < DBL_MIN) || (v == 0 && errno == ERANGE)
+         ? NUMBER_TINY : 0;
+}
+
+/* The limit a number > 0 of parse_double's outcome PARSED, value V,
+   passes, for a message: "" where it is not past one.  */
+static const char *
+positive_limit (int parsed, double v)
+{
+  static char buf[96];
+  if (signbit (v) || (parsed != NUMBER_HUGE && parsed != NUMBER_TINY))
+    return "";
+  if (parsed == NUMBER_HUGE)
+    snprintf (buf, sizeof buf, " no larger than %.17g (the largest double)",
+              DBL_MAX);
+  else
+    snprintf (buf, sizeof buf, " no smaller than %.17g (the least normal "
+              "double)", DBL_MIN);
+  return buf;
+}
+
+/* ARG of OPTION, a number > 0 and a normal double (a subnormal holds
+   fewer digits, and its reciprocal overflows); else the usage error.  */
+static double
+positive_number (const char *option, const char *arg)
+{
+  double v = 0;
+  int parsed = parse_double (arg, &v);
+  if (parsed || !(v > 0))
+    {
+      char expected[128];
+      snprintf (expected, sizeof expected, "a number > 0%s",
+                positive_limit (parsed, v));
+      bad_value (option, arg, expected);
+    }
+  return v;
 }
 
 /* Whether S is read whole as a number, in or out of range.  */
@@ -304,9 +348,12 @@ fail:
   return -1;
 }
 
+/* The numbers "V1,...,VD": 0, -1, or NUMBER_HUGE for one past the
+   largest double.  */
 static int
 parse_doubles (const char *s, double **out, size_t *n)
 {
+  int status = -1;
   size_t len = 1;
   for (const char *p = s; *p; p++)
     len += *p == ',';
@@ -320,7 +367,12 @@ parse_doubles (const char *s, double **out, size_t *n)
       char *comma = strchr (p, ',');
       if (comma)
         *comma = '\0';
-      if (parse_double (p, v + i))
+      /* A subnormal, or 0 for a number below it, is the nearest
+         double to the text, as the CSV reader keeps it.  */
+      int parsed = parse_double (p, v + i);
+      if (parsed == NUMBER_HUGE)
+        status = NUMBER_HUGE;
+      if (parsed == NUMBER_HUGE || parsed == -1)
         goto fail;
       p = comma ? comma + 1 : p;
     }
@@ -331,7 +383,7 @@ parse_doubles (const char *s, double **out, size_t *n)
 fail:
   free (v);
   free (copy);
-  return -1;
+  return status;
 }
 
 enum
@@ -411,9 +463,7 @@ set_option (int c, const char *arg, void *params)
       p->opt.k = z;
       break;
     case OPT_ALPHA0:
-      if (parse_double (arg, &v) || !(v > 0))
-        bad_value ("alpha0", arg, "a number > 0");
-      p->alpha0 = v;
+      p->alpha0 = positive_number ("alpha0", arg);
       p->alpha0_arg = arg;
       break;
     case OPT_COVARIANCE:
@@ -444,20 +494,28 @@ set_option (int c, const char *arg, void *params)
         }
       break;
     case OPT_GAMMA0:
-      if (parse_double (arg, &v) || !(v > 0))
-        bad_value ("gamma0", arg, "a number > 0");
-      p->gamma0 = v;
+      p->gamma0 = positive_number ("gamma0", arg);
       break;
     case OPT_BETA0:
-      if (parse_double (arg, &v) || !(v > 0))
-        bad_value ("beta0", arg, "a number > 0");
-      p->beta0 = v;
+      p->beta0 = positive_number ("beta0", arg);
       p->beta0_arg = arg;
       break;
     case OPT_NU0:
-      /* Its range depends on the form and D: checked with the data.  */
-      if (parse_double (arg, &v))
-        bad_value ("nu0", arg, "a number");
+      /* Its range depends on the form and D: checked with the data;
+         past the largest double it is inf, below the least normal
+         one a subnormal or 0, and marked so.  */
+      switch (parse_double (arg, &v))
+        {
+        case -1:
+          bad_value ("nu0", arg, "a number");
+          break;
+        case NUMBER_TINY:
+          p->nu0_tiny = 1;
+          break;
+        default:
+          p->nu0_tiny = 0;
+          break;
+        }
       p->nu0 = v;
       p->nu0_set = 1;
       p->nu0_arg = arg;
@@ -470,27 +528,50 @@ set_option (int c, const char *arg, void *params)
         p->m0_kind = M0_MEAN;
       else if (strcmp (arg, "zero") == 0)
         p->m0_kind = M0_ZERO;
-      else if (parse_doubles (arg, &p->m0_list, &p->m0_len) == 0)
-        p->m0_kind = M0_LIST;
       else
-        bad_value ("m0", arg, "'mean', 'zero' or D numbers V1,...,VD");
+        switch (parse_doubles (arg, &p->m0_list, &p->m0_len))
+          {
+          case 0:
+            p->m0_kind = M0_LIST;
+            break;
+          case NUMBER_HUGE:
+            {
+              char expected[160];
+              snprintf (expected, sizeof expected, "'mean', 'zero' or D "
+                        "numbers V1,...,VD, each of size at most %.17g (the "
+                        "largest double)", DBL_MAX);
+              bad_value ("m0", arg, expected);
+            }
+            break;
+          default:
+            bad_value ("m0", arg, "'mean', 'zero' or D numbers V1,...,VD");
+          }
       break;
     case OPT_W0:
       p->W0_arg = arg;
       if (strcmp (arg, "cov") == 0)
         p->W0_kind = W0_COV;
-      else if (parse_double (arg, &v) == 0)
-        {
-          if (!(v > 0))
-            bad_value ("W0", arg, "'cov', a number > 0, or a file");
-          p->W0_kind = W0_SCALE;
-          p->W0_scale = v;
-        }
-      else if (access (arg, F_OK) != 0 && spelled_number (arg))
-        /* 1e400, nan: meant as a number, not the name of a file.  */
-        bad_value ("W0", arg, "'cov', a number > 0, or a file");
       else
-        p->W0_kind = W0_FILE;
+        {
+          int parsed = parse_double (arg, &v);
+          /* 1e400, 1e-400, nan: meant as a number, not the name of a
+             file.  */
+          if (parsed == 0 ? !(v > 0)
+              : access (arg, F_OK) != 0 && spelled_number (arg))
+            {
+              char expected[160];
+              snprintf (expected, sizeof expected, "'cov', a number > 0%s, "
+                        "or a file", positive_limit (parsed, v));
+              bad_value ("W0", arg, expected);
+            }
+          if (parsed == 0)
+            {
+              p->W0_kind = W0_SCALE;
+              p->W0_scale = v;
+            }
+          else
+            p->W0_kind = W0_FILE;
+        }
       break;
     case OPT_INIT:
       if (strcmp (arg, "kmeans++") == 0)
@@ -537,9 +618,29 @@ set_option (int c, const char *arg, void *params)
       p->opt.max_iter = z;
       break;
     case 't':
-      if (parse_double (arg, &v) || !(v >= 0))
-        bad_value ("tol", arg, "a number >= 0");
-      p->opt.tol = v;
+      {
+        /* A subnormal is kept: only the product T |L| is taken.  A
+           number below the least double is not 0, which runs all
+           iterations.  */
+        int parsed = parse_double (arg, &v);
+        if (parsed == NUMBER_TINY && v == 0 && !signbit (v))
+          {
+            char expected[128];
+            snprintf (expected, sizeof expected, "a number >= 0: 0, or no "
+                      "smaller than %.17g (the least double)",
+                      nextafter (0, 1));
+            bad_value ("tol", arg, expected);
+          }
+        if ((parsed && parsed != NUMBER_TINY) || !(v >= 0)
+            || (parsed == NUMBER_TINY && signbit (v)))
+          {
+            char expected[128];
+            snprintf (expected, sizeof expected, "a number >= 0%s",
+                      positive_limit (parsed, v));
+            bad_value ("tol", arg, expected);
+          }
+        p->opt.tol = v;
+      }
       break;
     case 'j':
       if (parse_size (arg, &z) || z < 1 || z > 4096)

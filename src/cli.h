@@ -41,6 +41,7 @@ typedef struct cli_params
   const vbgmm_weights_type *weights;
   double alpha0, beta0, nu0, gamma0;
   int nu0_set;
+  int nu0_tiny;             /* given below the least normal double */
   /* As given, for messages; NULL when not given.  */
   const char *alpha0_arg, *beta0_arg, *nu0_arg;
   int m0_kind;

@@ -294,15 +294,23 @@ setup_make_prior (const cli_params *p, const vbgmm_data *data,
   prior->nu0 = nu0_floor + 1;
   if (p->nu0_set)
     {
-      if (!(p->nu0 > nu0_floor))
+      /* Below the least normal double (the reciprocal of a
+         subnormal overflows), as --alpha0 and --beta0.  */
+      if (!(p->nu0 > nu0_floor) || p->nu0_tiny)
         {
           if (nu0_floor > 0)
-            cli_error ("invalid --nu0 '%g': expected a number > D - 1 = %zu",
-                       p->nu0, d - 1);
+            cli_error ("invalid --nu0 '%s': expected a number > D - 1 = %zu",
+                       p->nu0_arg, d - 1);
           else
-            cli_error ("invalid --nu0 '%g': expected a number > 0 for "
-                       "--covariance=%s", p->nu0,
-                       vbgmm_covariance_name (p->covariance));
+            {
+              char limit[96] = "";
+              if (p->nu0_tiny && !signbit (p->nu0))
+                snprintf (limit, sizeof limit, ", no smaller than %.17g "
+                          "(the least normal double)", DBL_MIN);
+              cli_error ("invalid --nu0 '%s': expected a number > 0 for "
+                         "--covariance=%s%s", p->nu0_arg,
+                         vbgmm_covariance_name (p->covariance), limit);
+            }
           status = EXIT_USAGE;
           goto fail;
         }
