@@ -33,6 +33,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "error.h"
 
 const char *cli_program_name = PACKAGE_NAME;
 const char *cli_usage_note = NULL;
@@ -40,12 +41,30 @@ const char *cli_usage_note = NULL;
 void
 cli_error (const char *fmt, ...)
 {
+  /* One printable line, whatever the names and the bytes of files
+     that the message quotes (vbgmm_text_printable): \xHH for a byte
+     that would not show as itself.  */
+  char small[1024], *text = small;
   va_list ap;
-  fprintf (stderr, "%s: ", cli_program_name);
   va_start (ap, fmt);
-  vfprintf (stderr, fmt, ap);
+  int n = vsnprintf (small, sizeof small, fmt, ap);
   va_end (ap);
-  fputc ('\n', stderr);
+  if (n >= (int) sizeof small && (text = malloc ((size_t) n + 1)))
+    {
+      va_start (ap, fmt);
+      vsnprintf (text, (size_t) n + 1, fmt, ap);
+      va_end (ap);
+    }
+  if (!text)
+    text = small;
+  size_t size = 4 * strlen (text) + 1;
+  char *shown = malloc (size);
+  if (shown)
+    vbgmm_text_printable (shown, size, text);
+  fprintf (stderr, "%s: %s\n", cli_program_name, shown ? shown : text);
+  free (shown);
+  if (text != small)
+    free (text);
 }
 
 static void

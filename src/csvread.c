@@ -143,10 +143,13 @@ fail (struct reader *r, int status, long line, const char *fmt, ...)
   r->status = status;
   r->err->status = status;
   r->err->line = line;
+  char text[sizeof r->err->message];
   va_list ap;
   va_start (ap, fmt);
-  vsnprintf (r->err->message, sizeof r->err->message, fmt, ap);
+  vsnprintf (text, sizeof text, fmt, ap);
   va_end (ap);
+  /* A field quoted may hold bytes that are not UTF-8.  */
+  vbgmm_text_printable (r->err->message, sizeof r->err->message, text);
 }
 
 static void

@@ -1085,7 +1085,19 @@ vbgmm_model_read (FILE *fp, vbgmm_error *err)
   struct after_bom b = { fp, { 0 }, 0, 0 };
   b.n = fread (b.head, 1, sizeof b.head, fp);
   if (b.n == 3 && memcmp (b.head, "\xef\xbb\xbf", 3) == 0)
-    b.n = 0;
+    {
+      /* A second mark would be U+FEFF to jansson, an invisible
+         character in its message.  */
+      b.n = fread (b.head, 1, sizeof b.head, fp);
+      if (b.n == 3 && memcmp (b.head, "\xef\xbb\xbf", 3) == 0)
+        {
+          vbgmm_fail (err, VBGMM_EDATA, "not a vbgmm model: a second UTF-8 "
+                      "byte order mark after the first");
+          if (err)
+            err->line = 1;
+          return NULL;
+        }
+    }
   json_t *root = ferror (fp) ? NULL
                  : json_load_callback (read_after_bom, &b,
                                        JSON_REJECT_DUPLICATES, &jerr);
