@@ -1060,6 +1060,7 @@ struct after_bom
   FILE *fp;
   char head[3];
   size_t n, at;
+  int nul;       /* a NUL byte given out, where jansson ends the text */
 };
 
 static size_t
@@ -1071,9 +1072,11 @@ read_after_bom (void *buf, size_t len, void *arg)
       size_t m = b->n - b->at < len ? b->n - b->at : len;
       memcpy (buf, b->head + b->at, m);
       b->at += m;
+      b->nul |= memchr (buf, '\0', m) != NULL;
       return m;
     }
   size_t got = fread (buf, 1, len, b->fp);
+  b->nul |= memchr (buf, '\0', got) != NULL;
   return got == 0 && ferror (b->fp) ? (size_t) -1 : got;
 }
 
@@ -1082,7 +1085,7 @@ vbgmm_model_read (FILE *fp, vbgmm_error *err)
 {
   json_error_t jerr;
   gsl_set_error_handler_off ();
-  struct after_bom b = { fp, { 0 }, 0, 0 };
+  struct after_bom b = { fp, { 0 }, 0, 0, 0 };
   b.n = fread (b.head, 1, sizeof b.head, fp);
   if (b.n == 3 && memcmp (b.head, "\xef\xbb\xbf", 3) == 0)
     {
@@ -1108,7 +1111,12 @@ vbgmm_model_read (FILE *fp, vbgmm_error *err)
                     strerror (errno ? errno : EIO));
       else
         {
-          vbgmm_fail (err, VBGMM_EDATA, "not a vbgmm model: %s", jerr.text);
+          /* The NUL is the end of the text that jansson finds wanting
+             ("end of file expected near end of file").  */
+          vbgmm_fail (err, VBGMM_EDATA, "not a vbgmm model: %s",
+                      b.nul && strstr (jerr.text, "near end of file")
+                      ? "binary data (a NUL byte), not JSON text"
+                      : jerr.text);
           if (err && jerr.line > 0)
             err->line = jerr.line;
         }
