@@ -201,6 +201,33 @@ bad_value (const char *option, const char *arg, const char *expected)
   exit (EXIT_USAGE);
 }
 
+void
+cli_bad_integer (const char *option, const char *arg, const char *expected,
+                 unsigned long long max)
+{
+  /* Digits alone: the integer is past MAX.  */
+  unsigned long long v = 0;
+  errno = 0;
+  if (*arg && strspn (arg, "0123456789") == strlen (arg)
+      && ((v = strtoull (arg, NULL, 10)) > max || errno == ERANGE))
+    {
+      char buf[128];
+      snprintf (buf, sizeof buf, "%s no larger than %llu", expected, max);
+      bad_value (option, arg, buf);
+    }
+  bad_value (option, arg, expected);
+  exit (EXIT_USAGE);
+}
+
+/* ARG of OPTION, the name of a file: not empty.  */
+static const char *
+file_name (const char *option, const char *arg)
+{
+  if (*arg == '\0')
+    bad_value (option, arg, "a file name");
+  return arg;
+}
+
 /* 1 for "yes", 0 for "no"; otherwise the usage error of OPTION, which
    takes EXPECTED.  */
 static int
@@ -478,7 +505,7 @@ set_option (int c, const char *arg, void *params)
     {
     case 'k':
       if (parse_size (arg, &z) || z < 1)
-        bad_value ("components", arg, "an integer >= 1");
+        cli_bad_integer ("components", arg, "an integer >= 1", SIZE_MAX);
       p->opt.k = z;
       break;
     case OPT_ALPHA0:
@@ -568,6 +595,8 @@ set_option (int c, const char *arg, void *params)
       break;
     case OPT_W0:
       p->W0_arg = arg;
+      if (*arg == '\0')
+        bad_value ("W0", arg, "'cov', a number > 0, or a file");
       if (strcmp (arg, "cov") == 0)
         p->W0_kind = W0_COV;
       else
@@ -603,13 +632,13 @@ set_option (int c, const char *arg, void *params)
         bad_value ("init", arg, "'kmeans++', 'random' or 'kmeans'");
       break;
     case OPT_INIT_MEANS:
-      p->init_means_file = arg;
+      p->init_means_file = file_name ("init-means", arg);
       break;
     case OPT_INIT_LABELS:
-      p->init_labels_file = arg;
+      p->init_labels_file = file_name ("init-labels", arg);
       break;
     case OPT_INIT_RESP:
-      p->init_resp_file = arg;
+      p->init_resp_file = file_name ("init-resp", arg);
       break;
     case OPT_N_INIT:
       if (parse_size (arg, &z) || z < 1 || z > 100000)
@@ -624,11 +653,11 @@ set_option (int c, const char *arg, void *params)
       p->opt.delete_moves = yes_no ("delete", arg, "'yes' or 'no'");
       break;
     case OPT_INIT_MODEL:
-      p->init_model_file = arg;
+      p->init_model_file = file_name ("init-model", arg);
       break;
     case 's':
       if (parse_size (arg, &z) || z > ULONG_MAX)
-        bad_value ("seed", arg, "an integer >= 0");
+        cli_bad_integer ("seed", arg, "an integer >= 0", ULONG_MAX);
       p->opt.seed = z;
       break;
     case 'i':
@@ -844,7 +873,15 @@ cli_operands (int argc, char **argv, int first, const char *const *names,
       exit (EXIT_USAGE);
     }
   for (size_t i = 0; i < n; i++)
-    out[i] = i < given ? argv[first + i] : NULL;
+    {
+      out[i] = i < given ? argv[first + i] : NULL;
+      /* Not a file that is missing: no name at all.  */
+      if (out[i] && *out[i] == '\0')
+        {
+          cli_error ("invalid %s '': expected a file name", names[i]);
+          exit (EXIT_USAGE);
+        }
+    }
 }
 
 void

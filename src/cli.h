@@ -95,6 +95,11 @@ int cli_parse_list (const char *s, size_t **out, size_t *n);
 void cli_bad_value (const char *option, const char *arg,
                     const char *expected) __attribute__ ((noreturn));
 void cli_version (void) __attribute__ ((noreturn));
+/* The usage error of OPTION, which takes EXPECTED, an integer: with
+   the limit MAX where ARG is an integer past it.  */
+void cli_bad_integer (const char *option, const char *arg,
+                      const char *expected, unsigned long long max)
+  __attribute__ ((noreturn));
 /* The options of ARGV by getopt_long (SHORTOPTS, LONGOPTS), messages
    under cli_program_name, as every program takes them: -h runs
    HELP (0), -V prints the version, both exit 0; an unknown option or
