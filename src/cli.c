@@ -720,14 +720,27 @@ set_option (int c, const char *arg, void *params)
       break;
     case OPT_PLOT_SIZE:
       {
-        int w, h;
-        char tail;
-        if (sscanf (arg, "%dx%d%c", &w, &h, &tail) != 2 || w < 100
-            || h < 100 || w > 10000 || h > 10000)
-          bad_value ("plot-size", arg,
-                     "WIDTHxHEIGHT in pixels, each from 100 to 10000");
-        p->plot_width = w;
-        p->plot_height = h;
+        /* Two integers as parse_size reads them: sscanf's %d took
+           blanks and signs, and overflowed int.  */
+        size_t w = 0, h = 0;
+        char *x = strchr (arg, 'x'), *wide = strdup (arg);
+        if (!wide)
+          {
+            cli_error ("out of memory");
+            exit (EXIT_DATA);
+          }
+        if (x)
+          wide[x - arg] = '\0';
+        if (!x || parse_size (wide, &w) || parse_size (x + 1, &h)
+            || w < 100 || h < 100 || w > 10000 || h > 10000)
+          {
+            free (wide);
+            bad_value ("plot-size", arg,
+                       "WIDTHxHEIGHT in pixels, each from 100 to 10000");
+          }
+        free (wide);
+        p->plot_width = (int) w;
+        p->plot_height = (int) h;
       }
       break;
     case OPT_PLOT_DIMS:
