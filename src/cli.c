@@ -342,15 +342,24 @@ parse_size (const char *s, size_t *out)
   return 0;
 }
 
-/* "1,3,5-7" into 0-based indices.  */
+/* What parse_list found wrong, besides -1 (no list).  */
+enum { LIST_RANGE_LONG = 1, LIST_NOMEM = 2 };
+
+/* The most fields a range of a list holds, less one.  */
+#define LIST_RANGE_MAX 1000000
+
+/* "1,3,5-7" into 0-based indices: 0, -1, LIST_RANGE_LONG or
+   LIST_NOMEM.  */
 static int
 parse_list (const char *s, size_t **out, size_t *n)
 {
   size_t cap = 8, len = 0;
   size_t *v = malloc (cap * sizeof *v);
   char *copy = strdup (s);
+  int status = LIST_NOMEM;
   if (!v || !copy)
     goto fail;
+  status = -1;
   for (char *save = NULL, *tok = strtok_r (copy, ",", &save); tok;
        tok = strtok_r (NULL, ",", &save))
     {
@@ -366,16 +375,23 @@ parse_list (const char *s, size_t **out, size_t *n)
         goto fail;
       else
         hi = lo;
-      if (lo < 1 || hi < lo || hi - lo > 1000000)
+      if (lo < 1 || hi < lo)
         goto fail;
+      if (hi - lo > LIST_RANGE_MAX)
+        {
+          status = LIST_RANGE_LONG;
+          goto fail;
+        }
       /* By a count, not i <= hi: hi may be SIZE_MAX.  */
       for (size_t i = lo, left = hi - lo + 1; left > 0; i++, left--)
         {
           if (len == cap)
             {
               size_t *w = realloc (v, 2 * cap * sizeof *v);
+              status = LIST_NOMEM;
               if (!w)
                 goto fail;
+              status = -1;
               v = w;
               cap *= 2;
             }
@@ -391,7 +407,29 @@ parse_list (const char *s, size_t **out, size_t *n)
 fail:
   free (v);
   free (copy);
-  return -1;
+  return status;
+}
+
+void
+cli_parse_columns (const char *arg, size_t **out, size_t *n)
+{
+  free (*out);
+  *out = NULL;
+  int status = parse_list (arg, out, n);
+  if (status == LIST_NOMEM)
+    {
+      cli_error ("out of memory");
+      exit (EXIT_DATA);
+    }
+  if (status == LIST_RANGE_LONG)
+    {
+      char expected[128];
+      snprintf (expected, sizeof expected, "a list of fields such as 1,3 or "
+                "2-4, each range of at most %d fields", LIST_RANGE_MAX + 1);
+      bad_value ("columns", arg, expected);
+    }
+  if (status)
+    bad_value ("columns", arg, "a list of fields such as 1,3 or 2-4");
 }
 
 /* The numbers "V1,...,VD": 0, -1, or NUMBER_HUGE for one past the
@@ -696,10 +734,7 @@ set_option (int c, const char *arg, void *params)
       p->opt.threads = (int) z;
       break;
     case 'c':
-      free (p->columns);
-      p->columns = NULL;
-      if (parse_list (arg, &p->columns, &p->n_columns))
-        bad_value ("columns", arg, "a list of fields such as 1,3 or 2-4");
+      cli_parse_columns (arg, &p->columns, &p->n_columns);
       break;
     case 'o':
       if (*arg == '\0')
@@ -820,12 +855,6 @@ int
 cli_parse_size (const char *s, size_t *out)
 {
   return parse_size (s, out);
-}
-
-int
-cli_parse_list (const char *s, size_t **out, size_t *n)
-{
-  return parse_list (s, out, n);
 }
 
 void

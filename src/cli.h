@@ -91,7 +91,9 @@ extern const char *cli_usage_note;
 /* For the other programs' options: parsers as for vbgmm's (0 or -1),
    the message for a bad value (exits with EXIT_USAGE), --version.  */
 int cli_parse_size (const char *s, size_t *out);
-int cli_parse_list (const char *s, size_t **out, size_t *n);
+/* -c's "1,3,5-7" into the 0-based indices OUT (freed first) and their
+   number N; or the usage error, "out of memory".  */
+void cli_parse_columns (const char *arg, size_t **out, size_t *n);
 void cli_bad_value (const char *option, const char *arg,
                     const char *expected) __attribute__ ((noreturn));
 void cli_version (void) __attribute__ ((noreturn));
