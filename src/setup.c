@@ -157,6 +157,13 @@ setup_read_start (cli_params *p, const vbgmm_data *data)
     {
       double *resp = setup_read_matrix (p->init_resp_file, n, k,
                                         "initial responsibilities");
+      for (size_t i = 0; i < n * k; i++)
+        if (!(resp[i] >= 0 && resp[i] <= 1))
+          {
+            cli_error ("%s: initial responsibilities: row %zu: %.17g is not "
+                       "from 0 to 1", p->init_resp_file, i / k + 1, resp[i]);
+            exit (EXIT_DATA);
+          }
       p->opt.init_resp = resp + r0 * k;
       return resp;
     }
