@@ -23,6 +23,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <gsl/gsl_errno.h>
 #include <jansson.h>
@@ -1131,6 +1132,15 @@ vbgmm_model *
 vbgmm_model_load (const char *path, vbgmm_error *err)
 {
   FILE *fp = fopen (path, "r");
+  struct stat st;
+  /* A folder opens, and its first read fails: said as the CSV reader
+     says it.  */
+  if (fp && fstat (fileno (fp), &st) == 0 && S_ISDIR (st.st_mode))
+    {
+      fclose (fp);
+      fp = NULL;
+      errno = EISDIR;
+    }
   if (!fp)
     {
       vbgmm_fail (err, VBGMM_EIO, "%s", strerror (errno));
