@@ -579,6 +579,7 @@ set_option (int c, const char *arg, void *params)
       break;
     case OPT_GAMMA0:
       p->gamma0 = positive_number ("gamma0", arg);
+      p->gamma0_arg = arg;
       break;
     case OPT_BETA0:
       p->beta0 = positive_number ("beta0", arg);

@@ -43,7 +43,7 @@ typedef struct cli_params
   int nu0_set;
   int nu0_tiny;             /* given below the least normal double */
   /* As given, for messages; NULL when not given.  */
-  const char *alpha0_arg, *beta0_arg, *nu0_arg;
+  const char *alpha0_arg, *beta0_arg, *nu0_arg, *gamma0_arg;
   int m0_kind;
   double *m0_list;
   size_t m0_len;

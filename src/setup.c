@@ -536,8 +536,12 @@ setup_fit_error (const cli_params *p, const char *name,
                      || strcmp (err->message,
                                 "the lower bound is not finite") == 0);
   char prior[1024] = "", start[1024] = "";
-  if (p->alpha0_arg)
+  /* alpha0 is the Dirichlet's, gamma0 the Dirichlet process's.  */
+  int dp = strcmp (vbgmm_weights_name (p->weights), "dp") == 0;
+  if (p->alpha0_arg && !dp)
     list_option (prior, sizeof prior, "alpha0", p->alpha0_arg);
+  if (p->gamma0_arg && dp)
+    list_option (prior, sizeof prior, "gamma0", p->gamma0_arg);
   if (p->beta0_arg)
     list_option (prior, sizeof prior, "beta0", p->beta0_arg);
   if (p->nu0_arg)
