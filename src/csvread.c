@@ -640,6 +640,15 @@ read_stream (struct reader *r, FILE *fp)
           start = 0;
           if (len >= 3 && memcmp (p, "\xef\xbb\xbf", 3) == 0)
             p += 3, len -= 3;
+          /* A second one would begin the first field: a number that
+             is not one, and a row taken for a header of names.  */
+          if (len >= 3 && memcmp (p, "\xef\xbb\xbf", 3) == 0
+              && p > buf)
+            {
+              fail (r, VBGMM_EDATA, 1, "a second UTF-8 byte order mark "
+                    "after the first");
+              break;
+            }
         }
       /* Give the last line its missing LF, so that it is a line like
          any other.  */
