@@ -34,6 +34,7 @@
 #include "units.h"
 #include "vbgmm.h"
 #include "weights.h"
+#include "wishart.h"
 
 /* The format this library writes, and the newest it reads.  Fields
    are added within a version (readers ignore fields they do not know);
@@ -739,6 +740,10 @@ read_scale (reader *r, json_t *o, const char *path, size_t c,
            ? bad (r, name, "expected a number > D - 1 = %zu, found %.17g",
                   d - 1, model->nu[c])
            : bad (r, name, "expected a number > 0, found %.17g", model->nu[c]);
+  if (model->nu[c] / 2 > VBGMM_LNGAMMA_ARG_MAX)
+    return bad (r, name, "expected a number <= %.17g (past it ln Gamma(nu/2) "
+                "overflows), found %.17g", 2 * VBGMM_LNGAMMA_ARG_MAX,
+                model->nu[c]);
   return 0;
 }
 

@@ -31,6 +31,7 @@
 #include "cli.h"
 #include "setup.h"
 #include "vbgmm.h"
+#include "wishart.h"
 
 const char *
 setup_default_input (void)
@@ -245,9 +246,6 @@ setup_init_model (cli_params *p, const vbgmm_data *data, const char *name)
   return model;
 }
 
-/* The largest x with ln Gamma(x) a double (GSL's gsl_sf_lngamma).  */
-#define LNGAMMA_ARG_MAX 2.5599833278516383e305
-
 /* X > 0 rounded down to two significant digits: a limit quoted in a
    message holds as printed.  */
 static double
@@ -323,11 +321,12 @@ setup_make_prior (const cli_params *p, const vbgmm_data *data,
         }
       /* ln Gamma(nu0/2), a term of the bound, is past the largest
          double there, whatever the data.  */
-      if (p->nu0 / 2 > LNGAMMA_ARG_MAX)
+      if (p->nu0 / 2 > VBGMM_LNGAMMA_ARG_MAX)
         {
           cli_error ("invalid --nu0 '%s': expected a number <= %g (past it "
                      "ln Gamma(nu0/2) in the lower bound overflows)",
-                     p->nu0_arg, two_digits_below (2 * LNGAMMA_ARG_MAX));
+                     p->nu0_arg,
+                     two_digits_below (2 * VBGMM_LNGAMMA_ARG_MAX));
           status = EXIT_USAGE;
           goto fail;
         }
@@ -335,12 +334,13 @@ setup_make_prior (const cli_params *p, const vbgmm_data *data,
     }
   /* Likewise ln Gamma(K alpha0), the Dirichlet's normalizer.  */
   if (strcmp (vbgmm_weights_name (p->weights), "dirichlet") == 0
-      && p->alpha0 * p->opt.k > LNGAMMA_ARG_MAX)
+      && p->alpha0 * p->opt.k > VBGMM_LNGAMMA_ARG_MAX)
     {
       cli_error ("invalid --alpha0 '%s': expected a number <= %g with K = "
                  "%zu (past it ln Gamma(K alpha0) in the lower bound "
                  "overflows)", p->alpha0_arg,
-                 two_digits_below (LNGAMMA_ARG_MAX / p->opt.k), p->opt.k);
+                 two_digits_below (VBGMM_LNGAMMA_ARG_MAX / p->opt.k),
+                 p->opt.k);
       status = EXIT_USAGE;
       goto fail;
     }
