@@ -20,6 +20,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <float.h>
 #include <getopt.h>
 #include <limits.h>
 #include <locale.h>
@@ -32,6 +33,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "error.h"
 
 const char *cli_program_name = PACKAGE_NAME;
 const char *cli_usage_note = NULL;
@@ -40,20 +42,32 @@ void (*cli_error_hook) (const char *message) = NULL;
 void
 cli_error (const char *fmt, ...)
 {
+  /* One printable line, whatever the names and the bytes of files
+     that the message quotes (vbgmm_text_printable): \xHH for a byte
+     that would not show as itself.  */
+  char small[1024], *text = small;
   va_list ap;
-  fprintf (stderr, "%s: ", cli_program_name);
   va_start (ap, fmt);
-  vfprintf (stderr, fmt, ap);
+  int n = vsnprintf (small, sizeof small, fmt, ap);
   va_end (ap);
-  fputc ('\n', stderr);
-  if (cli_error_hook)
+  if (n >= (int) sizeof small && (text = malloc ((size_t) n + 1)))
     {
-      char message[1024];
       va_start (ap, fmt);
-      vsnprintf (message, sizeof message, fmt, ap);
+      vsnprintf (text, (size_t) n + 1, fmt, ap);
       va_end (ap);
-      cli_error_hook (message);
     }
+  if (!text)
+    text = small;
+  size_t size = 4 * strlen (text) + 1;
+  char *shown = malloc (size);
+  if (shown)
+    vbgmm_text_printable (shown, size, text);
+  fprintf (stderr, "%s: %s\n", cli_program_name, shown ? shown : text);
+  if (cli_error_hook)
+    cli_error_hook (shown ? shown : text);
+  free (shown);
+  if (text != small)
+    free (text);
 }
 
 static void
@@ -190,6 +204,33 @@ bad_value (const char *option, const char *arg, const char *expected)
   exit (EXIT_USAGE);
 }
 
+void
+cli_bad_integer (const char *option, const char *arg, const char *expected,
+                 unsigned long long max)
+{
+  /* Digits alone: the integer is past MAX.  */
+  unsigned long long v = 0;
+  errno = 0;
+  if (*arg && strspn (arg, "0123456789") == strlen (arg)
+      && ((v = strtoull (arg, NULL, 10)) > max || errno == ERANGE))
+    {
+      char buf[128];
+      snprintf (buf, sizeof buf, "%s no larger than %llu", expected, max);
+      bad_value (option, arg, buf);
+    }
+  bad_value (option, arg, expected);
+  exit (EXIT_USAGE);
+}
+
+/* ARG of OPTION, the name of a file: not empty.  */
+static const char *
+file_name (const char *option, const char *arg)
+{
+  if (*arg == '\0')
+    bad_value (option, arg, "a file name");
+  return arg;
+}
+
 /* 1 for "yes", 0 for "no"; otherwise the usage error of OPTION, which
    takes EXPECTED.  */
 static int
@@ -222,6 +263,12 @@ c_strtod (const char *s, char **end)
   return v;
 }
 
+/* What parse_double made of its text, besides 0 (a finite number)
+   and -1 (no number, nan or inf): a number past the largest double,
+   as +-inf; one below the least normal double (not 0), as the
+   subnormal or the zero that is the nearest double to it.  */
+enum { NUMBER_HUGE = 1, NUMBER_TINY = 2 };
+
 /* A whole-string number in the C locale (no white space before it,
    as none after it).  */
 static int
@@ -232,10 +279,47 @@ parse_double (const char *s, double *out)
   if (isspace ((unsigned char) *s))
     return -1;
   double v = c_strtod (s, &end);
-  if (end == s || *end != '\0' || errno == ERANGE || !isfinite (v))
+  if (end == s || *end != '\0' || isnan (v)
+      || (isinf (v) && errno != ERANGE))
     return -1;
   *out = v;
-  return 0;
+  return isinf (v) ? NUMBER_HUGE
+         : (v != 0 && fabs (v) < DBL_MIN) || (v == 0 && errno == ERANGE)
+         ? NUMBER_TINY : 0;
+}
+
+/* The limit a number > 0 of parse_double's outcome PARSED, value V,
+   passes, for a message: "" where it is not past one.  */
+static const char *
+positive_limit (int parsed, double v)
+{
+  static char buf[96];
+  if (signbit (v) || (parsed != NUMBER_HUGE && parsed != NUMBER_TINY))
+    return "";
+  if (parsed == NUMBER_HUGE)
+    snprintf (buf, sizeof buf, " no larger than %.17g (the largest double)",
+              DBL_MAX);
+  else
+    snprintf (buf, sizeof buf, " no smaller than %.17g (the least normal "
+              "double)", DBL_MIN);
+  return buf;
+}
+
+/* ARG of OPTION, a number > 0 and a normal double (a subnormal holds
+   fewer digits, and its reciprocal overflows); else the usage error.  */
+static double
+positive_number (const char *option, const char *arg)
+{
+  double v = 0;
+  int parsed = parse_double (arg, &v);
+  if (parsed || !(v > 0))
+    {
+      char expected[128];
+      snprintf (expected, sizeof expected, "a number > 0%s",
+                positive_limit (parsed, v));
+      bad_value (option, arg, expected);
+    }
+  return v;
 }
 
 /* Whether S is read whole as a number, in or out of range.  */
@@ -261,15 +345,24 @@ parse_size (const char *s, size_t *out)
   return 0;
 }
 
-/* "1,3,5-7" into 0-based indices.  */
+/* What parse_list found wrong, besides -1 (no list).  */
+enum { LIST_RANGE_LONG = 1, LIST_NOMEM = 2 };
+
+/* The most fields a range of a list holds, less one.  */
+#define LIST_RANGE_MAX 1000000
+
+/* "1,3,5-7" into 0-based indices: 0, -1, LIST_RANGE_LONG or
+   LIST_NOMEM.  */
 static int
 parse_list (const char *s, size_t **out, size_t *n)
 {
   size_t cap = 8, len = 0;
   size_t *v = malloc (cap * sizeof *v);
   char *copy = strdup (s);
+  int status = LIST_NOMEM;
   if (!v || !copy)
     goto fail;
+  status = -1;
   for (char *save = NULL, *tok = strtok_r (copy, ",", &save); tok;
        tok = strtok_r (NULL, ",", &save))
     {
@@ -285,16 +378,23 @@ parse_list (const char *s, size_t **out, size_t *n)
         goto fail;
       else
         hi = lo;
-      if (lo < 1 || hi < lo || hi - lo > 1000000)
+      if (lo < 1 || hi < lo)
         goto fail;
+      if (hi - lo > LIST_RANGE_MAX)
+        {
+          status = LIST_RANGE_LONG;
+          goto fail;
+        }
       /* By a count, not i <= hi: hi may be SIZE_MAX.  */
       for (size_t i = lo, left = hi - lo + 1; left > 0; i++, left--)
         {
           if (len == cap)
             {
               size_t *w = realloc (v, 2 * cap * sizeof *v);
+              status = LIST_NOMEM;
               if (!w)
                 goto fail;
+              status = -1;
               v = w;
               cap *= 2;
             }
@@ -310,12 +410,37 @@ parse_list (const char *s, size_t **out, size_t *n)
 fail:
   free (v);
   free (copy);
-  return -1;
+  return status;
 }
 
+void
+cli_parse_columns (const char *arg, size_t **out, size_t *n)
+{
+  free (*out);
+  *out = NULL;
+  int status = parse_list (arg, out, n);
+  if (status == LIST_NOMEM)
+    {
+      cli_error ("out of memory");
+      exit (EXIT_DATA);
+    }
+  if (status == LIST_RANGE_LONG)
+    {
+      char expected[128];
+      snprintf (expected, sizeof expected, "a list of fields such as 1,3 or "
+                "2-4, each range of at most %d fields", LIST_RANGE_MAX + 1);
+      bad_value ("columns", arg, expected);
+    }
+  if (status)
+    bad_value ("columns", arg, "a list of fields such as 1,3 or 2-4");
+}
+
+/* The numbers "V1,...,VD": 0, -1, or NUMBER_HUGE for one past the
+   largest double.  */
 static int
 parse_doubles (const char *s, double **out, size_t *n)
 {
+  int status = -1;
   size_t len = 1;
   for (const char *p = s; *p; p++)
     len += *p == ',';
@@ -329,7 +454,12 @@ parse_doubles (const char *s, double **out, size_t *n)
       char *comma = strchr (p, ',');
       if (comma)
         *comma = '\0';
-      if (parse_double (p, v + i))
+      /* A subnormal, or 0 for a number below it, is the nearest
+         double to the text, as the CSV reader keeps it.  */
+      int parsed = parse_double (p, v + i);
+      if (parsed == NUMBER_HUGE)
+        status = NUMBER_HUGE;
+      if (parsed == NUMBER_HUGE || parsed == -1)
         goto fail;
       p = comma ? comma + 1 : p;
     }
@@ -340,7 +470,7 @@ parse_doubles (const char *s, double **out, size_t *n)
 fail:
   free (v);
   free (copy);
-  return -1;
+  return status;
 }
 
 enum
@@ -416,13 +546,11 @@ set_option (int c, const char *arg, void *params)
     {
     case 'k':
       if (parse_size (arg, &z) || z < 1)
-        bad_value ("components", arg, "an integer >= 1");
+        cli_bad_integer ("components", arg, "an integer >= 1", SIZE_MAX);
       p->opt.k = z;
       break;
     case OPT_ALPHA0:
-      if (parse_double (arg, &v) || !(v > 0))
-        bad_value ("alpha0", arg, "a number > 0");
-      p->alpha0 = v;
+      p->alpha0 = positive_number ("alpha0", arg);
       p->alpha0_arg = arg;
       break;
     case OPT_COVARIANCE:
@@ -453,20 +581,29 @@ set_option (int c, const char *arg, void *params)
         }
       break;
     case OPT_GAMMA0:
-      if (parse_double (arg, &v) || !(v > 0))
-        bad_value ("gamma0", arg, "a number > 0");
-      p->gamma0 = v;
+      p->gamma0 = positive_number ("gamma0", arg);
+      p->gamma0_arg = arg;
       break;
     case OPT_BETA0:
-      if (parse_double (arg, &v) || !(v > 0))
-        bad_value ("beta0", arg, "a number > 0");
-      p->beta0 = v;
+      p->beta0 = positive_number ("beta0", arg);
       p->beta0_arg = arg;
       break;
     case OPT_NU0:
-      /* Its range depends on the form and D: checked with the data.  */
-      if (parse_double (arg, &v))
-        bad_value ("nu0", arg, "a number");
+      /* Its range depends on the form and D: checked with the data;
+         past the largest double it is inf, below the least normal
+         one a subnormal or 0, and marked so.  */
+      switch (parse_double (arg, &v))
+        {
+        case -1:
+          bad_value ("nu0", arg, "a number");
+          break;
+        case NUMBER_TINY:
+          p->nu0_tiny = 1;
+          break;
+        default:
+          p->nu0_tiny = 0;
+          break;
+        }
       p->nu0 = v;
       p->nu0_set = 1;
       p->nu0_arg = arg;
@@ -479,27 +616,52 @@ set_option (int c, const char *arg, void *params)
         p->m0_kind = M0_MEAN;
       else if (strcmp (arg, "zero") == 0)
         p->m0_kind = M0_ZERO;
-      else if (parse_doubles (arg, &p->m0_list, &p->m0_len) == 0)
-        p->m0_kind = M0_LIST;
       else
-        bad_value ("m0", arg, "'mean', 'zero' or D numbers V1,...,VD");
+        switch (parse_doubles (arg, &p->m0_list, &p->m0_len))
+          {
+          case 0:
+            p->m0_kind = M0_LIST;
+            break;
+          case NUMBER_HUGE:
+            {
+              char expected[160];
+              snprintf (expected, sizeof expected, "'mean', 'zero' or D "
+                        "numbers V1,...,VD, each of size at most %.17g (the "
+                        "largest double)", DBL_MAX);
+              bad_value ("m0", arg, expected);
+            }
+            break;
+          default:
+            bad_value ("m0", arg, "'mean', 'zero' or D numbers V1,...,VD");
+          }
       break;
     case OPT_W0:
       p->W0_arg = arg;
+      if (*arg == '\0')
+        bad_value ("W0", arg, "'cov', a number > 0, or a file");
       if (strcmp (arg, "cov") == 0)
         p->W0_kind = W0_COV;
-      else if (parse_double (arg, &v) == 0)
-        {
-          if (!(v > 0))
-            bad_value ("W0", arg, "'cov', a number > 0, or a file");
-          p->W0_kind = W0_SCALE;
-          p->W0_scale = v;
-        }
-      else if (access (arg, F_OK) != 0 && spelled_number (arg))
-        /* 1e400, nan: meant as a number, not the name of a file.  */
-        bad_value ("W0", arg, "'cov', a number > 0, or a file");
       else
-        p->W0_kind = W0_FILE;
+        {
+          int parsed = parse_double (arg, &v);
+          /* 1e400, 1e-400, nan: meant as a number, not the name of a
+             file.  */
+          if (parsed == 0 ? !(v > 0)
+              : access (arg, F_OK) != 0 && spelled_number (arg))
+            {
+              char expected[160];
+              snprintf (expected, sizeof expected, "'cov', a number > 0%s, "
+                        "or a file", positive_limit (parsed, v));
+              bad_value ("W0", arg, expected);
+            }
+          if (parsed == 0)
+            {
+              p->W0_kind = W0_SCALE;
+              p->W0_scale = v;
+            }
+          else
+            p->W0_kind = W0_FILE;
+        }
       break;
     case OPT_INIT:
       if (strcmp (arg, "kmeans++") == 0)
@@ -512,13 +674,13 @@ set_option (int c, const char *arg, void *params)
         bad_value ("init", arg, "'kmeans++', 'random' or 'kmeans'");
       break;
     case OPT_INIT_MEANS:
-      p->init_means_file = arg;
+      p->init_means_file = file_name ("init-means", arg);
       break;
     case OPT_INIT_LABELS:
-      p->init_labels_file = arg;
+      p->init_labels_file = file_name ("init-labels", arg);
       break;
     case OPT_INIT_RESP:
-      p->init_resp_file = arg;
+      p->init_resp_file = file_name ("init-resp", arg);
       break;
     case OPT_N_INIT:
       if (parse_size (arg, &z) || z < 1 || z > 100000)
@@ -533,11 +695,11 @@ set_option (int c, const char *arg, void *params)
       p->opt.delete_moves = yes_no ("delete", arg, "'yes' or 'no'");
       break;
     case OPT_INIT_MODEL:
-      p->init_model_file = arg;
+      p->init_model_file = file_name ("init-model", arg);
       break;
     case 's':
       if (parse_size (arg, &z) || z > ULONG_MAX)
-        bad_value ("seed", arg, "an integer >= 0");
+        cli_bad_integer ("seed", arg, "an integer >= 0", ULONG_MAX);
       p->opt.seed = z;
       break;
     case 'i':
@@ -546,9 +708,29 @@ set_option (int c, const char *arg, void *params)
       p->opt.max_iter = z;
       break;
     case 't':
-      if (parse_double (arg, &v) || !(v >= 0))
-        bad_value ("tol", arg, "a number >= 0");
-      p->opt.tol = v;
+      {
+        /* A subnormal is kept: only the product T |L| is taken.  A
+           number below the least double is not 0, which runs all
+           iterations.  */
+        int parsed = parse_double (arg, &v);
+        if (parsed == NUMBER_TINY && v == 0 && !signbit (v))
+          {
+            char expected[128];
+            snprintf (expected, sizeof expected, "a number >= 0: 0, or no "
+                      "smaller than %.17g (the least double)",
+                      nextafter (0, 1));
+            bad_value ("tol", arg, expected);
+          }
+        if ((parsed && parsed != NUMBER_TINY) || !(v >= 0)
+            || (parsed == NUMBER_TINY && signbit (v)))
+          {
+            char expected[128];
+            snprintf (expected, sizeof expected, "a number >= 0%s",
+                      positive_limit (parsed, v));
+            bad_value ("tol", arg, expected);
+          }
+        p->opt.tol = v;
+      }
       break;
     case 'j':
       if (parse_size (arg, &z) || z < 1 || z > 4096)
@@ -556,10 +738,7 @@ set_option (int c, const char *arg, void *params)
       p->opt.threads = (int) z;
       break;
     case 'c':
-      free (p->columns);
-      p->columns = NULL;
-      if (parse_list (arg, &p->columns, &p->n_columns))
-        bad_value ("columns", arg, "a list of fields such as 1,3 or 2-4");
+      cli_parse_columns (arg, &p->columns, &p->n_columns);
       break;
     case 'o':
       if (*arg == '\0')
@@ -580,14 +759,27 @@ set_option (int c, const char *arg, void *params)
       break;
     case OPT_PLOT_SIZE:
       {
-        int w, h;
-        char tail;
-        if (sscanf (arg, "%dx%d%c", &w, &h, &tail) != 2 || w < 100
-            || h < 100 || w > 10000 || h > 10000)
-          bad_value ("plot-size", arg,
-                     "WIDTHxHEIGHT in pixels, each from 100 to 10000");
-        p->plot_width = w;
-        p->plot_height = h;
+        /* Two integers as parse_size reads them: sscanf's %d took
+           blanks and signs, and overflowed int.  */
+        size_t w = 0, h = 0;
+        char *x = strchr (arg, 'x'), *wide = strdup (arg);
+        if (!wide)
+          {
+            cli_error ("out of memory");
+            exit (EXIT_DATA);
+          }
+        if (x)
+          wide[x - arg] = '\0';
+        if (!x || parse_size (wide, &w) || parse_size (x + 1, &h)
+            || w < 100 || h < 100 || w > 10000 || h > 10000)
+          {
+            free (wide);
+            bad_value ("plot-size", arg,
+                       "WIDTHxHEIGHT in pixels, each from 100 to 10000");
+          }
+        free (wide);
+        p->plot_width = (int) w;
+        p->plot_height = (int) h;
       }
       break;
     case OPT_PLOT_DIMS:
@@ -669,12 +861,6 @@ cli_parse_size (const char *s, size_t *out)
   return parse_size (s, out);
 }
 
-int
-cli_parse_list (const char *s, size_t **out, size_t *n)
-{
-  return parse_list (s, out, n);
-}
-
 void
 cli_bad_value (const char *option, const char *arg, const char *expected)
 {
@@ -733,7 +919,15 @@ cli_operands (int argc, char **argv, int first, const char *const *names,
       exit (EXIT_USAGE);
     }
   for (size_t i = 0; i < n; i++)
-    out[i] = i < given ? argv[first + i] : NULL;
+    {
+      out[i] = i < given ? argv[first + i] : NULL;
+      /* Not a file that is missing: no name at all.  */
+      if (out[i] && *out[i] == '\0')
+        {
+          cli_error ("invalid %s '': expected a file name", names[i]);
+          exit (EXIT_USAGE);
+        }
+    }
 }
 
 void

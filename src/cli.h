@@ -41,8 +41,9 @@ typedef struct cli_params
   const vbgmm_weights_type *weights;
   double alpha0, beta0, nu0, gamma0;
   int nu0_set;
+  int nu0_tiny;             /* given below the least normal double */
   /* As given, for messages; NULL when not given.  */
-  const char *alpha0_arg, *beta0_arg, *nu0_arg;
+  const char *alpha0_arg, *beta0_arg, *nu0_arg, *gamma0_arg;
   int m0_kind;
   double *m0_list;
   size_t m0_len;
@@ -90,10 +91,17 @@ extern const char *cli_usage_note;
 /* For the other programs' options: parsers as for vbgmm's (0 or -1),
    the message for a bad value (exits with EXIT_USAGE), --version.  */
 int cli_parse_size (const char *s, size_t *out);
-int cli_parse_list (const char *s, size_t **out, size_t *n);
+/* -c's "1,3,5-7" into the 0-based indices OUT (freed first) and their
+   number N; or the usage error, "out of memory".  */
+void cli_parse_columns (const char *arg, size_t **out, size_t *n);
 void cli_bad_value (const char *option, const char *arg,
                     const char *expected) __attribute__ ((noreturn));
 void cli_version (void) __attribute__ ((noreturn));
+/* The usage error of OPTION, which takes EXPECTED, an integer: with
+   the limit MAX where ARG is an integer past it.  */
+void cli_bad_integer (const char *option, const char *arg,
+                      const char *expected, unsigned long long max)
+  __attribute__ ((noreturn));
 /* The options of ARGV by getopt_long (SHORTOPTS, LONGOPTS), messages
    under cli_program_name, as every program takes them: -h runs
    HELP (0), -V prints the version, both exit 0; an unknown option or

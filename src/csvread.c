@@ -152,10 +152,13 @@ fail (struct reader *r, int status, long line, const char *fmt, ...)
   r->status = status;
   r->err->status = status;
   r->err->line = line;
+  char text[sizeof r->err->message];
   va_list ap;
   va_start (ap, fmt);
-  vsnprintf (r->err->message, sizeof r->err->message, fmt, ap);
+  vsnprintf (text, sizeof text, fmt, ap);
   va_end (ap);
+  /* A field quoted may hold bytes that are not UTF-8.  */
+  vbgmm_text_printable (r->err->message, sizeof r->err->message, text);
 }
 
 static void
@@ -646,6 +649,15 @@ read_stream (struct reader *r, FILE *fp)
           start = 0;
           if (len >= 3 && memcmp (p, "\xef\xbb\xbf", 3) == 0)
             p += 3, len -= 3;
+          /* A second one would begin the first field: a number that
+             is not one, and a row taken for a header of names.  */
+          if (len >= 3 && memcmp (p, "\xef\xbb\xbf", 3) == 0
+              && p > buf)
+            {
+              fail (r, VBGMM_EDATA, 1, "a second UTF-8 byte order mark "
+                    "after the first");
+              break;
+            }
         }
       /* Give the last line its missing LF, so that it is a line like
          any other.  */

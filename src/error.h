@@ -18,11 +18,23 @@
 #ifndef VBGMM_ERROR_H
 #define VBGMM_ERROR_H
 
+#include <stddef.h>
+
 #include "vbgmm.h"
 
 /* Fill ERR (when not NULL) with STATUS, line 0 and the formatted
    message, and return STATUS.  */
 int vbgmm_fail (vbgmm_error *err, int status, const char *fmt, ...)
   __attribute__ ((format (printf, 3, 4)));
+
+/* Copy SRC into DST (SIZE > 0 bytes, always terminated; cut short
+   where it does not fit, never inside a character or an escape) with
+   each byte that a terminal would not show as a visible character of
+   one line written as \xHH: control characters but the tab, bytes
+   that are not UTF-8, and the characters of UTF-8 that are controls,
+   invisible or break or reorder the line (U+0080-U+009F, U+200B-U+200F,
+   U+2028-U+202E, U+2060-U+206F, U+FEFF).  A message that quotes
+   the bytes of a file is thus one printable line.  */
+void vbgmm_text_printable (char *dst, size_t size, const char *src);
 
 #endif

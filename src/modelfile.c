@@ -23,6 +23,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <gsl/gsl_errno.h>
 #include <jansson.h>
@@ -33,6 +34,7 @@
 #include "units.h"
 #include "vbgmm.h"
 #include "weights.h"
+#include "wishart.h"
 
 /* The format this library writes, and the newest it reads.  Fields
    are added within a version (readers ignore fields they do not know);
@@ -765,6 +767,10 @@ read_scale (reader *r, json_t *o, const char *path, size_t c,
            ? bad (r, name, "expected a number > D - 1 = %zu, found %.17g",
                   d - 1, model->nu[c])
            : bad (r, name, "expected a number > 0, found %.17g", model->nu[c]);
+  if (model->nu[c] / 2 > VBGMM_LNGAMMA_ARG_MAX)
+    return bad (r, name, "expected a number <= %.17g (past it ln Gamma(nu/2) "
+                "overflows), found %.17g", 2 * VBGMM_LNGAMMA_ARG_MAX,
+                model->nu[c]);
   return 0;
 }
 
@@ -1087,6 +1093,7 @@ struct after_bom
   FILE *fp;
   char head[3];
   size_t n, at;
+  int nul;       /* a NUL byte given out, where jansson ends the text */
 };
 
 static size_t
@@ -1098,9 +1105,11 @@ read_after_bom (void *buf, size_t len, void *arg)
       size_t m = b->n - b->at < len ? b->n - b->at : len;
       memcpy (buf, b->head + b->at, m);
       b->at += m;
+      b->nul |= memchr (buf, '\0', m) != NULL;
       return m;
     }
   size_t got = fread (buf, 1, len, b->fp);
+  b->nul |= memchr (buf, '\0', got) != NULL;
   return got == 0 && ferror (b->fp) ? (size_t) -1 : got;
 }
 
@@ -1109,10 +1118,22 @@ vbgmm_model_read (FILE *fp, vbgmm_error *err)
 {
   json_error_t jerr;
   gsl_set_error_handler_off ();
-  struct after_bom b = { fp, { 0 }, 0, 0 };
+  struct after_bom b = { fp, { 0 }, 0, 0, 0 };
   b.n = fread (b.head, 1, sizeof b.head, fp);
   if (b.n == 3 && memcmp (b.head, "\xef\xbb\xbf", 3) == 0)
-    b.n = 0;
+    {
+      /* A second mark would be U+FEFF to jansson, an invisible
+         character in its message.  */
+      b.n = fread (b.head, 1, sizeof b.head, fp);
+      if (b.n == 3 && memcmp (b.head, "\xef\xbb\xbf", 3) == 0)
+        {
+          vbgmm_fail (err, VBGMM_EDATA, "not a vbgmm model: a second UTF-8 "
+                      "byte order mark after the first");
+          if (err)
+            err->line = 1;
+          return NULL;
+        }
+    }
   json_t *root = ferror (fp) ? NULL
                  : json_load_callback (read_after_bom, &b,
                                        JSON_REJECT_DUPLICATES, &jerr);
@@ -1123,7 +1144,12 @@ vbgmm_model_read (FILE *fp, vbgmm_error *err)
                     strerror (errno ? errno : EIO));
       else
         {
-          vbgmm_fail (err, VBGMM_EDATA, "not a vbgmm model: %s", jerr.text);
+          /* The NUL is the end of the text that jansson finds wanting
+             ("end of file expected near end of file").  */
+          vbgmm_fail (err, VBGMM_EDATA, "not a vbgmm model: %s",
+                      b.nul && strstr (jerr.text, "near end of file")
+                      ? "binary data (a NUL byte), not JSON text"
+                      : jerr.text);
           if (err && jerr.line > 0)
             err->line = jerr.line;
         }
@@ -1138,6 +1164,15 @@ vbgmm_model *
 vbgmm_model_load (const char *path, vbgmm_error *err)
 {
   FILE *fp = fopen (path, "r");
+  struct stat st;
+  /* A folder opens, and its first read fails: said as the CSV reader
+     says it.  */
+  if (fp && fstat (fileno (fp), &st) == 0 && S_ISDIR (st.st_mode))
+    {
+      fclose (fp);
+      fp = NULL;
+      errno = EISDIR;
+    }
   if (!fp)
     {
       vbgmm_fail (err, VBGMM_EIO, "%s", strerror (errno));

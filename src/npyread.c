@@ -40,25 +40,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "error.h"
 #include "vbgmm.h"
 
 /* No real header is longer; a longer length is a damaged file.  */
 #define HEADER_MAX ((size_t) 1 << 20)
-
-#if defined __GNUC__
-__attribute__ ((format (printf, 3, 4)))
-#endif
-static int
-npy_fail (vbgmm_error *err, int status, const char *fmt, ...)
-{
-  err->status = status;
-  err->line = 0;
-  va_list ap;
-  va_start (ap, fmt);
-  vsnprintf (err->message, sizeof err->message, fmt, ap);
-  va_end (ap);
-  return status;
-}
 
 int
 vbgmm_npy_magic (const void *head, size_t len)
@@ -106,7 +92,7 @@ parse_header (const char *h, npy_header *hd, vbgmm_error *err)
 {
   const char *v = dict_value (h, "descr");
   if (!v || (*v != '\'' && *v != '"'))
-    return npy_fail (err, VBGMM_EDATA, "header: no 'descr'");
+    return vbgmm_fail (err, VBGMM_EDATA, "header: no 'descr'");
   char quote = *v++, descr[16];
   size_t n = 0;
   while (v[n] && v[n] != quote && n + 1 < sizeof descr)
@@ -123,19 +109,19 @@ parse_header (const char *h, npy_header *hd, vbgmm_error *err)
       hd->swap = (descr[0] == '<' && !little) || (descr[0] == '>' && little);
     }
   else
-    return npy_fail (err, VBGMM_EDATA, "array of type '%s': expected "
+    return vbgmm_fail (err, VBGMM_EDATA, "array of type '%s': expected "
                      "float64 ('<f8') or float32 ('<f4')", descr);
 
   v = dict_value (h, "fortran_order");
   if (!v || (strncmp (v, "False", 5) != 0 && strncmp (v, "True", 4) != 0))
-    return npy_fail (err, VBGMM_EDATA, "header: no 'fortran_order'");
+    return vbgmm_fail (err, VBGMM_EDATA, "header: no 'fortran_order'");
   if (*v == 'T')
-    return npy_fail (err, VBGMM_EDATA, "array in Fortran order: save it "
+    return vbgmm_fail (err, VBGMM_EDATA, "array in Fortran order: save it "
                      "in C order (numpy.ascontiguousarray)");
 
   v = dict_value (h, "shape");
   if (!v || *v++ != '(')
-    return npy_fail (err, VBGMM_EDATA, "header: no 'shape'");
+    return vbgmm_fail (err, VBGMM_EDATA, "header: no 'shape'");
   hd->dims = 0;
   for (;;)
     {
@@ -144,14 +130,14 @@ parse_header (const char *h, npy_header *hd, vbgmm_error *err)
       if (*v == ')')
         break;
       if (*v < '0' || *v > '9')
-        return npy_fail (err, VBGMM_EDATA, "header: bad 'shape'");
+        return vbgmm_fail (err, VBGMM_EDATA, "header: bad 'shape'");
       errno = 0;
       char *end;
       unsigned long long s = strtoull (v, &end, 10);
       if (errno || s > SIZE_MAX)
-        return npy_fail (err, VBGMM_EDATA, "header: shape too large");
+        return vbgmm_fail (err, VBGMM_EDATA, "header: shape too large");
       if (hd->dims == 2)
-        return npy_fail (err, VBGMM_EDATA, "array of more than 2 "
+        return vbgmm_fail (err, VBGMM_EDATA, "array of more than 2 "
                          "dimensions: expected N points of D numbers");
       hd->shape[hd->dims++] = s;
       v = end;
@@ -160,10 +146,10 @@ parse_header (const char *h, npy_header *hd, vbgmm_error *err)
       if (*v == ',')
         v++;
       else if (*v != ')')
-        return npy_fail (err, VBGMM_EDATA, "header: bad 'shape'");
+        return vbgmm_fail (err, VBGMM_EDATA, "header: bad 'shape'");
     }
   if (hd->dims == 0)
-    return npy_fail (err, VBGMM_EDATA, "a single number, not an array of "
+    return vbgmm_fail (err, VBGMM_EDATA, "a single number, not an array of "
                      "points");
   if (hd->dims == 1)
     hd->shape[hd->dims++] = 1;
@@ -198,7 +184,7 @@ vbgmm_npy_read (const char *path, const size_t *columns, size_t n_columns,
   err->line = 0;
   err->message[0] = '\0';
   if (path == NULL || data == NULL)
-    return npy_fail (err, VBGMM_EINVAL, "no file or no place for the data");
+    return vbgmm_fail (err, VBGMM_EINVAL, "no file or no place for the data");
   *data = NULL;
 
   int fd = open (path, O_RDONLY | O_CLOEXEC);
@@ -208,14 +194,14 @@ vbgmm_npy_read (const char *path, const size_t *columns, size_t n_columns,
       int e = errno;
       if (fd >= 0)
         close (fd);
-      return npy_fail (err, VBGMM_EIO, "%s", strerror (e));
+      return vbgmm_fail (err, VBGMM_EIO, "%s", strerror (e));
     }
   if (!S_ISREG (st.st_mode))
     {
       close (fd);
       return S_ISDIR (st.st_mode)
-             ? npy_fail (err, VBGMM_EIO, "%s", strerror (EISDIR))
-             : npy_fail (err, VBGMM_EIO, "a .npy array is read from a "
+             ? vbgmm_fail (err, VBGMM_EIO, "%s", strerror (EISDIR))
+             : vbgmm_fail (err, VBGMM_EIO, "a .npy array is read from a "
                          "regular file, not a pipe or a device");
     }
   size_t size = st.st_size;
@@ -224,9 +210,9 @@ vbgmm_npy_read (const char *path, const size_t *columns, size_t n_columns,
   int map_errno = errno;
   close (fd);
   if (size == 0)
-    return npy_fail (err, VBGMM_EDATA, "empty file, not a NumPy file");
+    return vbgmm_fail (err, VBGMM_EDATA, "empty file, not a NumPy file");
   if (map == MAP_FAILED)
-    return npy_fail (err, VBGMM_EIO, "%s", strerror (map_errno));
+    return vbgmm_fail (err, VBGMM_EIO, "%s", strerror (map_errno));
   const unsigned char *b = map;
 
   int status = VBGMM_SUCCESS;
@@ -234,12 +220,12 @@ vbgmm_npy_read (const char *path, const size_t *columns, size_t n_columns,
   char *h = NULL;
   size_t hlen = 0, start = 0;
   if (!vbgmm_npy_magic (b, size))
-    status = npy_fail (err, VBGMM_EDATA, "not a NumPy file (no \\x93NUMPY "
+    status = vbgmm_fail (err, VBGMM_EDATA, "not a NumPy file (no \\x93NUMPY "
                        "magic)");
   else if (size < 10 || (b[6] >= 2 && size < 12))
-    status = npy_fail (err, VBGMM_EDATA, "truncated header");
+    status = vbgmm_fail (err, VBGMM_EDATA, "truncated header");
   else if (b[6] < 1 || b[6] > 3)
-    status = npy_fail (err, VBGMM_EDATA, "format version %d.%d: expected "
+    status = vbgmm_fail (err, VBGMM_EDATA, "format version %d.%d: expected "
                        "1.0 to 3.0", b[6], b[7]);
   else
     {
@@ -249,7 +235,7 @@ vbgmm_npy_read (const char *path, const size_t *columns, size_t n_columns,
         hlen = b[8] | (size_t) b[9] << 8 | (size_t) b[10] << 16
                | (size_t) b[11] << 24, start = 12;
       if (hlen > HEADER_MAX || hlen > size - start)
-        status = npy_fail (err, VBGMM_EDATA, "header length %zu exceeds "
+        status = vbgmm_fail (err, VBGMM_EDATA, "header length %zu exceeds "
                            "the file (%zu bytes)", hlen, size);
     }
   npy_header hd = { 0 };
@@ -257,7 +243,7 @@ vbgmm_npy_read (const char *path, const size_t *columns, size_t n_columns,
     {
       h = malloc (hlen + 1);
       if (!h)
-        status = npy_fail (err, VBGMM_ENOMEM, "out of memory");
+        status = vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
       else
         {
           memcpy (h, b + start, hlen);
@@ -267,16 +253,16 @@ vbgmm_npy_read (const char *path, const size_t *columns, size_t n_columns,
     }
   size_t n = hd.shape[0], d = hd.shape[1], off = start + hlen;
   if (!status && (n == 0 || d == 0))
-    status = npy_fail (err, VBGMM_EDATA, "no data");
+    status = vbgmm_fail (err, VBGMM_EDATA, "no data");
   if (!status && (d > SIZE_MAX / hd.size || n > SIZE_MAX / hd.size / d))
-    status = npy_fail (err, VBGMM_EDATA, "header: shape too large");
+    status = vbgmm_fail (err, VBGMM_EDATA, "header: shape too large");
   if (!status && n * d * hd.size > size - off)
-    status = npy_fail (err, VBGMM_EDATA, "truncated: %zu x %zu numbers of "
+    status = vbgmm_fail (err, VBGMM_EDATA, "truncated: %zu x %zu numbers of "
                        "%d bytes need %zu bytes of data, found %zu", n, d,
                        hd.size, n * d * hd.size, size - off);
   for (size_t j = 0; !status && columns && j < n_columns; j++)
     if (columns[j] >= d)
-      status = npy_fail (err, VBGMM_EDATA, "column %zu requested but rows "
+      status = vbgmm_fail (err, VBGMM_EDATA, "column %zu requested but rows "
                          "have %zu numbers", columns[j] + 1, d);
 
   /* Mapped as it is, or converted.  */
@@ -286,7 +272,7 @@ vbgmm_npy_read (const char *path, const size_t *columns, size_t n_columns,
     {
       out = vbgmm_data_alloc (direct ? 0 : n, dk);
       if (!out)
-        status = npy_fail (err, VBGMM_ENOMEM, "out of memory");
+        status = vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
     }
   if (!status && direct)
     {
@@ -312,7 +298,7 @@ vbgmm_npy_read (const char *path, const size_t *columns, size_t n_columns,
     for (size_t j = 0; j < dk; j++)
       if (!isfinite (out->x[i * dk + j]))
         {
-          status = npy_fail (err, VBGMM_EDATA, "row %zu, column %zu: not a "
+          status = vbgmm_fail (err, VBGMM_EDATA, "row %zu, column %zu: not a "
                              "finite number (%g)", i + 1,
                              (columns ? columns[j] : j) + 1,
                              out->x[i * dk + j]);

@@ -129,10 +129,7 @@ option (int c, const char *arg, void *params)
   switch (c)
     {
     case 'c':
-      free (p->columns);
-      p->columns = NULL;
-      if (cli_parse_list (arg, &p->columns, &p->n_columns))
-        cli_bad_value ("columns", arg, "a list of fields such as 1,3 or 2-4");
+      cli_parse_columns (arg, &p->columns, &p->n_columns);
       break;
     case 'o':
       if (*arg == '\0')

@@ -97,7 +97,7 @@ option (int c, const char *arg, void *params)
       break;
     case 's':
       if (cli_parse_size (arg, &z) || z > ULONG_MAX)
-        cli_bad_value ("seed", arg, "an integer >= 0");
+        cli_bad_integer ("seed", arg, "an integer >= 0", ULONG_MAX);
       p->seed = z;
       break;
     case 'o':

@@ -32,6 +32,7 @@
 #include "comm.h"
 #include "setup.h"
 #include "vbgmm.h"
+#include "wishart.h"
 
 const char *
 setup_default_input (void)
@@ -239,9 +240,6 @@ setup_init_model (cli_params *p, const vbgmm_data *data, const char *name)
   return model;
 }
 
-/* The largest x with ln Gamma(x) a double (GSL's gsl_sf_lngamma).  */
-#define LNGAMMA_ARG_MAX 2.5599833278516383e305
-
 /* X > 0 rounded down to two significant digits: a limit quoted in a
    message holds as printed.  */
 static double
@@ -250,6 +248,17 @@ two_digits_below (double x)
   double unit = pow (10, floor (log10 (x)) - 1);
   double v = floor (x / unit) * unit;
   return v > x ? nextafter (v, 0) : v;
+}
+
+/* The column of the largest of the D units U.  */
+static size_t
+widest_unit (const int *u, size_t d)
+{
+  size_t widest = 0;
+  for (size_t i = 1; i < d; i++)
+    if (u[i] > u[widest])
+      widest = i;
+  return widest;
 }
 
 /* Moments over COMM, so that every process builds the same prior.  */
@@ -287,25 +296,34 @@ setup_make_prior (const cli_params *p, const vbgmm_data *data,
   prior->nu0 = nu0_floor + 1;
   if (p->nu0_set)
     {
-      if (!(p->nu0 > nu0_floor))
+      /* Below the least normal double (the reciprocal of a
+         subnormal overflows), as --alpha0 and --beta0.  */
+      if (!(p->nu0 > nu0_floor) || p->nu0_tiny)
         {
           if (nu0_floor > 0)
-            cli_error ("invalid --nu0 '%g': expected a number > D - 1 = %zu",
-                       p->nu0, d - 1);
+            cli_error ("invalid --nu0 '%s': expected a number > D - 1 = %zu",
+                       p->nu0_arg, d - 1);
           else
-            cli_error ("invalid --nu0 '%g': expected a number > 0 for "
-                       "--covariance=%s", p->nu0,
-                       vbgmm_covariance_name (p->covariance));
+            {
+              char limit[96] = "";
+              if (p->nu0_tiny && !signbit (p->nu0))
+                snprintf (limit, sizeof limit, ", no smaller than %.17g "
+                          "(the least normal double)", DBL_MIN);
+              cli_error ("invalid --nu0 '%s': expected a number > 0 for "
+                         "--covariance=%s%s", p->nu0_arg,
+                         vbgmm_covariance_name (p->covariance), limit);
+            }
           status = EXIT_USAGE;
           goto fail;
         }
       /* ln Gamma(nu0/2), a term of the bound, is past the largest
          double there, whatever the data.  */
-      if (p->nu0 / 2 > LNGAMMA_ARG_MAX)
+      if (p->nu0 / 2 > VBGMM_LNGAMMA_ARG_MAX)
         {
           cli_error ("invalid --nu0 '%s': expected a number <= %g (past it "
                      "ln Gamma(nu0/2) in the lower bound overflows)",
-                     p->nu0_arg, two_digits_below (2 * LNGAMMA_ARG_MAX));
+                     p->nu0_arg,
+                     two_digits_below (2 * VBGMM_LNGAMMA_ARG_MAX));
           status = EXIT_USAGE;
           goto fail;
         }
@@ -313,12 +331,13 @@ setup_make_prior (const cli_params *p, const vbgmm_data *data,
     }
   /* Likewise ln Gamma(K alpha0), the Dirichlet's normalizer.  */
   if (strcmp (vbgmm_weights_name (p->weights), "dirichlet") == 0
-      && p->alpha0 * p->opt.k > LNGAMMA_ARG_MAX)
+      && p->alpha0 * p->opt.k > VBGMM_LNGAMMA_ARG_MAX)
     {
       cli_error ("invalid --alpha0 '%s': expected a number <= %g with K = "
                  "%zu (past it ln Gamma(K alpha0) in the lower bound "
                  "overflows)", p->alpha0_arg,
-                 two_digits_below (LNGAMMA_ARG_MAX / p->opt.k), p->opt.k);
+                 two_digits_below (VBGMM_LNGAMMA_ARG_MAX / p->opt.k),
+                 p->opt.k);
       status = EXIT_USAGE;
       goto fail;
     }
@@ -415,6 +434,8 @@ setup_make_prior (const cli_params *p, const vbgmm_data *data,
       for (size_t i = 0; i < d; i++)
         if (!isfinite (prior->W0[i * d + i]))
           {
+            /* S passes first in the column of the largest unit.  */
+            i = widest_unit (u, d);
             cli_error ("invalid --W0 '%s': expected a number <= %g: the fit "
                        "measures column %zu of %s in units of 2^%d, and S "
                        "times 2^%d would pass the largest double", p->W0_arg,
@@ -430,11 +451,40 @@ setup_make_prior (const cli_params *p, const vbgmm_data *data,
         size_t rows = diag || sph ? 1 : d, cols = sph ? 1 : d;
         double *W0 = setup_read_matrix (p->W0_arg, rows, cols, "W0");
         for (size_t i = 0; i < d; i++)
-          if (diag || sph)
-            prior->W0[i * d + i] = ldexp (W0[diag ? i : 0], 2 * u[i]);
-          else
-            for (size_t j = 0; j < d; j++)
-              prior->W0[i * d + j] = ldexp (W0[i * d + j], u[i] + u[j]);
+          for (size_t j = diag || sph ? i : 0; j < (diag || sph ? i + 1 : d);
+               j++)
+            {
+              /* The number of the file that W0[i][j] is made of.  */
+              size_t at = sph ? 0 : diag ? i : i * d + j;
+              prior->W0[i * d + j] = ldexp (W0[at], u[i] + u[j]);
+              if (isfinite (prior->W0[i * d + j]))
+                continue;
+              /* Spherical: the one number passes first in the column
+                 of the largest unit.  */
+              if (sph)
+                i = j = widest_unit (u, d);
+              char cols_[64], units_[64];
+              if (i == j)
+                {
+                  snprintf (cols_, sizeof cols_, "column %zu", i + 1);
+                  snprintf (units_, sizeof units_, "2^%d", u[i]);
+                }
+              else
+                {
+                  snprintf (cols_, sizeof cols_, "columns %zu and %zu",
+                            i + 1, j + 1);
+                  snprintf (units_, sizeof units_, "2^%d and 2^%d", u[i],
+                            u[j]);
+                }
+              cli_error ("%s: W0: row %zu, column %zu: expected a number of "
+                         "size at most %g: the fit measures %s of %s in "
+                         "units of %s, in which more passes the largest "
+                         "double", p->W0_arg, at / cols + 1, at % cols + 1,
+                         two_digits_below (ldexp (DBL_MAX, -u[i] - u[j])),
+                         cols_, name, units_);
+              free (W0);
+              goto fail;
+            }
         free (W0);
       }
       break;
@@ -475,14 +525,21 @@ setup_fit_error (const cli_params *p, const char *name,
 {
   int status = err->status == VBGMM_EINVAL ? EXIT_USAGE : EXIT_DATA;
   /* The fit's overflows: ln rho of a mean far from the data for its
-     precision, a bound past the largest double.  */
+     precision, a bound past the largest double; and a W whose inverse
+     is singular to rounding, as where W0^-1 is small beside the
+     scatter of the data.  */
   int overflow = err->status == VBGMM_ENUM
                  && (strstr (err->message, "(ln rho overflows)")
+                     || strstr (err->message, "W is not positive definite")
                      || strcmp (err->message,
                                 "the lower bound is not finite") == 0);
   char prior[1024] = "", start[1024] = "";
-  if (p->alpha0_arg)
+  /* alpha0 is the Dirichlet's, gamma0 the Dirichlet process's.  */
+  int dp = strcmp (vbgmm_weights_name (p->weights), "dp") == 0;
+  if (p->alpha0_arg && !dp)
     list_option (prior, sizeof prior, "alpha0", p->alpha0_arg);
+  if (p->gamma0_arg && dp)
+    list_option (prior, sizeof prior, "gamma0", p->gamma0_arg);
   if (p->beta0_arg)
     list_option (prior, sizeof prior, "beta0", p->beta0_arg);
   if (p->nu0_arg)

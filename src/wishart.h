@@ -20,6 +20,11 @@
 
 #include <stddef.h>
 
+/* The largest x with ln Gamma(x) a double (GSL's gsl_sf_lngamma): past
+   nu = 2 x it, ln Gamma(nu/2) in the bound and the predictive density
+   overflows.  */
+#define VBGMM_LNGAMMA_ARG_MAX 2.5599833278516383e305
+
 /* E[ln |Lambda|] (10.65).  */
 int vbgmm_wishart_e_ln_det (size_t d, double nu, double ln_det_W,
                             double *e_ln_det);

@@ -29,6 +29,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_test.h>
 
+#include "error.h"
 #include "vbgmm.h"
 
 /* MODEL as model.json text (malloc'd), or NULL.  */
@@ -429,6 +430,47 @@ test_full_disk (void)
             err.message);
   fclose (fp);
   vbgmm_model_free (m);
+
+/* The messages quote bytes of files: those a terminal would not show
+   as a visible character of one line come out as \xHH, never cut
+   inside a character or an escape.  */
+static void
+test_printable (void)
+{
+  static const struct { const char *in, *want; } cases[] = {
+    { "plain text, a tab\there", "plain text, a tab\there" },
+    { "esc\033[1m", "esc\\x1b[1m" },
+    { "line\nbreak\r", "line\\x0abreak\\x0d" },
+    { "del\177", "del\\x7f" },
+    { "caf\xe9", "caf\\xe9" },                      /* Latin-1 */
+    { "caf\xc3\xa9", "caf\xc3\xa9" },                 /* UTF-8 */
+    { "\xe2\x82\xac\xf0\x9f\x98\x80", "\xe2\x82\xac\xf0\x9f\x98\x80" },
+    { "nel\xc2\x85", "nel\\xc2\\x85" },              /* U+0085 */
+    { "\xef\xbb\xbf{", "\\xef\\xbb\\xbf{" },          /* U+FEFF */
+    { "\xe2\x80\xaertl", "\\xe2\\x80\\xaertl" },      /* U+202E */
+    { "\xe2\x80\xa8", "\\xe2\\x80\\xa8" },            /* U+2028 */
+    { "\xed\xa0\x80", "\\xed\\xa0\\x80" },            /* a surrogate */
+    { "\xc0\xaf", "\\xc0\\xaf" },                    /* overlong */
+    { "\xe2\x82", "\\xe2\\x82" },                    /* cut short */
+  };
+  char out[64];
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+    {
+      vbgmm_text_printable (out, sizeof out, cases[i].in);
+      gsl_test (strcmp (out, cases[i].want) != 0,
+                "printable: case %zu gives '%s'", i, out);
+    }
+  static const struct { size_t size; const char *in, *want; } cut[] = {
+    { 6, "ab\033cd", "ab" }, { 7, "ab\033cd", "ab\\x1b" },
+    { 4, "ab\xc3\xa9", "ab" }, { 5, "ab\xc3\xa9", "ab\xc3\xa9" },
+    { 1, "abc", "" },
+  };
+  for (size_t i = 0; i < sizeof cut / sizeof *cut; i++)
+    {
+      vbgmm_text_printable (out, cut[i].size, cut[i].in);
+      gsl_test (strcmp (out, cut[i].want) != 0,
+                "printable: %zu bytes give '%s'", cut[i].size, out);
+    }
 }
 
 int
@@ -442,5 +484,6 @@ main (void)
   test_weights ("dp");
   test_no_start ();
   test_full_disk ();
+  test_printable ();
   exit (gsl_test_summary ());
 }
