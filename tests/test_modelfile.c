@@ -430,6 +430,7 @@ test_full_disk (void)
             err.message);
   fclose (fp);
   vbgmm_model_free (m);
+}
 
 /* The messages quote bytes of files: those a terminal would not show
    as a visible character of one line come out as \xHH, never cut
