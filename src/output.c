@@ -341,6 +341,11 @@ vbgmm_write_predictions (FILE *z, FILE *labels, FILE *density,
       if (density_rows (&s, data->n - at < DENSITY_ROWS ? data->n - at
                                                          : DENSITY_ROWS))
         status = vbgmm_fail (err, VBGMM_EIO, "cannot write the densities");
+  /* Flushed, as vbgmm_write_params is.  */
+  FILE *const out[] = { z, labels, density };
+  for (size_t i = 0; i < 3 && status == VBGMM_SUCCESS; i++)
+    if (out[i])
+      status = written (out[i]);
   free (s.buf);
   free (s.len);
   free (s.ln_p);
@@ -443,6 +448,8 @@ vbgmm_write_z_npy (FILE *fp, const vbgmm_model *model,
   /* No rows: the header of an empty array alone.  */
   if (status == VBGMM_SUCCESS && npy_start (&s))
     status = VBGMM_EIO;
+  if (status == VBGMM_SUCCESS)
+    status = written (fp);
   if (status == VBGMM_EIO && err)
     {
       err->status = status;

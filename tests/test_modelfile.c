@@ -428,6 +428,30 @@ test_full_disk (void)
                                            "space left on device") != 0,
             "model.json to /dev/full: VBGMM_EIO (status %d: %s)", status,
             err.message);
+  /* The rows of z.csv, the labels, the densities and z.npy: a few
+     points, which the stream's buffer would hold until fclose.  */
+  vbgmm_data *data = vbgmm_data_alloc (3, 1);
+  for (size_t r = 0; r < 3; r++)
+    data->x[r] = (double) r;
+  FILE *none = NULL;
+  for (int out = 0; out < 4; out++)
+    {
+      static const char *const what[] = { "z.csv", "labels.csv",
+                                          "density.csv", "z.npy" };
+      clearerr (fp);
+      memset (&err, 0, sizeof err);
+      status = out == 3 ? vbgmm_write_z_npy (fp, m, data, 1, &err)
+               : vbgmm_write_predictions (out == 0 ? fp : none,
+                                          out == 1 ? fp : none,
+                                          out == 2 ? fp : none, NULL, m,
+                                          data, 1, &err);
+      gsl_test (status != VBGMM_EIO
+                || strcmp (err.message, "write error: No space left on "
+                           "device") != 0,
+                "%s to /dev/full: VBGMM_EIO (status %d: %s)", what[out],
+                status, err.message);
+    }
+  vbgmm_data_free (data);
   fclose (fp);
   vbgmm_model_free (m);
 }
