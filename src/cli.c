@@ -288,6 +288,19 @@ parse_double (const char *s, double *out)
          ? NUMBER_TINY : 0;
 }
 
+/* The limit that parse_double's outcome PARSED (NUMBER_HUGE or
+   NUMBER_TINY) passes, for a message.  */
+static const char *
+limit_text (int parsed)
+{
+  static char buf[64];
+  if (parsed == NUMBER_HUGE)
+    snprintf (buf, sizeof buf, "%.17g (the largest double)", DBL_MAX);
+  else
+    snprintf (buf, sizeof buf, "%.17g (the least normal double)", DBL_MIN);
+  return buf;
+}
+
 /* The limit a number > 0 of parse_double's outcome PARSED, value V,
    passes, for a message: "" where it is not past one.  */
 static const char *
@@ -296,12 +309,8 @@ positive_limit (int parsed, double v)
   static char buf[96];
   if (signbit (v) || (parsed != NUMBER_HUGE && parsed != NUMBER_TINY))
     return "";
-  if (parsed == NUMBER_HUGE)
-    snprintf (buf, sizeof buf, " no larger than %.17g (the largest double)",
-              DBL_MAX);
-  else
-    snprintf (buf, sizeof buf, " no smaller than %.17g (the least normal "
-              "double)", DBL_MIN);
+  snprintf (buf, sizeof buf, " no %s than %s",
+            parsed == NUMBER_HUGE ? "larger" : "smaller", limit_text (parsed));
   return buf;
 }
 
@@ -626,8 +635,8 @@ set_option (int c, const char *arg, void *params)
             {
               char expected[160];
               snprintf (expected, sizeof expected, "'mean', 'zero' or D "
-                        "numbers V1,...,VD, each of size at most %.17g (the "
-                        "largest double)", DBL_MAX);
+                        "numbers V1,...,VD, each of size at most %s",
+                        limit_text (NUMBER_HUGE));
               bad_value ("m0", arg, expected);
             }
             break;
@@ -713,20 +722,18 @@ set_option (int c, const char *arg, void *params)
            number below the least double is not 0, which runs all
            iterations.  */
         int parsed = parse_double (arg, &v);
-        if (parsed == NUMBER_TINY && v == 0 && !signbit (v))
-          {
-            char expected[128];
-            snprintf (expected, sizeof expected, "a number >= 0: 0, or no "
-                      "smaller than %.17g (the least double)",
-                      nextafter (0, 1));
-            bad_value ("tol", arg, expected);
-          }
-        if ((parsed && parsed != NUMBER_TINY) || !(v >= 0)
+        int to_zero = parsed == NUMBER_TINY && v == 0 && !signbit (v);
+        if (to_zero || (parsed && parsed != NUMBER_TINY) || !(v >= 0)
             || (parsed == NUMBER_TINY && signbit (v)))
           {
             char expected[128];
-            snprintf (expected, sizeof expected, "a number >= 0%s",
-                      positive_limit (parsed, v));
+            if (to_zero)
+              snprintf (expected, sizeof expected, "a number >= 0: 0, or "
+                        "no smaller than %.17g (the least double)",
+                        nextafter (0, 1));
+            else
+              snprintf (expected, sizeof expected, "a number >= 0%s",
+                        positive_limit (parsed, v));
             bad_value ("tol", arg, expected);
           }
         p->opt.tol = v;
