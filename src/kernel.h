@@ -538,9 +538,11 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
     {
       int all = na == 0;
       double least = INFINITY;
+      /* A point whose largest is not a number (its sums overflowed:
+         estep_far_point makes it again) bounds nothing: -inf.  */
       if (!all)
         for (size_t b = 0; b < B; b++)
-          least = mx[b] < least ? mx[b] : least;
+          least = mx[b] != mx[b] ? -INFINITY : mx[b] < least ? mx[b] : least;
       if (!all && quad == VBGMM_QUAD_NONE)
         for (size_t i = 0; i < d; i++)
           {
@@ -621,7 +623,7 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
     for (size_t b = 0; b < B; b++)
       if (s[b] != s[b])
         {
-          estep_far_point (es, y, b, nl, lr);
+          estep_far_point (es, y, x + b * d, b, nl, lr);
           s[b] = 0;
           w->ev[b] = 0;
           for (size_t c = 0; c < k; c++)

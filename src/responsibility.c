@@ -17,6 +17,7 @@
 
 #include <config.h>
 
+#include <limits.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -433,19 +434,35 @@ stats_order (size_t d, int quad, size_t *map)
    rounding of the sum that would have made it.  */
 #define LN_R_MARGIN 1.0
 
+/* Coordinate I of the point X of the data (its Y in the model's units
+   overflowed: X times the scale passes the range of doubles) as 2^g w,
+   g returned, w about 1: y_i = x_i 2^e - shift_i with 2^e the scale.  */
+static int
+far_coordinate (const vbgmm_estep *es, const double *x, size_t i, double *w)
+{
+  int e = ilogb (es->scale[i]), g = ilogb (x[i]) + e;
+  *w = ldexp (x[i], e - g) - ldexp (es->shift[i], -g);
+  return g;
+}
+
 /* ln rho_nk - max_j ln rho_nj of point B of the block (coordinate i
-   at Y[i * BLOCK + B]) for the NL packed components, into LR (row q at
-   LR[q * BLOCK + B]), for a point whose sums in the kernel overflowed
-   or are not numbers: one some 1e150 spreads from the components.
-   With s = max_i |y_i| and z = y / s,
+   at Y[i * BLOCK + B]; X, the point in the data's units) for the NL
+   packed components, into LR (row q at LR[q * BLOCK + B]), for a
+   point whose sums in the kernel overflowed or are not numbers: one
+   some 1e150 spreads from the components.  With s = max_i |y_i| and
+   z = y / s,
      ln rho_k = c_k + w_k'y + y'Q_k y = s^2 (c_k / s^2 + w_k'z / s + z'Q_k z),
    each part finite; the differences from the largest, times s^2, are
    the exact ones, -inf where they pass the range of doubles (r = 0).
-   A point's result depends on that point alone, so every kernel and
-   thread count gives the same.  */
+   Where y itself overflowed (a point far out in the data's units, put
+   into smaller ones), s is 2^G beyond the range of doubles and z is
+   taken from X (far_coordinate): every difference that is not 0 is
+   then -inf, and without quadratic features (tied) the largest is
+   that of w_k'z.  A point's result depends on that point alone, so
+   every kernel and thread count gives the same.  */
 static void
-estep_far_point (const vbgmm_estep *es, const double *y, size_t b,
-                 size_t nl, double *lr)
+estep_far_point (const vbgmm_estep *es, const double *y, const double *x,
+                 size_t b, size_t nl, double *lr)
 {
   const size_t d = es->d, p = es->p;
   const int quad = es->quad;
@@ -454,9 +471,30 @@ estep_far_point (const vbgmm_estep *es, const double *y, size_t b,
   double z[d], s = 0;
   for (size_t i = 0; i < d; i++)
     s = fabs (y[i * BLOCK + b]) > s ? fabs (y[i * BLOCK + b]) : s;
-  for (size_t i = 0; i < d; i++)
-    z[i] = isinf (s) ? (isinf (y[i * BLOCK + b]) ? copysign (1, y[i * BLOCK + b]) : 0)
-           : y[i * BLOCK + b] / s;
+  const int beyond = isinf (s);
+  if (beyond)
+    {
+      /* One exponent for all, the largest: an overflowed coordinate's
+         (over 1023), so that the finite ones go to 0 or near it.  */
+      int G = INT_MIN;
+      for (size_t i = 0; i < d; i++)
+        if (isinf (y[i * BLOCK + b]))
+          {
+            int g = far_coordinate (es, x, i, z + i);
+            G = g > G ? g : G;
+          }
+      for (size_t i = 0; i < d; i++)
+        if (isinf (y[i * BLOCK + b]))
+          {
+            int g = far_coordinate (es, x, i, z + i);
+            z[i] = ldexp (z[i], g - G);
+          }
+        else
+          z[i] = ldexp (y[i * BLOCK + b], -G);
+    }
+  else
+    for (size_t i = 0; i < d; i++)
+      z[i] = y[i * BLOCK + b] / s;
   double fmax = -INFINITY;
   for (size_t q = 0; q < nl; q++)
     {
@@ -472,14 +510,18 @@ estep_far_point (const vbgmm_estep *es, const double *y, size_t b,
         }
       if (quad == VBGMM_QUAD_SUM)
         sq = *wq * zz;
-      double f = es->cp[q] / s / s + lin / s + sq;
+      /* Beyond the range of doubles, c_k / s^2 and w_k'z / s are 0
+         beside z'Q_k z; but for no quadratic features, what ranks the
+         components is w_k'z.  */
+      double f = !beyond ? es->cp[q] / s / s + lin / s + sq
+                 : quad == VBGMM_QUAD_NONE ? lin : sq;
       lr[q * BLOCK + b] = f;
       fmax = f > fmax ? f : fmax;
     }
   for (size_t q = 0; q < nl; q++)
     {
       double f = lr[q * BLOCK + b] - fmax;
-      lr[q * BLOCK + b] = f == 0 ? 0 : f * s * s;
+      lr[q * BLOCK + b] = f == 0 ? 0 : beyond ? -INFINITY : f * s * s;
     }
 }
 
