@@ -247,14 +247,46 @@ ln1p_exp (double t)
   return t > 0 ? t + log1p (exp (-t)) : log1p (exp (t));
 }
 
-/* ln p(x | X) of a point X so far from every component that the block
-   kernel's sums overflow (ln(1 + q/v) with q beyond the range of
-   doubles): ln q = 2 ln s + ln |C'z|^2 with s = max_i |x_i - m_i|,
-   z = (x - m) / s, and ln(1 + q/v) = ln(1 + e^(ln q - ln v)); halves
-   first, so that x - m itself cannot overflow.  WS: room for K + D
-   numbers (K and D may be beyond what the stack holds).  */
+/* ln(2^g a) of a > 0, without 2^g a (which may pass the range of
+   doubles): where it does not, ln of it (for g = 1 and a finite 2a,
+   ln 2a to the bit).  */
 static double
-student_far (const vbgmm_predictive *p, const double *x, double *ws)
+ln_ldexp (double a, int g)
+{
+  double b = ldexp (a, g);
+  return isfinite (b) ? log (b) : log (a) + g * M_LN2;
+}
+
+/* Coordinate I of x - m, the point X in the data's units and XS in the
+   model's (X times s), as 2^g w with w finite, g returned: g = 1 and
+   w = xs_i/2 - m_i/2 (halves, so that xs - m itself cannot overflow),
+   or where xs_i itself passed the range of doubles (a point far out in
+   the data's units, put into smaller ones), g the binary exponent of
+   x_i s_i, so that w is about 1.  */
+static int
+far_half (const vbgmm_predictive *p, const double *x, const double *xs,
+          const double *m, size_t i, double *w)
+{
+  if (isfinite (xs[i]))
+    {
+      *w = xs[i] / 2 - m[i] / 2;
+      return 1;
+    }
+  int e = ilogb (p->s[i]), g = ilogb (x[i]) + e;
+  *w = ldexp (x[i], e - g) - ldexp (m[i], -g);
+  return g;
+}
+
+/* ln p(x | X) of a point X (XS in the model's units) so far from every
+   component that the block kernel's sums overflow (ln(1 + q/v) with
+   q, or x - m, or x itself in the model's units beyond the range of
+   doubles): ln q = 2 ln(2^g s) + ln |C'z|^2 with x - m = 2^g y
+   (far_half), s = max_i |y_i|, z = y / s, and ln(1 + q/v) = ln(1 +
+   e^(ln q - ln v)).  WS: room for K + D numbers (K and D may be beyond
+   what the stack holds).  */
+static double
+student_far (const vbgmm_predictive *p, const double *x, const double *xs,
+             double *ws)
 {
   const size_t d = p->d, k = p->k;
   /* Not a point (its z / s would read as the centre of every
@@ -272,23 +304,32 @@ student_far (const vbgmm_predictive *p, const double *x, double *ws)
     {
       const double *m = p->m + c * d, *C = p->C + c * d * d;
       const double ln_v = log (p->v[c]);
-      double sh = 0, L = 0;
-      for (size_t i = 0; i < d; i++)
-        {
-          z[i] = x[i] / 2 - m[i] / 2;
-          sh = fabs (z[i]) > sh ? fabs (z[i]) : sh;
-        }
+      double sh = 0, L = 0, w;
       if (p->independent)
         for (size_t j = 0; j < d; j++)
           {
-            if (z[j] != 0)
+            int g = far_half (p, x, xs, m, j, &w);
+            if (w != 0)
               L += ln1p_exp (2 * log (fabs (C[j * d + j]))
-                             + 2 * log (2 * fabs (z[j])) - ln_v);
+                             + 2 * ln_ldexp (fabs (w), g) - ln_v);
           }
-      else if (sh > 0)
+      else
         {
+          /* One exponent for all: the largest.  */
+          int g = 1;
+          for (size_t i = 0; i < d; i++)
+            {
+              int gi = far_half (p, x, xs, m, i, &w);
+              g = gi > g ? gi : g;
+            }
+          for (size_t i = 0; i < d; i++)
+            {
+              int gi = far_half (p, x, xs, m, i, &w);
+              z[i] = gi == g ? w : ldexp (w, gi - g);
+              sh = fabs (z[i]) > sh ? fabs (z[i]) : sh;
+            }
           double qz = 0;
-          for (size_t j = 0; j < d; j++)
+          for (size_t j = 0; sh > 0 && j < d; j++)
             {
               double u = 0;
               for (size_t i = j; i < (p->diagonal ? j + 1 : d); i++)
@@ -296,7 +337,7 @@ student_far (const vbgmm_predictive *p, const double *x, double *ws)
               qz += u * u;
             }
           if (qz > 0)
-            L = ln1p_exp (2 * log (2 * sh) + log (qz) - ln_v);
+            L = ln1p_exp (2 * ln_ldexp (sh, g) + log (qz) - ln_v);
         }
       t[c] = p->c[c] - p->e[c] * L;
       mx = t[c] > mx ? t[c] : mx;
@@ -344,7 +385,8 @@ vbgmm_predictive_ln_density (const vbgmm_predictive *pred, const double *x,
         /* The block's scratch, done with, holds student_far's K + D.  */
         for (size_t b = 0; b < rows; b++)
           if (!isfinite (ln_p[i0 + b]))
-            ln_p[i0 + b] = student_far (pred, xb + b * pred->d, mine);
+            ln_p[i0 + b] = student_far (pred, x + (i0 + b) * pred->d,
+                                        xb + b * pred->d, mine);
       }
   }
   free (ws);

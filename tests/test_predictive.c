@@ -113,7 +113,7 @@ det (const double *a, size_t d)
    double, whose range holds the quadratic forms of points 1e200 away
    (x86: to 1e4932), which overflow doubles.  */
 static double
-reference_ln_p (const vbgmm_model *m, const double *x)
+reference_ln_p (const vbgmm_model *m, const double *xd)
 {
   size_t k = m->k, d = m->d;
   long double sum_alpha = 0, t[16], mx = -INFINITY;
@@ -123,16 +123,23 @@ reference_ln_p (const vbgmm_model *m, const double *x)
     {
       long double v = dof (m, c);
       long double s = v * m->beta[c] / (1 + m->beta[c]);
-      long double q = 0;
+      long double q = 0, x[3];
       double L[9];
       for (size_t i = 0; i < d * d; i++)
         L[i] = s * m->W[c * d * d + i];
       t[c] = logl (m->alpha[c] / sum_alpha);
+      /* m and W are in the model's units: x / 2^units, and the
+         density back in the data's by the Jacobian 2^-units.  */
+      for (size_t i = 0; i < d; i++)
+        {
+          x[i] = ldexpl (xd[i], -m->units[i]);
+          t[c] -= m->units[i] * logl (2);
+        }
       if (is_diag (m))
         for (size_t i = 0; i < d; i++)
           {
             long double l = L[i * d + i];
-            long double u = (long double) x[i] - m->m[c * d + i];
+            long double u = x[i] - m->m[c * d + i];
             t[c] += lgammal ((v + 1) / 2) - lgammal (v / 2) + 0.5L * logl (l)
                     - 0.5L * logl (v * M_PI) - (v + 1) / 2 * logl (1 + l * u * u / v);
           }
@@ -140,8 +147,8 @@ reference_ln_p (const vbgmm_model *m, const double *x)
         {
           for (size_t i = 0; i < d; i++)
             for (size_t j = 0; j < d; j++)
-              q += ((long double) x[i] - m->m[c * d + i]) * L[i * d + j]
-                   * ((long double) x[j] - m->m[c * d + j]);
+              q += (x[i] - m->m[c * d + i]) * L[i * d + j]
+                   * (x[j] - m->m[c * d + j]);
           t[c] += lgammal ((v + d) / 2) - lgammal (v / 2) + 0.5L * logl (det (L, d))
                   - 0.5L * d * logl (v * M_PI) - (v + d) / 2 * logl (1 + q / v);
         }
@@ -174,6 +181,35 @@ test_far (const char *form, size_t d)
     gsl_test_rel (got[i], reference_ln_p (m, x + i * d), 1e-12,
                   "%s D = %zu: ln p of far point %zu against the reference",
                   form, d, i);
+  vbgmm_predictive_free (p);
+  vbgmm_model_free (m);
+}
+
+/* A model whose units are not the data's (a fit of data near 1 and
+   spread about 1e-12): points that are doubles in the data's units but
+   not in the model's (1e300 2^40), or whose x - m or quadratic forms
+   are not, have a finite ln p, the reference's.  */
+static void
+test_far_units (const char *form, size_t d)
+{
+  vbgmm_model *m = make_model (form, 3, d, 5);
+  static const int units[3] = { -40, -37, -43 };
+  for (size_t i = 0; i < d; i++)
+    m->units[i] = strcmp (form, "spherical") == 0 ? -40 : units[i];
+  vbgmm_predictive *p = vbgmm_predictive_alloc (m, NULL);
+  static const double far[][3] = {
+    { 1e300, 1, -1 }, { -1.7e308, 1.7e308, 1e308 }, { 2, -1e307, 1e-300 },
+    { 1e296, 1e296, -1e296 }, { 3, 1.5, 1e305 }, { 1e200, 1e200, 0 } };
+  const size_t n = sizeof far / sizeof far[0];
+  double x[6 * 3], got[6];
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = 0; j < d; j++)
+      x[i * d + j] = far[i][j];
+  vbgmm_predictive_ln_density (p, x, n, 1, got, NULL);
+  for (size_t i = 0; i < n; i++)
+    gsl_test_rel (got[i], reference_ln_p (m, x + i * d), 1e-12,
+                  "%s D = %zu, units 2^%d: ln p of far point %zu against "
+                  "the reference", form, d, m->units[0], i);
   vbgmm_predictive_free (p);
   vbgmm_model_free (m);
 }
@@ -700,6 +736,8 @@ main (void)
       test_reference (forms[f], 3, 400);
       test_far (forms[f], 1);
       test_far (forms[f], 3);
+      test_far_units (forms[f], 1);
+      test_far_units (forms[f], 3);
       test_nonfinite (forms[f], 1);
       test_nonfinite (forms[f], 3);
       test_integral_1d (forms[f]);
@@ -719,6 +757,7 @@ main (void)
           test_reference (forms[f], 2, 14);
           test_reference (forms[f], 3, 400);
           test_far (forms[f], 3);
+          test_far_units (forms[f], 3);
           test_nonfinite (forms[f], 3);
           test_threads (forms[f]);
         }
