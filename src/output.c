@@ -23,6 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <gsl/gsl_errno.h>
+
 #include "error.h"
 #include "fit.h"
 #include "fmt17.h"
@@ -306,12 +308,73 @@ rows_write (const double *r, size_t rows, size_t k, void *arg)
 /* Rows of density alone at a time, when no responsibilities are asked.  */
 #define DENSITY_ROWS 8192
 
+struct vbgmm_predictions
+{
+  const vbgmm_model *model;
+  vbgmm_estep *es;          /* for z.csv and labels.csv, or NULL */
+  vbgmm_predictive *pred;   /* for density.csv, or NULL */
+};
+
+void
+vbgmm_predictions_free (vbgmm_predictions *p)
+{
+  if (!p)
+    return;
+  vbgmm_estep_free (p->es);
+  vbgmm_predictive_free (p->pred);
+  free (p);
+}
+
+vbgmm_predictions *
+vbgmm_predictions_alloc (const vbgmm_model *model, int responsibilities,
+                         int density, vbgmm_error *err)
+{
+  gsl_set_error_handler_off ();
+  vbgmm_predictions *p = calloc (1, sizeof *p);
+  int status = VBGMM_SUCCESS;
+  if (!p)
+    status = vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
+  else
+    p->model = model;
+  if (!status && responsibilities)
+    status = !(p->es = vbgmm_estep_alloc (model->k, model->d,
+                                          model->covariance->quad))
+             ? vbgmm_fail (err, VBGMM_ENOMEM, "out of memory")
+             : vbgmm_estep_prepare (p->es, model, err);
+  if (!status && density && !(p->pred = vbgmm_predictive_alloc (model, err)))
+    status = VBGMM_ENUM;
+  if (status)
+    {
+      vbgmm_predictions_free (p);
+      return NULL;
+    }
+  return p;
+}
+
+/* The data checked for the outputs: VBGMM_EINVAL for another D than
+   the model's (the densities alone read the rows D at a time), and
+   when any output is asked (ANY), VBGMM_EDATA for a NaN or an infinity,
+   refused as the fit refuses it, for the densities alone as for the
+   responsibilities.  */
+static int
+predictions_data (const vbgmm_model *model, const vbgmm_data *data, int any,
+                  vbgmm_error *err)
+{
+  if (data->d != model->d)
+    return vbgmm_fail (err, VBGMM_EINVAL, "the data have %zu columns, the "
+                       "model %zu", data->d, model->d);
+  if (any && vbgmm_data_finite (data, NULL, 0, err))
+    return VBGMM_EDATA;
+  return VBGMM_SUCCESS;
+}
+
 int
-vbgmm_write_predictions (FILE *z, FILE *labels, FILE *density,
-                         double *total, const vbgmm_model *model,
+vbgmm_predictions_write (const vbgmm_predictions *p, FILE *z, FILE *labels,
+                         FILE *density, double *total,
                          const vbgmm_data *data, int threads,
                          vbgmm_error *err)
 {
+  const vbgmm_model *model = p->model;
   rows_sink s;
   memset (&s, 0, sizeof s);
   s.z = z;
@@ -319,23 +382,18 @@ vbgmm_write_predictions (FILE *z, FILE *labels, FILE *density,
   s.density = density;
   s.threads = vbgmm_threads (threads);
   s.data = data;
-  int status = VBGMM_SUCCESS;
+  int status = predictions_data (model, data, z || labels || density
+                                                || total, err);
   errno = 0;
-  /* The densities alone read the rows D at a time, D the model's.  */
-  if (data->d != model->d)
-    return vbgmm_fail (err, VBGMM_EINVAL, "the data have %zu columns, the "
-                       "model %zu", data->d, model->d);
-  /* A NaN or an infinity is refused as the fit refuses it, for the
-     densities alone as for the responsibilities.  */
-  if ((z || labels || density || total)
-      && vbgmm_data_finite (data, NULL, 0, err))
-    return VBGMM_EDATA;
-  if ((density || total)
-      && !(s.pred = vbgmm_predictive_alloc (model, err)))
-    return err ? err->status : VBGMM_ENUM;
+  if (status)
+    return status;
+  if (((z || labels) && !p->es) || ((density || total) && !p->pred))
+    return vbgmm_fail (err, VBGMM_EINVAL, "an output the predictions "
+                       "were not prepared for");
+  if (density || total)
+    s.pred = p->pred;
   if (z || labels)
-    status = vbgmm_responsibilities (model, data, threads, rows_write, &s,
-                                     err);
+    status = vbgmm_estep_stream (p->es, data, threads, rows_write, &s, err);
   else if (s.pred)
     for (size_t at = 0; at < data->n && !status; at += DENSITY_ROWS)
       if (density_rows (&s, data->n - at < DENSITY_ROWS ? data->n - at
@@ -349,12 +407,34 @@ vbgmm_write_predictions (FILE *z, FILE *labels, FILE *density,
   free (s.buf);
   free (s.len);
   free (s.ln_p);
-  vbgmm_predictive_free ((vbgmm_predictive *) s.pred);
   if (status == VBGMM_EIO && err)
     snprintf (err->message, sizeof err->message, "write error: %s",
               strerror (errno ? errno : EIO));
   if (total)
     *total = s.total;
+  return status;
+}
+
+int
+vbgmm_write_predictions (FILE *z, FILE *labels, FILE *density,
+                         double *total, const vbgmm_model *model,
+                         const vbgmm_data *data, int threads,
+                         vbgmm_error *err)
+{
+  /* The data are checked before the model is prepared.  */
+  int status = predictions_data (model, data, z || labels || density
+                                              || total, err);
+  if (status)
+    return status;
+  vbgmm_error mine = { 0 };
+  vbgmm_predictions *p = vbgmm_predictions_alloc (model, z || labels,
+                                                  density || total,
+                                                  err ? err : &mine);
+  if (!p)
+    return err ? err->status : mine.status;
+  status = vbgmm_predictions_write (p, z, labels, density, total, data,
+                                    threads, err);
+  vbgmm_predictions_free (p);
   return status;
 }
 

@@ -269,41 +269,23 @@ match_columns (const predict_params *p, const vbgmm_model *model,
   free (from);
 }
 
-static int
-no_rows (const double *r, size_t rows, size_t k, void *arg)
-{
-  (void) r;
-  (void) rows;
-  (void) k;
-  (void) arg;
-  return 0;
-}
-
-/* A model that cannot give the outputs asked (a W that is not positive
-   definite, a mean too far from the centre) is an error found before
-   any folder or file is made.  */
-static void
-check_model (const predict_params *p, const vbgmm_model *model,
-             const vbgmm_data *data, const char *name)
+/* The model prepared for the outputs asked: one that cannot give them
+   (a W that is not positive definite, a mean too far from the centre)
+   is an error found before any folder or file is made.  */
+static vbgmm_predictions *
+prepare (const predict_params *p, const vbgmm_model *model, const char *name)
 {
   vbgmm_error err = { 0 };
-  int status = VBGMM_SUCCESS;
-  /* No rows: the E-step's preparation alone, which checks the model.  */
-  if (p->outputs & (OUT_Z | OUT_LABELS))
-    status = vbgmm_responsibilities_rows (model, data, NULL, 0, p->threads,
-                                          no_rows, NULL, &err);
-  if (!status && (p->outputs & OUT_DENSITY))
-    {
-      vbgmm_predictive *pred = vbgmm_predictive_alloc (model, &err);
-      if (!pred)
-        status = err.status;
-      vbgmm_predictive_free (pred);
-    }
-  if (status)
+  int resp = (p->outputs & (OUT_Z | OUT_LABELS)) != 0;
+  vbgmm_predictions *pred
+    = vbgmm_predictions_alloc (model, resp, (p->outputs & OUT_DENSITY) != 0,
+                               &err);
+  if (!pred)
     {
       cli_error ("%s: %s", name, err.message);
       exit (EXIT_DATA);
     }
+  return pred;
 }
 
 int
@@ -333,7 +315,7 @@ main (int argc, char **argv)
   const char *name = strcmp (p.input, "-") == 0 ? "(standard input)"
                      : p.input;
   match_columns (&p, model, data, name);
-  check_model (&p, model, data, name);
+  vbgmm_predictions *pred = prepare (&p, model, name);
 
   atomic_set set = { NULL, 0 };
   const char *failed = NULL;
@@ -358,9 +340,9 @@ main (int argc, char **argv)
       cli_error ("%s/%s: %s", p.output_dir, failed, strerror (errno));
       exit (setup_give_up (&set));
     }
-  if (vbgmm_write_predictions (z, labels, density, density ? &total : NULL,
-                               model, data,
-                               p.threads, &err))
+  if (vbgmm_predictions_write (pred, z, labels, density,
+                               density ? &total : NULL, data, p.threads,
+                               &err))
     {
       cli_error ("%s: %s", err.status == VBGMM_EIO ? p.output_dir : name,
                  err.message);
@@ -384,6 +366,7 @@ main (int argc, char **argv)
     }
   atomic_abort (&set);
 
+  vbgmm_predictions_free (pred);
   vbgmm_model_free (model);
   vbgmm_data_free (data);
   free (p.columns);

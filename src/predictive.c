@@ -196,8 +196,12 @@ fail:
 
 /* Points are taken in blocks of this many, held by rows.  */
 #define SBLOCK 128
-/* Doubles of one thread's scratch space for a block.  */
-#define SCRATCH(d, k) ((2 * (d) + (k) + 3) * SBLOCK)
+/* Components are taken this many at a time (their terms, SBLOCK each,
+   are the part of the scratch that would grow with K).  */
+#define KCHUNK 128
+/* Doubles of one thread's scratch space for a block: the same for any
+   K.  */
+#define SCRATCH(d) ((2 * (d) + KCHUNK + 4) * SBLOCK)
 
 #define PRAGMA(x) _Pragma (#x)
 #define SIMD PRAGMA (omp simd)
@@ -247,14 +251,95 @@ ln1p_exp (double t)
   return t > 0 ? t + log1p (exp (-t)) : log1p (exp (t));
 }
 
-/* ln p(x | X) of a point X so far from every component that the block
-   kernel's sums overflow (ln(1 + q/v) with q beyond the range of
-   doubles): ln q = 2 ln s + ln |C'z|^2 with s = max_i |x_i - m_i|,
-   z = (x - m) / s, and ln(1 + q/v) = ln(1 + e^(ln q - ln v)); halves
-   first, so that x - m itself cannot overflow.  WS: room for K + D
-   numbers (K and D may be beyond what the stack holds).  */
+/* ln(2^g a) of a > 0, without 2^g a (which may pass the range of
+   doubles): where it does not, ln of it (for g = 1 and a finite 2a,
+   ln 2a to the bit).  */
 static double
-student_far (const vbgmm_predictive *p, const double *x, double *ws)
+ln_ldexp (double a, int g)
+{
+  double b = ldexp (a, g);
+  return isfinite (b) ? log (b) : log (a) + g * M_LN2;
+}
+
+/* Coordinate I of x - m, the point X in the data's units and XS in the
+   model's (X times s), as 2^g w with w finite, g returned: g = 1 and
+   w = xs_i/2 - m_i/2 (halves, so that xs - m itself cannot overflow),
+   or where xs_i itself passed the range of doubles (a point far out in
+   the data's units, put into smaller ones), g the binary exponent of
+   x_i s_i, so that w is about 1.  */
+static int
+far_half (const vbgmm_predictive *p, const double *x, const double *xs,
+          const double *m, size_t i, double *w)
+{
+  if (isfinite (xs[i]))
+    {
+      *w = xs[i] / 2 - m[i] / 2;
+      return 1;
+    }
+  int e = ilogb (p->s[i]), g = ilogb (x[i]) + e;
+  *w = ldexp (x[i], e - g) - ldexp (m[i], -g);
+  return g;
+}
+
+/* ln E[pi_k] St(x | m_k, L_k, v_k) of component C at a point X (XS in
+   the model's units) so far from every component that the block
+   kernel's sums overflow (ln(1 + q/v) with q, or x - m, or x itself in
+   the model's units beyond the range of doubles): ln q = 2 ln(2^g s)
+   + ln |C'z|^2 with x - m = 2^g y (far_half), s = max_i |y_i|,
+   z = y / s, and ln(1 + q/v) = ln(1 + e^(ln q - ln v)).  Z: room for
+   D numbers.  */
+static double
+far_term (const vbgmm_predictive *p, const double *x, const double *xs,
+          size_t c, double *z)
+{
+  const size_t d = p->d;
+  const double *m = p->m + c * d, *C = p->C + c * d * d;
+  const double ln_v = log (p->v[c]);
+  double sh = 0, L = 0, w;
+  if (p->independent)
+    for (size_t j = 0; j < d; j++)
+      {
+        int g = far_half (p, x, xs, m, j, &w);
+        if (w != 0)
+          L += ln1p_exp (2 * log (fabs (C[j * d + j]))
+                         + 2 * ln_ldexp (fabs (w), g) - ln_v);
+      }
+  else
+    {
+      /* One exponent for all: the largest.  */
+      int g = 1;
+      for (size_t i = 0; i < d; i++)
+        {
+          int gi = far_half (p, x, xs, m, i, &w);
+          g = gi > g ? gi : g;
+        }
+      for (size_t i = 0; i < d; i++)
+        {
+          int gi = far_half (p, x, xs, m, i, &w);
+          z[i] = gi == g ? w : ldexp (w, gi - g);
+          sh = fabs (z[i]) > sh ? fabs (z[i]) : sh;
+        }
+      double qz = 0;
+      for (size_t j = 0; sh > 0 && j < d; j++)
+        {
+          double u = 0;
+          for (size_t i = j; i < (p->diagonal ? j + 1 : d); i++)
+            u += C[i * d + j] * (z[i] / sh);
+          qz += u * u;
+        }
+      if (qz > 0)
+        L = ln1p_exp (2 * ln_ldexp (sh, g) + log (qz) - ln_v);
+    }
+  return p->c[c] - p->e[c] * L;
+}
+
+/* ln p(x | X) of such a point: the log-sum-exp of far_term over the
+   components, each term made twice (once for the largest, once for
+   the sum) so that no room grows with K.  WS: room for D numbers (D
+   may be beyond what the stack holds).  */
+static double
+student_far (const vbgmm_predictive *p, const double *x, const double *xs,
+             double *ws)
 {
   const size_t d = p->d, k = p->k;
   /* Not a point (its z / s would read as the centre of every
@@ -267,43 +352,15 @@ student_far (const vbgmm_predictive *p, const double *x, double *ws)
       infinite = 1;
   if (infinite)
     return -INFINITY;
-  double *t = ws, *z = ws + k, mx = -INFINITY;
+  double mx = -INFINITY;
   for (size_t c = 0; c < k; c++)
     {
-      const double *m = p->m + c * d, *C = p->C + c * d * d;
-      const double ln_v = log (p->v[c]);
-      double sh = 0, L = 0;
-      for (size_t i = 0; i < d; i++)
-        {
-          z[i] = x[i] / 2 - m[i] / 2;
-          sh = fabs (z[i]) > sh ? fabs (z[i]) : sh;
-        }
-      if (p->independent)
-        for (size_t j = 0; j < d; j++)
-          {
-            if (z[j] != 0)
-              L += ln1p_exp (2 * log (fabs (C[j * d + j]))
-                             + 2 * log (2 * fabs (z[j])) - ln_v);
-          }
-      else if (sh > 0)
-        {
-          double qz = 0;
-          for (size_t j = 0; j < d; j++)
-            {
-              double u = 0;
-              for (size_t i = j; i < (p->diagonal ? j + 1 : d); i++)
-                u += C[i * d + j] * (z[i] / sh);
-              qz += u * u;
-            }
-          if (qz > 0)
-            L = ln1p_exp (2 * log (2 * sh) + log (qz) - ln_v);
-        }
-      t[c] = p->c[c] - p->e[c] * L;
-      mx = t[c] > mx ? t[c] : mx;
+      double t = far_term (p, x, xs, c, ws);
+      mx = t > mx ? t : mx;
     }
   double sum = 0;
   for (size_t c = 0; c < k; c++)
-    sum += exp (t[c] - mx);
+    sum += exp (far_term (p, x, xs, c, ws) - mx);
   return mx + log (sum);
 }
 
@@ -316,7 +373,7 @@ vbgmm_predictive_ln_density (const vbgmm_predictive *pred, const double *x,
   /* The scratch of a block, then room for its points in the model's
      units (when they are not the data's).  */
   int scaled = pred->scaled;
-  size_t len = SCRATCH (pred->d, pred->k) + (scaled ? SBLOCK * pred->d : 0);
+  size_t len = SCRATCH (pred->d) + (scaled ? SBLOCK * pred->d : 0);
   double *ws = aligned_alloc (64, nt * len * sizeof (double));
   student_fn *block = student_select ();
   if (!ws)
@@ -335,16 +392,17 @@ vbgmm_predictive_ln_density (const vbgmm_predictive *pred, const double *x,
         const double *xb = x + i0 * pred->d;
         if (scaled)
           {
-            double *xs = mine + SCRATCH (pred->d, pred->k);
+            double *xs = mine + SCRATCH (pred->d);
             for (size_t i = 0; i < rows * pred->d; i++)
               xs[i] = xb[i] * pred->s[i % pred->d];
             xb = xs;
           }
         block (pred, xb, rows, mine, ln_p + i0);
-        /* The block's scratch, done with, holds student_far's K + D.  */
+        /* The block's scratch, done with, holds student_far's D.  */
         for (size_t b = 0; b < rows; b++)
           if (!isfinite (ln_p[i0 + b]))
-            ln_p[i0 + b] = student_far (pred, xb + b * pred->d, mine);
+            ln_p[i0 + b] = student_far (pred, x + (i0 + b) * pred->d,
+                                        xb + b * pred->d, mine);
       }
   }
   free (ws);

@@ -37,82 +37,108 @@ STUDENT_NAME (const vbgmm_predictive *restrict p, const double *restrict x,
   const size_t d = p->d, k = p->k;
   double *restrict xr = ws;                /* d * SBLOCK: x by rows */
   double *restrict y = xr + d * SBLOCK;    /* d * SBLOCK: x - m_k */
-  double *restrict t = y + d * SBLOCK;     /* k * SBLOCK: each term */
-  double *restrict q = t + k * SBLOCK;     /* SBLOCK */
+  double *restrict t = y + d * SBLOCK;     /* KCHUNK * SBLOCK: terms */
+  double *restrict q = t + KCHUNK * SBLOCK; /* SBLOCK */
   double *restrict u = q + SBLOCK;         /* SBLOCK */
   double *restrict mx = u + SBLOCK;        /* SBLOCK */
+  double *restrict sum = mx + SBLOCK;      /* SBLOCK */
+  /* The last chunk of components.  */
+  const size_t last = k ? (k - 1) / KCHUNK : 0;
 
   for (size_t i = 0; i < d; i++)
     SIMD for (size_t b = 0; b < B; b++)
       xr[i * SBLOCK + b] = x[b * d + i];
 
-  for (size_t c = 0; c < k; c++)
-    {
-      const double *m = p->m + c * d, *C = p->C + c * d * d;
-      const double v = p->v[c], e = p->e[c], c0 = p->c[c];
-      double *restrict tc = t + c * SBLOCK;
-      for (size_t i = 0; i < d; i++)
-        {
-          const double mi = m[i];
-          SIMD for (size_t b = 0; b < B; b++)
-            y[i * SBLOCK + b] = xr[i * SBLOCK + b] - mi;
-        }
-      SIMD for (size_t b = 0; b < B; b++)
-        q[b] = 0;
-      if (p->independent)
-        {
-          /* diag: sum_d ln(1 + (C_dd y_d)^2 / v).  */
-          for (size_t j = 0; j < d; j++)
-            {
-              const double l = C[j * d + j];
-              SIMD for (size_t b = 0; b < B; b++)
-                {
-                  double w = l * y[j * SBLOCK + b];
-                  q[b] += vbgmm_vlog1p (w * w / v);
-                }
-            }
-          SIMD for (size_t b = 0; b < B; b++)
-            tc[b] = c0 - e * q[b];
-        }
-      else
-        {
-          /* (x - m)' C C' (x - m) = |C' (x - m)|^2, C lower
-             triangular.  */
-          for (size_t j = 0; j < d; j++)
-            {
-              SIMD for (size_t b = 0; b < B; b++)
-                u[b] = C[j * d + j] * y[j * SBLOCK + b];
-              /* Below a diagonal C (spherical) only zeros.  */
-              for (size_t i = j + 1; i < (p->diagonal ? j + 1 : d); i++)
-                {
-                  const double cij = C[i * d + j];
-                  SIMD for (size_t b = 0; b < B; b++)
-                    u[b] += cij * y[i * SBLOCK + b];
-                }
-              SIMD for (size_t b = 0; b < B; b++)
-                q[b] += u[b] * u[b];
-            }
-          SIMD for (size_t b = 0; b < B; b++)
-            tc[b] = c0 - e * vbgmm_vlog1p (q[b] / v);
-        }
-    }
-
-  /* ln sum_k exp(t_k), shifted by the largest term; a term below
-     e^-700 of it is taken as 0 (vbgmm_vexp takes x >= -746).  */
-  SIMD for (size_t b = 0; b < B; b++)
-    mx[b] = t[b];
-  for (size_t c = 1; c < k; c++)
-    SIMD for (size_t b = 0; b < B; b++)
-      mx[b] = t[c * SBLOCK + b] > mx[b] ? t[c * SBLOCK + b] : mx[b];
-  SIMD for (size_t b = 0; b < B; b++)
-    q[b] = 0;
-  for (size_t c = 0; c < k; c++)
-    SIMD for (size_t b = 0; b < B; b++)
+  /* The terms of KCHUNK components at a time: in the first pass the
+     largest of them is found, in the second their log-sum-exp is
+     summed, in the order of the components either way.  With one
+     chunk (K <= KCHUNK) its terms are still there for the second pass;
+     with more, each is made again, by the same instructions, so the
+     same numbers.  */
+  for (int pass = 0; pass < 2; pass++)
+    for (size_t ch = 0; ch <= last; ch++)
       {
-        double a = t[c * SBLOCK + b] - mx[b];
-        double r = vbgmm_vexp (a < -700.0 ? -700.0 : a);
-        q[b] += a < -700.0 ? 0.0 : r;
+        const size_t c0 = ch * KCHUNK;
+        const size_t c1 = k - c0 < KCHUNK ? k : c0 + KCHUNK;
+        for (size_t c = c0; c < c1 && (pass == 0 || last > 0); c++)
+          {
+            const double *m = p->m + c * d, *C = p->C + c * d * d;
+            const double v = p->v[c], e = p->e[c], c0t = p->c[c];
+            double *restrict tc = t + (c - c0) * SBLOCK;
+            for (size_t i = 0; i < d; i++)
+              {
+                const double mi = m[i];
+                SIMD for (size_t b = 0; b < B; b++)
+                  y[i * SBLOCK + b] = xr[i * SBLOCK + b] - mi;
+              }
+            SIMD for (size_t b = 0; b < B; b++)
+              q[b] = 0;
+            if (p->independent)
+              {
+                /* diag: sum_d ln(1 + (C_dd y_d)^2 / v).  */
+                for (size_t j = 0; j < d; j++)
+                  {
+                    const double l = C[j * d + j];
+                    SIMD for (size_t b = 0; b < B; b++)
+                      {
+                        double w = l * y[j * SBLOCK + b];
+                        q[b] += vbgmm_vlog1p (w * w / v);
+                      }
+                  }
+                SIMD for (size_t b = 0; b < B; b++)
+                  tc[b] = c0t - e * q[b];
+              }
+            else
+              {
+                /* (x - m)' C C' (x - m) = |C' (x - m)|^2, C lower
+                   triangular.  */
+                for (size_t j = 0; j < d; j++)
+                  {
+                    SIMD for (size_t b = 0; b < B; b++)
+                      u[b] = C[j * d + j] * y[j * SBLOCK + b];
+                    /* Below a diagonal C (spherical) only zeros.  */
+                    for (size_t i = j + 1; i < (p->diagonal ? j + 1 : d);
+                         i++)
+                      {
+                        const double cij = C[i * d + j];
+                        SIMD for (size_t b = 0; b < B; b++)
+                          u[b] += cij * y[i * SBLOCK + b];
+                      }
+                    SIMD for (size_t b = 0; b < B; b++)
+                      q[b] += u[b] * u[b];
+                  }
+                SIMD for (size_t b = 0; b < B; b++)
+                  tc[b] = c0t - e * vbgmm_vlog1p (q[b] / v);
+              }
+          }
+
+        if (pass == 0)
+          {
+            /* ln sum_k exp(t_k), shifted by the largest term.  */
+            if (ch == 0)
+              SIMD for (size_t b = 0; b < B; b++)
+                mx[b] = t[b];
+            for (size_t c = c0 + (ch == 0); c < c1; c++)
+              SIMD for (size_t b = 0; b < B; b++)
+                {
+                  double tb = t[(c - c0) * SBLOCK + b];
+                  mx[b] = tb > mx[b] ? tb : mx[b];
+                }
+            continue;
+          }
+        /* A term below e^-700 of the largest is taken as 0
+           (vbgmm_vexp takes x >= -746).  */
+        if (ch == 0)
+          SIMD for (size_t b = 0; b < B; b++)
+            sum[b] = 0;
+        for (size_t c = c0; c < c1; c++)
+          SIMD for (size_t b = 0; b < B; b++)
+            {
+              double a = t[(c - c0) * SBLOCK + b] - mx[b];
+              double r = vbgmm_vexp (a < -700.0 ? -700.0 : a);
+              sum[b] += a < -700.0 ? 0.0 : r;
+            }
       }
   SIMD for (size_t b = 0; b < B; b++)
-    ln_p[b] = mx[b] + vbgmm_vlog (q[b]);
+    ln_p[b] = mx[b] + vbgmm_vlog (sum[b]);
 }

@@ -436,6 +436,22 @@ int vbgmm_write_predictions (FILE *z, FILE *labels, FILE *density,
                              double *total, const vbgmm_model *model,
                              const vbgmm_data *data, int threads,
                              vbgmm_error *err);
+/* The same in two steps, the model prepared once (its factorisations
+   and constants) for any number of writes: for the responsibilities
+   (z.csv, labels.csv) when RESPONSIBILITIES, for the densities when
+   DENSITY.  The preparation checks the model (NULL, ERR set, for one
+   that cannot give them: VBGMM_ENUM, VBGMM_ENOMEM); MODEL must outlive
+   it.  vbgmm_predictions_write is vbgmm_write_predictions with it
+   (VBGMM_EINVAL for an output it was not prepared for).  */
+typedef struct vbgmm_predictions vbgmm_predictions;
+vbgmm_predictions *vbgmm_predictions_alloc (const vbgmm_model *model,
+                                            int responsibilities,
+                                            int density, vbgmm_error *err);
+void vbgmm_predictions_free (vbgmm_predictions *p);
+int vbgmm_predictions_write (const vbgmm_predictions *p, FILE *z,
+                             FILE *labels, FILE *density, double *total,
+                             const vbgmm_data *data, int threads,
+                             vbgmm_error *err);
 
 /* The posterior predictive distribution (PRML 10.78-10.82): the
    mixture of Student-t distributions St(x | m_k, L_k, v_k),

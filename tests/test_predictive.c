@@ -113,7 +113,7 @@ det (const double *a, size_t d)
    double, whose range holds the quadratic forms of points 1e200 away
    (x86: to 1e4932), which overflow doubles.  */
 static double
-reference_ln_p (const vbgmm_model *m, const double *x)
+reference_ln_p (const vbgmm_model *m, const double *xd)
 {
   size_t k = m->k, d = m->d;
   long double sum_alpha = 0, t[16], mx = -INFINITY;
@@ -123,16 +123,23 @@ reference_ln_p (const vbgmm_model *m, const double *x)
     {
       long double v = dof (m, c);
       long double s = v * m->beta[c] / (1 + m->beta[c]);
-      long double q = 0;
+      long double q = 0, x[3];
       double L[9];
       for (size_t i = 0; i < d * d; i++)
         L[i] = s * m->W[c * d * d + i];
       t[c] = logl (m->alpha[c] / sum_alpha);
+      /* m and W are in the model's units: x / 2^units, and the
+         density back in the data's by the Jacobian 2^-units.  */
+      for (size_t i = 0; i < d; i++)
+        {
+          x[i] = ldexpl (xd[i], -m->units[i]);
+          t[c] -= m->units[i] * logl (2);
+        }
       if (is_diag (m))
         for (size_t i = 0; i < d; i++)
           {
             long double l = L[i * d + i];
-            long double u = (long double) x[i] - m->m[c * d + i];
+            long double u = x[i] - m->m[c * d + i];
             t[c] += lgammal ((v + 1) / 2) - lgammal (v / 2) + 0.5L * logl (l)
                     - 0.5L * logl (v * M_PI) - (v + 1) / 2 * logl (1 + l * u * u / v);
           }
@@ -140,8 +147,8 @@ reference_ln_p (const vbgmm_model *m, const double *x)
         {
           for (size_t i = 0; i < d; i++)
             for (size_t j = 0; j < d; j++)
-              q += ((long double) x[i] - m->m[c * d + i]) * L[i * d + j]
-                   * ((long double) x[j] - m->m[c * d + j]);
+              q += (x[i] - m->m[c * d + i]) * L[i * d + j]
+                   * (x[j] - m->m[c * d + j]);
           t[c] += lgammal ((v + d) / 2) - lgammal (v / 2) + 0.5L * logl (det (L, d))
                   - 0.5L * d * logl (v * M_PI) - (v + d) / 2 * logl (1 + q / v);
         }
@@ -155,25 +162,35 @@ reference_ln_p (const vbgmm_model *m, const double *x)
 }
 
 /* Points so far from every component that their quadratic forms pass
-   the range of doubles: a finite ln p, the reference's.  */
+   the range of doubles: a finite ln p, the reference's.  With UNITS
+   not 0 (-40: a fit of data near 1 of spread about 1e-12), the
+   model's units are not the data's: points that are doubles in the
+   data's units but not in the model's (1e300 2^40), or whose x - m or
+   quadratic forms are not, have a finite ln p too.  */
 static void
-test_far (const char *form, size_t d)
+test_far (const char *form, size_t d, int units)
 {
   vbgmm_model *m = make_model (form, 3, d, 5);
+  /* Each column its own, but for spherical (one unit for all).  */
+  for (size_t i = 0; i < d; i++)
+    m->units[i] = units + (strcmp (form, "spherical") == 0 || !units ? 0
+                           : 3 * (int) i - 3);
   vbgmm_predictive *p = vbgmm_predictive_alloc (m, NULL);
   static const double far[][3] = {
     { 1e200, 1e200, 1e200 }, { -1e160, 0, 3 }, { 1.7e308, -1.7e308, 1 },
-    { 0, 1e-300, 1e300 }, { 2, 1e155, -1e154 } };
+    { 0, 1e-300, 1e300 }, { 2, 1e155, -1e154 }, { 1e300, 1, -1 },
+    { -1.7e308, 1.7e308, 1e308 }, { 2, -1e307, 1e-300 },
+    { 1e296, 1e296, -1e296 }, { 3, 1.5, 1e305 }, { 1e200, 1e200, 0 } };
   const size_t n = sizeof far / sizeof far[0];
-  double x[5 * 3], got[5];
+  double x[11 * 3], got[11];
   for (size_t i = 0; i < n; i++)
     for (size_t j = 0; j < d; j++)
       x[i * d + j] = far[i][j];
   vbgmm_predictive_ln_density (p, x, n, 1, got, NULL);
   for (size_t i = 0; i < n; i++)
     gsl_test_rel (got[i], reference_ln_p (m, x + i * d), 1e-12,
-                  "%s D = %zu: ln p of far point %zu against the reference",
-                  form, d, i);
+                  "%s D = %zu, units 2^%d: ln p of far point %zu against "
+                  "the reference", form, d, m->units[0], i);
   vbgmm_predictive_free (p);
   vbgmm_model_free (m);
 }
@@ -417,6 +434,80 @@ test_write_predictions (void)
   fclose (fp);
   vbgmm_data_free (one);
   vbgmm_data_free (two);
+  vbgmm_model_free (m);
+}
+
+/* A string of what WRITE puts in a FILE (malloc'd), for a comparison.  */
+static char *
+memfile (int out, const vbgmm_predictions *p, const vbgmm_model *m,
+         const vbgmm_data *data, int *status)
+{
+  char *text = NULL;
+  size_t len = 0;
+  FILE *fp = open_memstream (&text, &len);
+  FILE *z = out == 0 ? fp : NULL, *labels = out == 1 ? fp : NULL;
+  FILE *density = out == 2 ? fp : NULL;
+  *status = p ? vbgmm_predictions_write (p, z, labels, density, NULL, data,
+                                         2, NULL)
+              : vbgmm_write_predictions (z, labels, density, NULL, m, data,
+                                         2, NULL);
+  fclose (fp);
+  return text;
+}
+
+/* The model prepared once, for any number of writes: the bytes of
+   vbgmm_write_predictions for every output and data set; an output it
+   was not prepared for, VBGMM_EINVAL; a model that cannot give the
+   outputs, no preparation (VBGMM_ENUM and the message).  */
+static void
+test_predictions (const char *form)
+{
+  vbgmm_model *m = make_model (form, 3, 2, 5);
+  vbgmm_data *a = vbgmm_data_alloc (300, 2), *b = vbgmm_data_alloc (7, 2);
+  for (size_t i = 0; i < 600; i++)
+    a->x[i] = 6 * sin (0.3 * i) + 0.01 * i;
+  for (size_t i = 0; i < 14; i++)
+    b->x[i] = i % 2 ? 1e300 : -3.0 + i;
+  vbgmm_error err = { 0 };
+  vbgmm_predictions *p = vbgmm_predictions_alloc (m, 1, 1, &err);
+  gsl_test (!p, "%s: predictions prepared (%s)", form, err.message);
+  for (int out = 0; p && out < 3; out++)
+    for (int set = 0; set < 2; set++)
+      {
+        int s1, s2;
+        char *once = memfile (out, p, m, set ? b : a, &s1);
+        char *each = memfile (out, NULL, m, set ? b : a, &s2);
+        gsl_test (s1 || s2 || strcmp (once, each) != 0, "%s: output %d of "
+                  "data set %d prepared once: the bytes of "
+                  "vbgmm_write_predictions", form, out, set);
+        free (once);
+        free (each);
+      }
+  vbgmm_predictions_free (p);
+  static const int asked[][2] = { { 1, 0 }, { 0, 1 } };
+  for (size_t i = 0; i < 2; i++)
+    {
+      p = vbgmm_predictions_alloc (m, asked[i][0], asked[i][1], &err);
+      int status;
+      char *text = memfile (asked[i][0] ? 2 : 0, p, m, a, &status);
+      gsl_test (!p || status != VBGMM_EINVAL || *text, "%s: prepared for "
+                "%s alone, the other refused (status %d)", form,
+                asked[i][0] ? "the responsibilities" : "the densities",
+                status);
+      free (text);
+      vbgmm_predictions_free (p);
+    }
+  m->W[1 * 4 + 0] = -1;
+  memset (&err, 0, sizeof err);
+  p = vbgmm_predictions_alloc (m, 0, 1, &err);
+  gsl_test (p || err.status != VBGMM_ENUM
+            || strcmp (err.message, "component 1: W is not positive "
+                       "definite") != 0, "%s: a W that is not positive "
+            "definite, no preparation (status %d: %s)", form, err.status,
+            err.message);
+  vbgmm_predictions_free (p);
+  vbgmm_data_free (a);
+  vbgmm_data_free (b);
   vbgmm_model_free (m);
 }
 
@@ -694,12 +785,15 @@ main (void)
   test_npy_dimension ();
   for (size_t f = 0; f < 4; f++)
     {
+      test_predictions (forms[f]);
       test_reference (forms[f], 1, 3);
       test_reference (forms[f], 2, 14);
       test_reference (forms[f], 3, 5);
       test_reference (forms[f], 3, 400);
-      test_far (forms[f], 1);
-      test_far (forms[f], 3);
+      test_far (forms[f], 1, 0);
+      test_far (forms[f], 3, 0);
+      test_far (forms[f], 1, -40);
+      test_far (forms[f], 3, -40);
       test_nonfinite (forms[f], 1);
       test_nonfinite (forms[f], 3);
       test_integral_1d (forms[f]);
@@ -718,7 +812,8 @@ main (void)
         {
           test_reference (forms[f], 2, 14);
           test_reference (forms[f], 3, 400);
-          test_far (forms[f], 3);
+          test_far (forms[f], 3, 0);
+          test_far (forms[f], 3, -40);
           test_nonfinite (forms[f], 3);
           test_threads (forms[f]);
         }
