@@ -54,6 +54,11 @@
 /* How much of a bad field an error message quotes.  */
 #define SHOW_MAX 40
 
+/* What a CR not followed by LF becomes until its field is cut out
+   (mark_lone_cr): a control byte that a line reaching libcsv cannot
+   hold, as those are binary data.  */
+#define LONE_CR '\x01'
+
 /* Byte classes for the line scan.  */
 enum
 {
@@ -103,6 +108,7 @@ struct reader
   long row_line;             /* line where the current row starts */
   long line;                 /* current physical line */
   int in_record;             /* the current line continues a quoted field */
+  int lone_cr;               /* a LONE_CR has been made (mark_lone_cr) */
   long record_line;          /* where that quoted record started */
 
   unsigned char byte_class[256];
@@ -203,14 +209,16 @@ parse_number (const char *s, size_t len, double *value)
 }
 
 /* The field as an error message shows it: trimmed, cut short, with
-   control characters (tab, newline inside quotes) made visible as ?.  */
+   control characters (tab, CR, newline inside quotes) made visible as
+   \xHH, as vbgmm_text_printable shows other bytes.  SIZE is at least
+   SHOW_MAX * 4 + 4.  */
 static void
 show_field (char *out, size_t size, const char *s, size_t len)
 {
   trim (&s, &len);
   size_t n = len;
   int cut = 0;
-  if (n > SHOW_MAX && size > SHOW_MAX + 4)
+  if (n > SHOW_MAX)
     {
       n = SHOW_MAX;
       /* Do not split a UTF-8 sequence.  */
@@ -218,26 +226,28 @@ show_field (char *out, size_t size, const char *s, size_t len)
         n--;
       cut = 1;
     }
-  if (n > size - 4)
-    n = size - 4;
-  for (size_t i = 0; i < n; i++)
+  size_t o = 0;
+  for (size_t i = 0; i < n && o + 4 < size; i++)
     {
       unsigned char c = s[i];
-      out[i] = (c < 0x20 || c == 0x7f) ? '?' : (char) c;
+      if (c < 0x20 || c == 0x7f)
+        o += snprintf (out + o, 5, "\\x%02x", c);
+      else
+        out[o++] = (char) c;
     }
-  if (cut)
+  if (cut && o + 3 < size)
     {
-      memcpy (out + n, "...", 3);
-      n += 3;
+      memcpy (out + o, "...", 3);
+      o += 3;
     }
-  out[n] = '\0';
+  out[o] = '\0';
 }
 
 static void
 fail_number (struct reader *r, int outcome, size_t f, const char *s,
              size_t len)
 {
-  char shown[SHOW_MAX + 8];
+  char shown[SHOW_MAX * 4 + 8];
   show_field (shown, sizeof shown, s, len);
   switch (outcome)
     {
@@ -419,6 +429,13 @@ field_cb (void *s, size_t len, void *arg)
   size_t f = r->field++;
   if (r->status)
     return;
+  if (r->lone_cr)
+    {
+      char *t = s;
+      for (size_t i = 0; i < len; i++)
+        if (t[i] == LONE_CR)
+          t[i] = '\r';
+    }
   if (!r->have_first)
     {
       if (r->first_n == r->first_cap)
@@ -488,13 +505,18 @@ feed (struct reader *r, const char *s, size_t len)
 /* Dos files and quoted fields put CR before LF, and libcsv treats it as
    a line end or (inside quotes) as text.  A CR anywhere else would end
    a row in the middle of a physical line and throw the line count off:
-   it is made a blank, which makes the field containing it an error.  */
+   it is made LONE_CR, which libcsv takes as text, and field_cb makes it
+   a CR again.  So the field keeps its CR (a quoted one as libcsv would),
+   a number with one in it is not one, and the message shows it.  */
 static void
-blank_lone_cr (char *s, size_t len)
+mark_lone_cr (struct reader *r, char *s, size_t len)
 {
   for (size_t i = 0; i + 1 < len; i++)
     if (s[i] == '\r' && s[i + 1] != '\n')
-      s[i] = ' ';
+      {
+        s[i] = LONE_CR;
+        r->lone_cr = 1;
+      }
 }
 
 /* The rows of the plain lines S..END (each ends in LF, no quote, no
@@ -569,7 +591,7 @@ scan_lines (struct reader *r, char *buf, size_t len)
           return 0;
         }
       if (acc & C_CR)
-        blank_lone_cr (p, n);
+        mark_lone_cr (r, p, n);
 
       if (!r->in_record && (!(acc & C_TEXT) || *p == '#'))
         {

@@ -174,7 +174,7 @@ agree (const local_error *e)
    message, or none when it only saw another fail (setup.c prints
    nothing then), and rank 0 prints the winner's unless it has printed
    its own.  Then, as after an exit that every rank takes together,
-   MPI is finalized.  A failure that no other rank would learn of
+   MPI is finalized, and the rank ends with the winner's status.  A failure that no other rank would learn of
    (none is known) leaves MPI to mpirun, which ends the others:
    MPI_Finalize would wait for them.  */
 static void
@@ -184,17 +184,36 @@ at_exit_status (int status)
   MPI_Finalized (&done);
   if (done)
     return;
+  int agreed_status = status, settled = 0;
   if (status != 0 && agreeing && !agreed)
     {
       local_error e = { status, own_message[0] == '\0', "" };
       snprintf (e.message, sizeof e.message, "%s", own_message);
       local_error winner;
-      if (settle (&e, &winner) && rank == 0 && e.remote
-          && winner.message[0])
-        cli_error ("%s", winner.message);
+      if (settle (&e, &winner))
+        {
+          if (rank == 0 && e.remote && winner.message[0])
+            cli_error ("%s", winner.message);
+          agreed_status = winner.status;
+          settled = 1;
+        }
     }
   if (status == 0 || agreed)
     MPI_Finalize ();
+  /* Every rank ends with the status of the message printed, as after
+     agree (): mpirun passes on the status of whichever rank it hears
+     from first.  The exit under way cannot change its own status, and
+     without on_exit it is not even known.  */
+#ifdef HAVE_ON_EXIT
+  int known = 1;
+#else
+  int known = 0;
+#endif
+  if (settled && (agreed_status != status || !known))
+    {
+      fflush (NULL);
+      _exit (agreed_status);
+    }
 }
 
 #ifdef HAVE_ON_EXIT
