@@ -59,6 +59,7 @@ enum
 
 #define PLOT_PI 3.14159265358979323846
 
+__attribute__ ((format (printf, 3, 4)))
 static void
 plot_error (char *err, size_t errlen, const char *fmt, ...)
 {
