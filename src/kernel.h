@@ -253,59 +253,65 @@ stats_list (const double *restrict pt, size_t fs, const double *restrict r,
       }
 }
 
-/* The transpose of a square of W x W numbers in registers.  */
+/* The transpose of a square of W x W numbers in registers.  SHUFFLE
+   (A, B, I...) takes lane I of A followed by B for each I: GCC's
+   __builtin_shuffle with a constant mask, clang's
+   __builtin_shufflevector.  */
+#ifdef __clang__
+# define SHUFFLE(a, b, ...) __builtin_shufflevector (a, b, __VA_ARGS__)
+#else
+# define SHUFFLE(a, b, ...) __builtin_shuffle (a, b, (iv) { __VA_ARGS__ })
+#endif
 KERNEL_TARGET static inline __attribute__ ((always_inline)) void
 transpose (vec *r)
 {
+#ifndef __clang__
   typedef long long iv __attribute__ ((vector_size (W * sizeof (long long))));
+#endif
 #if W == 8
   vec t[8], u[8];
-  const iv lo1 = { 0, 8, 2, 10, 4, 12, 6, 14 }, hi1 = lo1 + 1;
-  const iv lo2 = { 0, 1, 8, 9, 4, 5, 12, 13 }, hi2 = lo2 + 2;
-  const iv lo4 = { 0, 1, 2, 3, 8, 9, 10, 11 }, hi4 = lo4 + 4;
 #pragma GCC unroll 8
   for (int i = 0; i < 8; i += 2)
     {
-      t[i] = __builtin_shuffle (r[i], r[i + 1], lo1);
-      t[i + 1] = __builtin_shuffle (r[i], r[i + 1], hi1);
+      t[i] = SHUFFLE (r[i], r[i + 1], 0, 8, 2, 10, 4, 12, 6, 14);
+      t[i + 1] = SHUFFLE (r[i], r[i + 1], 1, 9, 3, 11, 5, 13, 7, 15);
     }
 #pragma GCC unroll 8
   for (int i = 0; i < 8; i += 4)
 #pragma GCC unroll 8
     for (int h = 0; h < 2; h++)
       {
-        u[i + h] = __builtin_shuffle (t[i + h], t[i + h + 2], lo2);
-        u[i + h + 2] = __builtin_shuffle (t[i + h], t[i + h + 2], hi2);
+        u[i + h] = SHUFFLE (t[i + h], t[i + h + 2], 0, 1, 8, 9, 4, 5, 12, 13);
+        u[i + h + 2] = SHUFFLE (t[i + h], t[i + h + 2],
+                                2, 3, 10, 11, 6, 7, 14, 15);
       }
 #pragma GCC unroll 8
   for (int h = 0; h < 4; h++)
     {
-      r[h] = __builtin_shuffle (u[h], u[h + 4], lo4);
-      r[h + 4] = __builtin_shuffle (u[h], u[h + 4], hi4);
+      r[h] = SHUFFLE (u[h], u[h + 4], 0, 1, 2, 3, 8, 9, 10, 11);
+      r[h + 4] = SHUFFLE (u[h], u[h + 4], 4, 5, 6, 7, 12, 13, 14, 15);
     }
 #elif W == 4
   vec t[4];
-  const iv lo1 = { 0, 4, 2, 6 }, hi1 = lo1 + 1;
-  const iv lo2 = { 0, 1, 4, 5 }, hi2 = lo2 + 2;
 #pragma GCC unroll 8
   for (int i = 0; i < 4; i += 2)
     {
-      t[i] = __builtin_shuffle (r[i], r[i + 1], lo1);
-      t[i + 1] = __builtin_shuffle (r[i], r[i + 1], hi1);
+      t[i] = SHUFFLE (r[i], r[i + 1], 0, 4, 2, 6);
+      t[i + 1] = SHUFFLE (r[i], r[i + 1], 1, 5, 3, 7);
     }
 #pragma GCC unroll 8
   for (int h = 0; h < 2; h++)
     {
-      r[h] = __builtin_shuffle (t[h], t[h + 2], lo2);
-      r[h + 2] = __builtin_shuffle (t[h], t[h + 2], hi2);
+      r[h] = SHUFFLE (t[h], t[h + 2], 0, 1, 4, 5);
+      r[h + 2] = SHUFFLE (t[h], t[h + 2], 2, 3, 6, 7);
     }
 #else
-  const iv lo1 = { 0, 2 }, hi1 = lo1 + 1;
-  vec t0 = __builtin_shuffle (r[0], r[1], lo1);
-  r[1] = __builtin_shuffle (r[0], r[1], hi1);
+  vec t0 = SHUFFLE (r[0], r[1], 0, 2);
+  r[1] = SHUFFLE (r[0], r[1], 1, 3);
   r[0] = t0;
 #endif
 }
+#undef SHUFFLE
 
 /* Components at a time in stats_rows.  */
 #define KR 2

@@ -59,6 +59,7 @@ enum
 
 #define PLOT_PI 3.14159265358979323846
 
+__attribute__ ((format (printf, 3, 4)))
 static void
 plot_error (char *err, size_t errlen, const char *fmt, ...)
 {
@@ -1308,8 +1309,14 @@ plot_bound_draw (void *arg, const plot_spec *spec, char *err, size_t errlen)
       clipped = 1;
     }
   span = hi - lo;
-  if (!(span > 0.))
-    span = fabs (hi) > 0. ? 1e-3 * fabs (hi) : 1.;
+  /* A bound flat to rounding (one that moves by a few units in the
+     last place) is drawn as a constant one: on a range of a few ulps
+     PLplot's ticks would not advance and it would spin for ever.  */
+  if (!(span > 1e-9 * fabs (hi)))
+    {
+      span = fabs (hi) > 0. ? 1e-3 * fabs (hi) : 1.;
+      clipped = clipped && val[0] < lo - 0.05 * span;
+    }
   xlo = 1.;
   xhi = n > 1 ? (double) n : 2.;
   if (n == 1)

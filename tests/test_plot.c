@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
@@ -390,6 +391,18 @@ main (int argc, char **argv)
   for (i = 0; i < 40; i++)
     bound[i] = -1234567.25 - 0.5 * pow (0.7, (double) i);
   draw_bound (dir, "bound-large.png", bound, 40, 1);
+  /* A bound that moves by a few units in the last place (a warm start
+     from the optimum): PLplot spun for ever on ticks finer than the
+     numbers' resolution.  SIGALRM ends the test if it hangs.  */
+  {
+    static const double flat[] = {
+      -12028.895523951847, -12028.895523951833, -12028.895523951833,
+      -12028.895523951831, -12028.895523951831, -12028.895523951831
+    };
+    alarm (20);
+    draw_bound (dir, "bound-ulps.png", flat, 6, 0);
+    alarm (0);
+  }
 
   /* Degenerate data: one point, a constant column.  */
   {
