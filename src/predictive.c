@@ -276,9 +276,7 @@ far_half (const vbgmm_predictive *p, const double *x, const double *xs,
       *w = xs[i] / 2 - m[i] / 2;
       return 1;
     }
-  int e = ilogb (p->s[i]), g = ilogb (x[i]) + e;
-  *w = ldexp (x[i], e - g) - ldexp (m[i], -g);
-  return g;
+  return vbgmm_units_far (x[i], p->s[i], m[i], w);
 }
 
 /* ln E[pi_k] St(x | m_k, L_k, v_k) of component C at a point X (XS in

@@ -434,17 +434,6 @@ stats_order (size_t d, int quad, size_t *map)
    rounding of the sum that would have made it.  */
 #define LN_R_MARGIN 1.0
 
-/* Coordinate I of the point X of the data (its Y in the model's units
-   overflowed: X times the scale passes the range of doubles) as 2^g w,
-   g returned, w about 1: y_i = x_i 2^e - shift_i with 2^e the scale.  */
-static int
-far_coordinate (const vbgmm_estep *es, const double *x, size_t i, double *w)
-{
-  int e = ilogb (es->scale[i]), g = ilogb (x[i]) + e;
-  *w = ldexp (x[i], e - g) - ldexp (es->shift[i], -g);
-  return g;
-}
-
 /* ln rho_nk - max_j ln rho_nj of point B of the block (coordinate i
    at Y[i * BLOCK + B]; X, the point in the data's units) for the NL
    packed components, into LR (row q at LR[q * BLOCK + B]), for a
@@ -456,7 +445,7 @@ far_coordinate (const vbgmm_estep *es, const double *x, size_t i, double *w)
    the exact ones, -inf where they pass the range of doubles (r = 0).
    Where y itself overflowed (a point far out in the data's units, put
    into smaller ones), s is 2^G beyond the range of doubles and z is
-   taken from X (far_coordinate): every difference that is not 0 is
+   taken from X (vbgmm_units_far): every difference that is not 0 is
    then -inf, and without quadratic features (tied) the largest is
    that of w_k'z.  A point's result depends on that point alone, so
    every kernel and thread count gives the same.  */
@@ -480,13 +469,13 @@ estep_far_point (const vbgmm_estep *es, const double *y, const double *x,
       for (size_t i = 0; i < d; i++)
         if (isinf (y[i * BLOCK + b]))
           {
-            int g = far_coordinate (es, x, i, z + i);
+            int g = vbgmm_units_far (x[i], es->scale[i], es->shift[i], z + i);
             G = g > G ? g : G;
           }
       for (size_t i = 0; i < d; i++)
         if (isinf (y[i * BLOCK + b]))
           {
-            int g = far_coordinate (es, x, i, z + i);
+            int g = vbgmm_units_far (x[i], es->scale[i], es->shift[i], z + i);
             z[i] = ldexp (z[i], g - G);
           }
         else

@@ -217,6 +217,14 @@ done:
   return status;
 }
 
+int
+vbgmm_units_far (double x, double scale, double c, double *w)
+{
+  int e = ilogb (scale), g = ilogb (x) + e;
+  *w = ldexp (x, e - g) - ldexp (c, -g);
+  return g;
+}
+
 double *
 vbgmm_units_scale (const int *units, size_t d)
 {

@@ -55,6 +55,11 @@ void vbgmm_units_points (double *x, size_t k, size_t d, const int *from,
 void vbgmm_units_precisions (double *W, size_t k, size_t d, const int *from,
                              const int *to);
 
+/* X times SCALE (a power of two) less C, where X times SCALE passes
+   the range of doubles (a point far out in the data's units, put into
+   smaller ones), as 2^g W with W about 1: g returned.  */
+int vbgmm_units_far (double x, double scale, double c, double *w);
+
 /* ln p(x) - ln p(x in units UNITS), for one point: -ln 2 sum_i UNITS[i].  */
 double vbgmm_units_ln_jacobian (const int *units, size_t d);
 
