@@ -174,9 +174,10 @@ agree (const local_error *e)
    message, or none when it only saw another fail (setup.c prints
    nothing then), and rank 0 prints the winner's unless it has printed
    its own.  Then, as after an exit that every rank takes together,
-   MPI is finalized, and the rank ends with the winner's status.  A failure that no other rank would learn of
-   (none is known) leaves MPI to mpirun, which ends the others:
-   MPI_Finalize would wait for them.  */
+   MPI is finalized, and the rank ends with the winner's status.  A
+   failure that no other rank would learn of (none is known) leaves MPI
+   to mpirun, which ends the others: MPI_Finalize would wait for
+   them.  */
 static void
 at_exit_status (int status)
 {
