@@ -48,6 +48,7 @@
 #define stats_rows KERNEL_PASTE (stats_rows, W)
 #define transpose KERNEL_PASTE (transpose, W)
 #define to_rows KERNEL_PASTE (to_rows, W)
+#define to_points KERNEL_PASTE (to_points, W)
 typedef double vec __attribute__ ((vector_size (W * sizeof (double))));
 typedef long long ivec __attribute__ ((vector_size (W * sizeof (long long))));
 
@@ -377,16 +378,17 @@ stats_rows (const double *restrict phi, const double *restrict r, size_t Bp,
    SCALE (powers of two: exact) less SHIFT, and, unless YY is NULL,
    |y|^2 into YY (0 + y_0^2 + y_1^2 + ..., in that order).  Unless P
    is NULL, the same numbers point by point too, PS apart, and past
-   them the point's other features as the statistics take them: for
-   the diagonal form (SQ) the squares, for the spherical (YY) |y|^2,
-   then 1 (ONE: whether).  Squares of W x W transposed in registers,
-   the last square of a row of X moved back to end with the row, so
-   that nothing past a row is read.  */
+   them, unless ONE is 0 (the full form, whose products are made from
+   them later), |y|^2 (unless YY is NULL) and 1, the point's features
+   as the spherical and tied forms' statistics take them.  Squares of
+   W x W
+   transposed in registers, the last square of a row of X moved back
+   to end with the row, so that nothing past a row is read.  */
 KERNEL_TARGET static void
 to_rows (const double *restrict x, size_t B, size_t d,
          const double *restrict scale, const double *restrict shift,
          double *restrict y, double *restrict yy, double *restrict p,
-         size_t ps, int sq, int one)
+         size_t ps, int one)
 {
   size_t b0 = 0;
   if (d >= W)
@@ -405,14 +407,7 @@ to_rows (const double *restrict x, size_t B, size_t d,
                 LOAD (r[i], x + (b0 + i) * d + j);
                 r[i] = r[i] * sc - sh;
                 if (p)
-                  {
-                    STORE (p + (b0 + i) * ps + j, r[i]);
-                    if (sq)
-                      {
-                        vec v = r[i] * r[i];
-                        STORE (p + (b0 + i) * ps + d + j, v);
-                      }
-                  }
+                  STORE (p + (b0 + i) * ps + j, r[i]);
               }
             transpose (r);
 #pragma GCC unroll 8
@@ -443,22 +438,45 @@ to_rows (const double *restrict x, size_t B, size_t d,
           yy[b] += yj[b] * yj[b];
       if (p)
         for (size_t b = b0; b < B; b++)
-          {
-            p[b * ps + j] = yj[b];
-            if (sq)
-              p[b * ps + d + j] = yj[b] * yj[b];
-          }
+          p[b * ps + j] = yj[b];
     }
-  if (p)
+  if (p && one)
+    for (size_t b = 0; b < B; b++)
+      {
+        if (yy)
+          p[b * ps + d] = yy[b];
+        p[b * ps + d + (yy != NULL)] = 1;
+      }
+}
+
+/* The diagonal form's features of the N points of X (by points of
+   D, D at least W) as its statistics take them, point by point, PS
+   apart in P: y = x SCALE - SHIFT, the same numbers as to_rows makes
+   (the same operations), the squares y_i^2, then 1.  Made where they
+   are summed, a few points at a time, they are read from the first
+   level of cache, not written to the second and read back.  */
+KERNEL_TARGET static inline __attribute__ ((always_inline)) void
+to_points (const double *restrict x, size_t n, size_t d,
+           const double *restrict scale, const double *restrict shift,
+           double *restrict p, size_t ps)
+{
+  for (size_t b = 0; b < n; b++)
     {
-      const size_t at = sq ? 2 * d : d;
-      for (size_t b = 0; b < B; b++)
+      const double *restrict xb = x + b * d;
+      double *restrict pb = p + b * ps;
+      for (size_t j0 = 0; j0 < d; j0 += W)
         {
-          if (yy)
-            p[b * ps + at] = yy[b];
-          if (one)
-            p[b * ps + at + (yy != NULL)] = 1;
+          const size_t j = j0 + W <= d ? j0 : d - W;
+          vec r, sh, sc;
+          LOAD (sh, shift + j);
+          LOAD (sc, scale + j);
+          LOAD (r, xb + j);
+          r = r * sc - sh;
+          STORE (pb + j, r);
+          r *= r;
+          STORE (pb + d + j, r);
         }
+      pb[2 * d] = 1;
     }
 }
 
@@ -514,12 +532,15 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
      (spherical): ln rho is linear in the rows.  For the statistics,
      with D at least W, by points too: the features of each point in
      the order of stats_order (responsibility.c), but for the products
-     of the full form, made later from the coordinates.  */
+     of the full form, made later from the coordinates, and the
+     diagonal form's, made later from X (to_points), SUB points at a
+     time.  */
   const int sum = quad == VBGMM_QUAD_SUM, full = quad == VBGMM_QUAD_FULL;
   const int by_points = stats && d >= W;
+  const int diag = quad == VBGMM_QUAD_DIAG;
   to_rows (x, B, d, es->scale, es->shift, y, sum ? y + d * BLOCK : NULL,
-           !by_points ? NULL : full ? w->yp : w->pt, full ? w->ys : w->fs,
-           quad == VBGMM_QUAD_DIAG, !full);
+           !by_points || diag ? NULL : full ? w->yp : w->pt,
+           full ? w->ys : w->fs, !full);
   if (Bp > B)
     for (size_t j = 0; j < d + sum; j++)
       memset (y + j * BLOCK + B, 0, (Bp - B) * sizeof (double));
@@ -796,7 +817,9 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
             const size_t sn = B - s0 < SUB ? B - s0 : SUB;
             /* The features of the SUB points, FS apart.  */
             const double *restrict pt = w->pt;
-            if (!full)
+            if (diag)
+              to_points (x + s0 * d, sn, d, es->scale, es->shift, w->pt, fs);
+            else if (!full)
               pt += s0 * fs;
             else
               {
@@ -929,3 +952,4 @@ KERNEL_NAME (const vbgmm_estep *es, const double *restrict x, size_t rows,
 #undef stats_rows
 #undef transpose
 #undef to_rows
+#undef to_points

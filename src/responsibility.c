@@ -345,8 +345,8 @@ typedef struct workspace
                   them zero */
   double *yp;  /* BLOCK * ys, the full form: the points again, point by
                   point, each followed by itself again */
-  double *pt;  /* BLOCK * fs (SUB * fs, the full form): the features of
-                  the statistics, point by point */
+  double *pt;  /* BLOCK * fs (SUB * fs, the full and diagonal forms): the
+                  features of the statistics, point by point */
   size_t ys, fs; /* strides of yp and pt: room for a vector past the end */
   double *lr;  /* k * BLOCK: ln rho */
   double *r;   /* k * BLOCK: exp(ln rho - max), then the
@@ -367,12 +367,13 @@ static int
 workspace_alloc (workspace *w, size_t k, size_t d, size_t p, int quad)
 {
   const int full = quad == VBGMM_QUAD_FULL;
+  const int sub = full || quad == VBGMM_QUAD_DIAG;
   const size_t dw = VBGMM_FPAD (d), fp = VBGMM_FPAD (1 + p);
   const size_t dr = d < 8 && fp > VBGMM_FPAD (d + 1) ? fp : VBGMM_FPAD (d + 1);
   w->ys = full ? 2 * dw + 8 : 0;
   w->fs = fp + 8;
   const size_t total = (dr + 2 * k + 3 + w->ys) * BLOCK
-                       + (full ? SUB : BLOCK) * w->fs + 2 * dw
+                       + (sub ? SUB : BLOCK) * w->fs + 2 * dw
                        + k * (BLOCK / 64);
   /* Zeroed: the padding is read, though what it adds is not used.
      Whole lines of 64 bytes, as aligned_alloc takes them.  */
@@ -387,7 +388,7 @@ workspace_alloc (workspace *w, size_t k, size_t d, size_t p, int quad)
   w->ev = w->s + BLOCK;
   w->yp = w->ev + BLOCK;
   w->pt = w->yp + BLOCK * w->ys;
-  w->lo = w->pt + (full ? SUB : BLOCK) * w->fs;
+  w->lo = w->pt + (sub ? SUB : BLOCK) * w->fs;
   w->hi = w->lo + dw;
   w->nz = (uint64_t *) (w->hi + dw);
   return 0;
