@@ -500,18 +500,25 @@ estep_rows (const vbgmm_estep *es, const double *restrict y, size_t Bp,
       const double *wt = es->wtp + c * p, *c0 = es->cp + c;
       double *lrc = lr + c * BLOCK;
       for (size_t b = 0; b < Bp; b += PG * W, *pf += 64 * pn * d)
-        switch (ke)
+        switch (ke * 4 + quad)
           {
-#define ESTEP_CASE(KEV)                                                 \
-          case KEV:                                                     \
-            estep_tile (y + b, d, p, quad, wt, c0, KEV, lrc + b, mx + b, \
+            /* Each tile made for its number of components and its
+               quadratic features, which the compiler then unrolls.  */
+#define ESTEP_CASE(KEV, Q)                                              \
+          case KEV * 4 + Q:                                             \
+            estep_tile (y + b, d, p, Q, wt, c0, KEV, lrc + b, mx + b,   \
                         c == 0, *pf, pn);                               \
             break;
-          ESTEP_CASE (1) ESTEP_CASE (2) ESTEP_CASE (3) ESTEP_CASE (4)
+#define ESTEP_CASES(KEV)                                                \
+          ESTEP_CASE (KEV, VBGMM_QUAD_FULL)                             \
+          ESTEP_CASE (KEV, VBGMM_QUAD_DIAG)                             \
+          ESTEP_CASE (KEV, VBGMM_QUAD_NONE)
+          ESTEP_CASES (1) ESTEP_CASES (2) ESTEP_CASES (3)
+          ESTEP_CASES (4) ESTEP_CASES (5)
+#undef ESTEP_CASES
 #undef ESTEP_CASE
           default:
-            estep_tile (y + b, d, p, quad, wt, c0, 5, lrc + b, mx + b,
-                        c == 0, *pf, pn);
+            abort ();
           }
     }
 }
