@@ -381,9 +381,8 @@ stats_rows (const double *restrict phi, const double *restrict r, size_t Bp,
    them, unless ONE is 0 (the full form, whose products are made from
    them later), |y|^2 (unless YY is NULL) and 1, the point's features
    as the spherical and tied forms' statistics take them.  Squares of
-   W x W
-   transposed in registers, the last square of a row of X moved back
-   to end with the row, so that nothing past a row is read.  */
+   W x W transposed in registers, the last square of a row of X moved
+   back to end with the row, so that nothing past a row is read.  */
 KERNEL_TARGET static void
 to_rows (const double *restrict x, size_t B, size_t d,
          const double *restrict scale, const double *restrict shift,
