@@ -46,6 +46,12 @@ binary_exponent (double v)
   return e != 0 && e != 0x7ff ? e - 1023 : ilogb (v);
 }
 
+/* The passes below go over the points by rows and sum column by
+   column, the columns of a row side by side in vectors; the sum of
+   each column still runs in the order of the points.  */
+#define PRAGMA(x) _Pragma (#x)
+#define SIMD PRAGMA (omp simd)
+
 static int
 clamp (long long e)
 {
@@ -98,11 +104,15 @@ vbgmm_data_units_spread (const vbgmm_data *data, const vbgmm_comm *comm,
 
   /* Then the spread about the mean, in those units: the mean absolute
      deviation (no squares, so no overflow).  */
-  double *mean = buf, *spread = buf + d;
+  double *restrict mean = buf, *restrict spread = buf + d;
+  const double *restrict sc = s;
   memset (buf, 0, 2 * d * sizeof *buf);
   for (size_t r = 0; r < n; r++)
-    for (size_t i = 0; i < d; i++)
-      mean[i] += x[r * d + i] * s[i];
+    {
+      const double *restrict xr = x + r * d;
+      SIMD for (size_t i = 0; i < d; i++)
+        mean[i] += xr[i] * sc[i];
+    }
   if ((status = vbgmm_comm_sum (comm, mean, d, err)))
     goto done;
   for (size_t i = 0; i < d; i++)
@@ -112,8 +122,11 @@ vbgmm_data_units_spread (const vbgmm_data *data, const vbgmm_comm *comm,
   if ((status = vbgmm_data_constant_means (data, comm, s, mean, err)))
     goto done;
   for (size_t r = 0; r < n; r++)
-    for (size_t i = 0; i < d; i++)
-      spread[i] += fabs (x[r * d + i] * s[i] - mean[i]);
+    {
+      const double *restrict xr = x + r * d;
+      SIMD for (size_t i = 0; i < d; i++)
+        spread[i] += fabs (xr[i] * sc[i] - mean[i]);
+    }
   if ((status = vbgmm_comm_sum (comm, spread, d, err)))
     goto done;
   double *mads = s + d;
@@ -131,17 +144,16 @@ vbgmm_data_units_spread (const vbgmm_data *data, const vbgmm_comm *comm,
   /* A column whose values span more than the double range would lose
      bits at one end: it keeps the data's units.  (Times 2^u, a double
      for |u| <= VBGMM_UNITS_MAX, rounds as ldexp does.)  */
-  double *lossy = buf, *back = buf + d;
+  double *restrict lossy = buf, *restrict back = buf + d;
   memset (lossy, 0, d * sizeof *lossy);
   for (size_t i = 0; i < d; i++)
     back[i] = ldexp (1, units[i]);
   for (size_t r = 0; r < n; r++)
-    for (size_t i = 0; i < d; i++)
-      {
-        double v = x[r * d + i];
-        if (v * s[i] * back[i] != v)
-          lossy[i] = 1;
-      }
+    {
+      const double *restrict xr = x + r * d;
+      SIMD for (size_t i = 0; i < d; i++)
+        lossy[i] += xr[i] * sc[i] * back[i] != xr[i];
+    }
   if ((status = vbgmm_comm_sum (comm, lossy, d, err)))
     goto done;
   for (size_t i = 0; i < d; i++)
@@ -194,13 +206,17 @@ vbgmm_data_constant_means (const vbgmm_data *data, const vbgmm_comm *comm,
      differ from the first of this process's points; a column holds
      one value when none does, on any process, and every process's
      first is the corrected mean.  */
-  double *fix = buf, *differ = buf + d;
+  double *restrict fix = buf, *restrict differ = buf + d;
+  const double *restrict sc = s, *restrict mn = mean;
   for (size_t r = 0; r < n; r++)
-    for (size_t i = 0; i < d; i++)
-      {
-        fix[i] += x[r * d + i] * s[i] - mean[i];
-        differ[i] += x[r * d + i] != x[i];
-      }
+    {
+      const double *restrict xr = x + r * d;
+      SIMD for (size_t i = 0; i < d; i++)
+        {
+          fix[i] += xr[i] * sc[i] - mn[i];
+          differ[i] += xr[i] != x[i];
+        }
+    }
   if ((status = vbgmm_comm_sum (comm, buf, 2 * d, err)))
     goto done;
   for (size_t i = 0; i < d; i++)
