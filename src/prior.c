@@ -33,21 +33,27 @@
 #include "weights.h"
 #include "vbgmm.h"
 
-/* DST = SRC, N numbers, writing only those whose bits differ: a copy
-   of the diagonal W0 of the diag and spherical forms into a new
-   (calloc's) identity writes a page a row, not D x D numbers, as
-   pages that are never written take no memory.  */
+/* W0 of D x D numbers = SRC, written into the identity that
+   vbgmm_prior_alloc made only where the bits differ from it: a copy of
+   the diagonal W0 of the diag and spherical forms writes a page a row,
+   not D x D numbers, as pages that are never written take no memory
+   (and the identity's are not read either: some kernels give memory
+   to a page that is only read).  */
 static void
-copy_changed (double *restrict dst, const double *restrict src, size_t n)
+copy_changed (double *restrict W0, const double *restrict src, size_t d)
 {
-  for (size_t i = 0; i < n; i++)
-    {
-      uint64_t a, b;
-      memcpy (&a, dst + i, sizeof a);
-      memcpy (&b, src + i, sizeof b);
-      if (a != b)
-        dst[i] = src[i];
-    }
+  const double one = 1, zero = 0;
+  uint64_t b1, b0;
+  memcpy (&b1, &one, sizeof b1);
+  memcpy (&b0, &zero, sizeof b0);
+  for (size_t i = 0; i < d; i++)
+    for (size_t j = 0; j < d; j++)
+      {
+        uint64_t b;
+        memcpy (&b, src + i * d + j, sizeof b);
+        if (b != (i == j ? b1 : b0))
+          W0[i * d + j] = src[i * d + j];
+      }
 }
 
 vbgmm_prior *
@@ -94,7 +100,7 @@ vbgmm_prior_copy (const vbgmm_prior *prior)
   p->weights = prior->weights;
   p->gamma0 = prior->gamma0;
   memcpy (p->m0, prior->m0, d * sizeof (double));
-  copy_changed (p->W0, prior->W0, d * d);
+  copy_changed (p->W0, prior->W0, d);
   if (prior->units)
     memcpy (p->units, prior->units, d * sizeof (int));
   return p;
