@@ -25,6 +25,7 @@
 
 #include "dense.h"
 #include "model.h"
+#include "pages.h"
 #include "vbgmm.h"
 #include "weights.h"
 
@@ -47,7 +48,7 @@ vbgmm_model_alloc (size_t k, size_t d, size_t max_iter)
   model->b = calloc (k, sizeof (double));
   model->beta = calloc (k, sizeof (double));
   model->m = calloc (k * d, sizeof (double));
-  model->W = calloc (k * d * d, sizeof (double));
+  model->W = vbgmm_calloc_pages (k * d * d, sizeof (double));
   model->nu = calloc (k, sizeof (double));
   model->N = calloc (k, sizeof (double));
   model->shift = calloc (d, sizeof (double));

@@ -29,6 +29,7 @@
 #include "covariance.h"
 #include "dense.h"
 #include "error.h"
+#include "pages.h"
 #include "units.h"
 #include "weights.h"
 #include "vbgmm.h"
@@ -37,8 +38,7 @@
    vbgmm_prior_alloc made only where the bits differ from it: a copy of
    the diagonal W0 of the diag and spherical forms writes a page a row,
    not D x D numbers, as pages that are never written take no memory
-   (and the identity's are not read either: some kernels give memory
-   to a page that is only read).  */
+   (vbgmm_calloc_pages).  */
 static void
 copy_changed (double *restrict W0, const double *restrict src, size_t d)
 {
@@ -71,7 +71,7 @@ vbgmm_prior_alloc (size_t d)
   p->beta0 = 1;
   p->nu0 = d;
   p->m0 = calloc (d, sizeof (double));
-  p->W0 = calloc (d * d, sizeof (double));
+  p->W0 = vbgmm_calloc_pages (d * d, sizeof (double));
   p->covariance = vbgmm_covariance_lookup ("full");
   p->weights = vbgmm_weights_lookup ("dirichlet");
   p->gamma0 = 1;
