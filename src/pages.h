@@ -20,10 +20,11 @@
 
 #include <stddef.h>
 
-/* calloc (N, SIZE), for a D x D matrix that may hold only its diagonal
-   (W0 and W of the diag and spherical forms): a page that is never
-   written takes no memory, so the diagonal of D = 3000 takes a page a
-   row, 12 MB, not 72.  Where the kernel gives memory in huge pages of
+/* calloc (N, SIZE), for D x D matrices that may hold only their
+   diagonals (W0 and W of the diag and spherical forms, the factors of
+   their predictive densities): a page that is never written takes no
+   memory, so the diagonal of D = 3000 takes a page a row, 12 MB, not
+   72.  Where the kernel gives memory in huge pages of
    2 MB on the first write to any of their bytes (Linux's transparent
    huge pages set to "always"), the block is asked to take small pages
    instead.  Freed with free.  */

@@ -29,6 +29,7 @@
 
 #include "dense.h"
 #include "error.h"
+#include "pages.h"
 #include "responsibility.h"
 #include "units.h"
 #include "vbgmm.h"
@@ -122,7 +123,7 @@ vbgmm_predictive_alloc (const vbgmm_model *model, vbgmm_error *err)
   p->e = malloc (k * sizeof (double));
   p->v = malloc (k * sizeof (double));
   p->m = malloc (k * d * sizeof (double));
-  p->C = calloc (k * d * d, sizeof (double));
+  p->C = vbgmm_calloc_pages (k * d * d, sizeof (double));
   p->s = vbgmm_units_scale (model->units, d);
   p->scaled = !vbgmm_units_none (model->units, d);
   if (!p->weight || !p->c || !p->e || !p->v || !p->m || !p->C || !p->s)
