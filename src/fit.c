@@ -320,7 +320,14 @@ start_from_model (vbgmm_model *model, const vbgmm_model *from)
   vbgmm_units_points (model->m, k, d, from->units, model->units);
   if (model->W)
     {
-      memcpy (model->W, from->W, k * d * d * sizeof (double));
+      /* A diagonal W into the zeros of vbgmm_model_alloc: a page a row,
+         not D x D numbers.  */
+      if (vbgmm_covariance_shape (model->covariance) == VBGMM_W_MATRIX)
+        memcpy (model->W, from->W, k * d * d * sizeof (double));
+      else
+        for (size_t c = 0; c < k; c++)
+          for (size_t i = 0; i < d; i++)
+            model->W[(c * d + i) * d + i] = from->W[(c * d + i) * d + i];
       vbgmm_units_precisions (model->W, k, d, from->units, model->units);
     }
 }
