@@ -40,6 +40,38 @@ final_bound (const vbgmm_model *m)
   return m->bound[m->iterations - 1];
 }
 
+/* Start I of MODELS, in seed order: -1 when it failed (its error
+   into ERR); else it is reported and the better of it and *BEST is
+   kept, the higher bound, the lower seed among equals.  Bounds within
+   rounding of each other (1e-9 relative) are the same optimum reached
+   twice, and a tie: the lowest seed stays, whatever the rounding of
+   the sums (threads, processes).  The one not kept is freed.  */
+static int
+judge (vbgmm_model **models, const vbgmm_error *errs, size_t i,
+       size_t *best, const vbgmm_options *opt, vbgmm_error *err)
+{
+  if (!models[i])
+    {
+      *err = errs[i];
+      return -1;
+    }
+  if (opt->start_done)
+    opt->start_done (opt->seed + i, models[i]->iterations,
+                     final_bound (models[i]), opt->progress_arg);
+  if (i == *best)
+    return 0;
+  double lb = final_bound (models[*best]);
+  size_t lose = i;
+  if (final_bound (models[i]) > lb + 1e-9 * fabs (lb))
+    {
+      lose = *best;
+      *best = i;
+    }
+  vbgmm_model_free (models[lose]);
+  models[lose] = NULL;
+  return 0;
+}
+
 /* Whether the start of OPT draws from the seed at all.  */
 static int
 seeded (const vbgmm_options *opt)
@@ -97,6 +129,8 @@ vbgmm_fit (const vbgmm_data *data, const vbgmm_prior *prior,
   vbgmm_options one = *opt;
   one.progress = NULL;
   one.start_done = NULL;
+  size_t best = 0;
+  int failed = 0;
   if (side_by_side)
     {
       one.threads = 1;
@@ -107,39 +141,19 @@ vbgmm_fit (const vbgmm_data *data, const vbgmm_prior *prior,
           o.seed = opt->seed + i;
           models[i] = vbgmm_fit_single (data, prior, &o, errs + i);
         }
+      for (size_t i = 0; i < runs && !failed; i++)
+        failed = judge (models, errs, i, &best, opt, err);
     }
   else
-    for (size_t i = 0; i < runs; i++)
+    /* One at a time, each judged when it ends: at most two fits are
+       held at once.  */
+    for (size_t i = 0; i < runs && !failed; i++)
       {
         one.seed = opt->seed + i;
         models[i] = vbgmm_fit_single (data, prior, &one, errs + i);
-        if (!models[i])
-          break;
+        failed = judge (models, errs, i, &best, opt, err);
       }
-
-  /* The first failure in seed order is the error; else the highest
-     bound, the lowest seed among equals (to 1e-9 relative).  */
-  size_t best = 0;
-  vbgmm_model *kept = NULL;
-  for (size_t i = 0; i < runs; i++)
-    {
-      if (!models[i])
-        {
-          *err = errs[i];
-          break;
-        }
-      if (opt->start_done)
-        opt->start_done (opt->seed + i, models[i]->iterations,
-                         final_bound (models[i]), opt->progress_arg);
-      /* Bounds within rounding of each other are the same optimum
-         reached twice, and a tie: the lowest seed stays, whatever the
-         rounding of the sums (threads, processes).  */
-      double lb = final_bound (models[best]);
-      if (final_bound (models[i]) > lb + 1e-9 * fabs (lb))
-        best = i;
-      if (i == runs - 1)
-        kept = models[best];
-    }
+  vbgmm_model *kept = failed ? NULL : models[best];
   for (size_t i = 0; i < runs; i++)
     if (models[i] != kept)
       vbgmm_model_free (models[i]);
