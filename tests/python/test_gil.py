@@ -42,11 +42,24 @@ def data():
     return centres[rs.randint(8, size=300000)] + rs.normal(size=(300000, 3))
 
 
+def long_enough(call, X):
+    """X, doubled until one CALL(X) takes 0.1 s: a call of a few
+    milliseconds would tell nothing of the GIL."""
+    while len(X) < 1 << 23:
+        t0 = time.perf_counter()
+        call(X)
+        if time.perf_counter() - t0 > 0.1:
+            break
+        X = np.concatenate([X, X])
+    return X
+
+
 def test_fit_and_predict_release_the_gil():
-    X = data()
     g = vbgmm.BayesianGaussianMixture(n_components=8, tol=0, max_iter=40,
                                       random_state=0, n_jobs=1)
-    for work in (lambda: g.fit(X), lambda: g.predict_proba(X)):
+    Xf = long_enough(g.fit, data())
+    Xp = long_enough(g.predict_proba, data())
+    for work in (lambda: g.fit(Xf), lambda: g.predict_proba(Xp)):
         # Holding the GIL, the call would stop this thread for all of
         # its length, every time.  Released, this thread only waits for
         # the scheduler, which on a busy machine can be long once: one
