@@ -40,26 +40,17 @@ final_bound (const vbgmm_model *m)
   return m->bound[m->iterations - 1];
 }
 
-/* Start I of MODELS, in seed order: -1 when it failed (its error
-   into ERR); else it is reported and the better of it and *BEST is
-   kept, the higher bound, the lower seed among equals.  Bounds within
-   rounding of each other (1e-9 relative) are the same optimum reached
-   twice, and a tie: the lowest seed stays, whatever the rounding of
-   the sums (threads, processes).  The one not kept is freed.  */
-static int
-judge (vbgmm_model **models, const vbgmm_error *errs, size_t i,
-       size_t *best, const vbgmm_options *opt, vbgmm_error *err)
+/* The better of start I of MODELS and start *BEST (both ended), which
+   *BEST then names: the higher bound, the lower seed among equals.
+   Bounds within rounding of each other (1e-9 relative) are the same
+   optimum reached twice, and a tie: the lowest seed stays, whatever
+   the rounding of the sums (threads, processes).  The other is
+   freed.  */
+static void
+keep_better (vbgmm_model **models, size_t i, size_t *best)
 {
-  if (!models[i])
-    {
-      *err = errs[i];
-      return -1;
-    }
-  if (opt->start_done)
-    opt->start_done (opt->seed + i, models[i]->iterations,
-                     final_bound (models[i]), opt->progress_arg);
   if (i == *best)
-    return 0;
+    return;
   double lb = final_bound (models[*best]);
   size_t lose = i;
   if (final_bound (models[i]) > lb + 1e-9 * fabs (lb))
@@ -69,7 +60,6 @@ judge (vbgmm_model **models, const vbgmm_error *errs, size_t i,
     }
   vbgmm_model_free (models[lose]);
   models[lose] = NULL;
-  return 0;
 }
 
 /* Whether the start of OPT draws from the seed at all.  */
@@ -114,10 +104,16 @@ vbgmm_fit (const vbgmm_data *data, const vbgmm_prior *prior,
 
   vbgmm_model **models = calloc (runs, sizeof *models);
   vbgmm_error *errs = calloc (runs, sizeof *errs);
-  if (!models || !errs)
+  size_t *iterations = malloc (runs * sizeof *iterations);
+  double *bounds = malloc (runs * sizeof *bounds);
+  char *ended = calloc (runs, 1);
+  if (!models || !errs || !iterations || !bounds || !ended)
     {
       free (models);
       free (errs);
+      free (iterations);
+      free (bounds);
+      free (ended);
       vbgmm_fail (err, VBGMM_ENOMEM, "out of memory");
       return NULL;
     }
@@ -129,8 +125,13 @@ vbgmm_fit (const vbgmm_data *data, const vbgmm_prior *prior,
   vbgmm_options one = *opt;
   one.progress = NULL;
   one.start_done = NULL;
-  size_t best = 0;
-  int failed = 0;
+  /* Each start is compared with the best before it as soon as the
+     starts before it have ended, and the one not kept is freed: two
+     fits are held at a time, or as many as are running side by side
+     and waiting for an earlier seed.  FIRST_FAILED: the error is the
+     first failure in seed order, and the starts after it are not
+     compared.  Each ended start is reported in seed order.  */
+  size_t best = 0, next = 0, first_failed = runs;
   if (side_by_side)
     {
       one.threads = 1;
@@ -140,24 +141,51 @@ vbgmm_fit (const vbgmm_data *data, const vbgmm_prior *prior,
           vbgmm_options o = one;
           o.seed = opt->seed + i;
           models[i] = vbgmm_fit_single (data, prior, &o, errs + i);
+          if (models[i])
+            {
+              iterations[i] = models[i]->iterations;
+              bounds[i] = final_bound (models[i]);
+            }
+#pragma omp critical (vbgmm_restart)
+          {
+            ended[i] = 1;
+            for (; next < runs && ended[next]; next++)
+              if (!models[next] && first_failed == runs)
+                first_failed = next;
+              else if (next < first_failed)
+                keep_better (models, next, &best);
+          }
         }
-      for (size_t i = 0; i < runs && !failed; i++)
-        failed = judge (models, errs, i, &best, opt, err);
     }
   else
-    /* One at a time, each judged when it ends: at most two fits are
-       held at once.  */
-    for (size_t i = 0; i < runs && !failed; i++)
+    for (size_t i = 0; i < runs && first_failed == runs; i++)
       {
         one.seed = opt->seed + i;
         models[i] = vbgmm_fit_single (data, prior, &one, errs + i);
-        failed = judge (models, errs, i, &best, opt, err);
+        if (!models[i])
+          first_failed = i;
+        else
+          {
+            iterations[i] = models[i]->iterations;
+            bounds[i] = final_bound (models[i]);
+            keep_better (models, i, &best);
+          }
       }
+  /* Reported by the calling thread, after the starts.  */
+  for (size_t i = 0; i < first_failed && opt->start_done; i++)
+    opt->start_done (opt->seed + i, iterations[i], bounds[i],
+                     opt->progress_arg);
+  int failed = first_failed < runs;
+  if (failed)
+    *err = errs[first_failed];
   vbgmm_model *kept = failed ? NULL : models[best];
   for (size_t i = 0; i < runs; i++)
     if (models[i] != kept)
       vbgmm_model_free (models[i]);
   free (models);
   free (errs);
+  free (iterations);
+  free (bounds);
+  free (ended);
   return kept;
 }
