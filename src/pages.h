@@ -24,10 +24,10 @@
    diagonals (W0 and W of the diag and spherical forms, the factors of
    their predictive densities): a page that is never written takes no
    memory, so the diagonal of D = 3000 takes a page a row, 12 MB, not
-   72.  Where the kernel gives memory in huge pages of
-   2 MB on the first write to any of their bytes (Linux's transparent
-   huge pages set to "always"), the block is asked to take small pages
-   instead.  Freed with free.  */
+   72.  Where the kernel gives memory in huge pages of 2 MB on the
+   first write to any of their bytes (Linux's transparent huge pages
+   set to "always"), the block is asked to take small pages instead.
+   Freed with free.  */
 void *vbgmm_calloc_pages (size_t n, size_t size);
 
 #endif /* VBGMM_PAGES_H */
